@@ -1,0 +1,101 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserCreationForm
+
+from clients.services import clinic_library_install
+
+from .admin_scope import ClinicScopedAdmin
+from .models import Clinic, Session, Therapist, User
+
+
+@admin.register(Clinic)
+class ClinicAdmin(ClinicScopedAdmin):
+    list_display = ["name", "slug", "time_zone"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            clinic_library_install(clinic=obj)
+
+
+class ClinicUserCreationForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "display_name", "role", "clinic"]
+
+
+@admin.register(User)
+class UserAdmin(ClinicScopedAdmin, DjangoUserAdmin):
+    add_form = ClinicUserCreationForm
+    ordering = ["email"]
+    list_display = ["email", "display_name", "role", "clinic", "is_active"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["email", "display_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Profile", {"fields": ["display_name", "role", "clinic"]}),
+        ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "display_name", "role", "clinic", "password1", "password2"],
+            },
+        )
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+    sets_clinic = True
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        # A clinic admin cannot grant operator rights or move people between clinics.
+        hidden = {"clinic", "is_superuser", "groups"}
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]})
+            for name, opts in fieldsets
+        ]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        field = super().formfield_for_choice_field(db_field, request, **kwargs)
+        if db_field.name == "role" and not request.user.is_superuser:
+            field.choices = [c for c in field.choices if c[0] != User.Role.OPERATOR]
+        return field
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "clinic" in form.base_fields and not request.user.is_superuser:
+            form.base_fields["clinic"].widget = forms.HiddenInput()
+            form.base_fields["clinic"].required = False
+        return form
+
+
+@admin.register(Therapist)
+class TherapistAdmin(ClinicScopedAdmin):
+    list_display = ["__str__", "credentials", "clinic", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["user__email", "user__display_name"]
+    list_select_related = ["user", "clinic"]
+    sets_clinic = True
+
+
+@admin.register(Session)
+class SessionAdmin(ClinicScopedAdmin):
+    list_display = ["client", "therapist", "starts_at", "mode", "status"]
+    list_filter = ["mode", "status"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["client", "therapist__user"]

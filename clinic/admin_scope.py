@@ -1,0 +1,79 @@
+"""Admin classes that keep a clinic admin inside their own clinic.
+
+Operators (superusers) see everything. A clinic admin sees, edits and links
+only rows whose clinic is theirs; everyone else sees nothing. Each model names
+the lookup from itself to its clinic in ``clinic_lookup``.
+"""
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+
+def _clinic_filter(model, clinic_id: int) -> dict:
+    return {model.clinic_lookup: clinic_id}
+
+
+class ClinicScopedAdmin(admin.ModelAdmin):
+    # Models whose rows carry a `clinic` field set from the admin's own clinic.
+    sets_clinic = False
+    # Clinical records that clients wrote are never edited here.
+    read_only_records = False
+
+    def _in_scope(self, request: HttpRequest, obj=None) -> bool:
+        user = request.user
+        if user.is_superuser:
+            return True
+        if not user.is_clinic_admin:
+            return False
+        if obj is None:
+            return True
+        return self.model.objects.filter(
+            pk=obj.pk, **_clinic_filter(self.model, user.clinic_id)
+        ).exists()
+
+    def get_queryset(self, request: HttpRequest):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        if request.user.is_clinic_admin:
+            return queryset.filter(**_clinic_filter(self.model, request.user.clinic_id))
+        return queryset.none()
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._in_scope(request)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._in_scope(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not self.read_only_records and self._in_scope(request)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return not self.read_only_records and self._in_scope(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return not self.read_only_records and self._in_scope(request, obj)
+
+    def get_exclude(self, request: HttpRequest, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        if self.sets_clinic and not request.user.is_superuser:
+            exclude.append("clinic")
+        return exclude
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        if self.sets_clinic and not request.user.is_superuser:
+            obj.clinic_id = request.user.clinic_id
+        super().save_model(request, obj, form, change)
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        related = db_field.related_model
+        if (
+            field is not None
+            and not request.user.is_superuser
+            and hasattr(related, "clinic_lookup")
+        ):
+            field.queryset = field.queryset.filter(
+                **_clinic_filter(related, request.user.clinic_id)
+            )
+        return field

@@ -1,0 +1,393 @@
+"""Demo data: two clinics, their staff, and clients whose weeks tell different stories.
+
+Each client's history comes from its own random generator (seeded by the
+``--seed`` and the client's number), so a run is reproducible and a client that
+already exists is left alone: running twice creates nothing the second time.
+"""
+
+import math
+import random
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from clients.models import Client, Exercise
+from clients.services import (
+    assignment_create,
+    check_in_record,
+    client_create,
+    completion_record,
+)
+
+from .models import Clinic, Session, Therapist, User
+from .services import clinic_admin_create, clinic_create, therapist_create
+
+DEMO_NAMESPACE = uuid.UUID("6f1b7a52-3c1e-4d8e-9a57-2f4c0f0d5e11")
+
+CLINICS = [
+    {
+        "slug": "harbor",
+        "name": "Harbor Relational Therapy",
+        "time_zone": "America/New_York",
+        "crisis_resources": "If you are in danger now, call 911. Call or text 988 (Suicide & "
+        "Crisis Lifeline) any time. During office hours you can also call the clinic.",
+        "therapists": [("dana", "Dana Whitfield", "LMFT, EMDR"), ("sam", "Sam Okafor", "LCSW")],
+    },
+    {
+        "slug": "willow",
+        "name": "Willow Attachment Centre",
+        "time_zone": "Europe/London",
+        "crisis_resources": "If you are in danger now, call 999. Samaritans are there day and "
+        "night on 116 123.",
+        "therapists": [("lee", "Lee Harrington", "UKCP, EMDR")],
+    },
+]
+
+STORIES = ["healing", "stuck", "resistant", "safety", "silent", "steady"]
+FIRST_NAMES = [
+    "Maya", "Jonah", "Priya", "Elena", "Tom", "Aisha", "Noah", "Clara", "Ravi", "Ingrid",
+    "Marco", "Leila", "Owen", "Sofia", "Kenji", "Hana", "Felix", "Nadia", "Theo", "Zara",
+]  # fmt: skip
+FOCUS_BY_STORY = {
+    "healing": ["breakup"],
+    "stuck": ["betrayal"],
+    "resistant": ["attachment", "childhood"],
+    "safety": ["breakup", "attachment"],
+    "silent": ["grief"],
+    "steady": ["betrayal", "codependency"],
+}
+HEAVY_BY_STORY = {
+    "healing": ["grief", "longing", "sad", "lonely"],
+    "stuck": ["resentful", "betrayed", "angry"],
+    "resistant": ["numb", "confused", "anxious"],
+    "safety": ["sad", "ashamed", "lonely", "afraid"],
+    "silent": ["grief", "sad", "longing"],
+    "steady": ["betrayed", "angry", "anxious", "guilty"],
+}
+LIGHT = ["calm", "hopeful", "relieved", "grateful", "tender", "free", "proud"]
+NOTES = [
+    "Saw a photo of us and it hit harder than I expected.",
+    "Had a good day with friends and barely thought about it.",
+    "Woke up from a dream about the old flat.",
+    "Caught myself replaying the last argument again.",
+    "Managed to say no to something I did not want to do.",
+    "The anniversary is coming up and I feel it.",
+]
+
+
+@dataclass
+class Login:
+    role: str
+    clinic: str
+    email: str
+    client_id: int | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "role": self.role,
+            "clinic": self.clinic,
+            "email": self.email,
+            "client_id": self.client_id,
+        }
+
+
+def _clamp(value: float, low: int, high: int) -> int:
+    return int(max(low, min(high, round(value))))
+
+
+@dataclass
+class Moment:
+    """The signals of one check-in, before they are stored."""
+
+    distress: int
+    charge: int
+    mind_space: int
+    self_compassion: int
+    resistance: int
+    emotions: list[tuple[str, int]]
+
+
+def _moment(story: str, progress: float, rng: random.Random, charge_sign: int) -> Moment:
+    """The signals for a check-in at ``progress`` (0 = first week, 1 = now)."""
+    noise = rng.gauss
+    heavy = HEAVY_BY_STORY[story]
+    if story == "healing":
+        distress = 7.5 - 4.5 * progress + noise(0, 0.8)
+        charge = charge_sign * (4.5 - 4.0 * progress) + noise(0, 0.6)
+        mind, compassion, resistance = 85 - 65 * progress, 3 + 4.5 * progress, 5 - 3 * progress
+        light_share = 0.15 + 0.6 * progress
+    elif story == "stuck":
+        distress = 7 + noise(0, 0.6)
+        charge = -4 + noise(0, 0.5)
+        mind, compassion, resistance, light_share = 75, 3, 4, 0.05
+    elif story == "resistant":
+        distress = 5 + noise(0, 0.8)
+        charge = charge_sign * 2 + noise(0, 0.8)
+        mind, compassion, resistance, light_share = 55, 3, 8 + noise(0, 0.5), 0.1
+    elif story == "safety":
+        distress = 5.5 + 3 * progress + noise(0, 0.7)
+        charge = charge_sign * (3 + progress) + noise(0, 0.5)
+        mind, compassion, resistance = 60 + 25 * progress, 4 - 2.5 * progress, 5
+        light_share = 0.2 - 0.15 * progress
+    else:  # "silent" and "steady" drift gently with good and bad weeks
+        wave = math.sin(progress * 9)
+        distress = 6 - 1.5 * progress + 1.2 * wave + noise(0, 0.8)
+        charge = charge_sign * (3.5 - 1.5 * progress) + noise(0, 0.8)
+        mind, compassion, resistance = 65 - 25 * progress, 4 + 2 * progress, 4
+        light_share = 0.25 + 0.25 * progress
+
+    if story == "stuck":
+        # One heavy emotion that does not move: the "stuck" pattern of the brief.
+        emotions = [("resentful", _clamp(8 + noise(0, 0.6), 7, 10))]
+        if rng.random() < 0.5:
+            emotions.append((rng.choice(["angry", "betrayed"]), _clamp(5 + noise(0, 1), 0, 10)))
+    else:
+        count = rng.choice([1, 2, 2, 3])
+        pool = [rng.choice(LIGHT) if rng.random() < light_share else rng.choice(heavy)]
+        while len(pool) < count:
+            word = rng.choice(LIGHT if rng.random() < light_share else heavy)
+            if word not in pool:
+                pool.append(word)
+        emotions = [(word, _clamp(distress + noise(0, 1.5), 1, 10)) for word in pool]
+
+    return Moment(
+        distress=_clamp(distress, 0, 10),
+        charge=_clamp(charge, -5, 5),
+        mind_space=_clamp(mind + noise(0, 8), 0, 100),
+        self_compassion=_clamp(compassion + noise(0, 0.8), 0, 10),
+        resistance=_clamp(resistance + noise(0, 0.8), 0, 10),
+        emotions=emotions,
+    )
+
+
+def _local(day: date, at: time, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, at, tzinfo=zone)
+
+
+def _days(first: date, last: date) -> Iterator[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+class DemoBuilder:
+    def __init__(self, *, seed: int, weeks: int, password: str, today: date | None = None):
+        self.seed = seed
+        self.weeks = weeks
+        self.password = password
+        self.today = today or timezone.localdate()
+        self.logins: list[Login] = []
+
+    # --- people ---------------------------------------------------------
+    def clinics(self) -> list[tuple[Clinic, list[Therapist]]]:
+        built = []
+        for spec in CLINICS:
+            clinic = Clinic.objects.filter(slug=spec["slug"]).first() or clinic_create(
+                name=spec["name"],
+                slug=spec["slug"],
+                time_zone=spec["time_zone"],
+                crisis_resources=spec["crisis_resources"],
+            )
+            domain = f"{spec['slug']}.example"
+            admin_email = f"admin@{domain}"
+            if not User.objects.filter(email=admin_email).exists():
+                clinic_admin_create(
+                    clinic=clinic,
+                    email=admin_email,
+                    display_name=f"{spec['name']} admin",
+                    password=self.password,
+                )
+            self.logins.append(Login("clinic_admin", clinic.slug, admin_email))
+            therapists = []
+            for handle, name, credentials in spec["therapists"]:
+                email = f"{handle}@{domain}"
+                therapist = Therapist.objects.filter(user__email=email).first()
+                if therapist is None:
+                    therapist = therapist_create(
+                        clinic=clinic,
+                        email=email,
+                        display_name=name,
+                        password=self.password,
+                        credentials=credentials,
+                    )
+                therapists.append(therapist)
+                self.logins.append(Login("therapist", clinic.slug, email))
+            built.append((clinic, therapists))
+        return built
+
+    def operator(self) -> None:
+        email = "operator@demo.example"
+        if not User.objects.filter(email=email).exists():
+            User.objects.create_superuser(
+                email=email, password=self.password, display_name="Operator"
+            )
+        self.logins.append(Login("operator", "", email))
+
+    # --- one client's twelve weeks -------------------------------------
+    def client(self, number: int, therapist: Therapist) -> Client:
+        """Create client ``number`` with its history, or return it if it exists."""
+        clinic = therapist.clinic
+        email = f"client{number:02d}@{clinic.slug}.example"
+        existing = Client.objects.filter(user__email=email).first()
+        if existing is not None:
+            self.logins.append(Login("client", clinic.slug, email, existing.pk))
+            return existing
+
+        rng = random.Random(f"{self.seed}-{number}")
+        story = STORIES[(number // 3) % len(STORIES)]
+        start = self.today - timedelta(weeks=self.weeks)
+        name = f"{FIRST_NAMES[number % len(FIRST_NAMES)]} {chr(65 + (number * 7) % 26)}."
+        with transaction.atomic():
+            client = client_create(
+                therapist=therapist,
+                email=email,
+                label=f"{name} #{number:02d}",
+                time_zone=clinic.time_zone,
+                focus_areas=FOCUS_BY_STORY[story],
+                password=self.password,
+                started_on=start,
+            )
+            self._sessions(client, therapist, start, rng)
+            assignments = self._assignments(client, therapist, start)
+            self._check_ins(client, story, start, rng)
+            self._completions(assignments, story, rng)
+        self.logins.append(Login("client", clinic.slug, email, client.pk))
+        return client
+
+    def _uuid(self, client: Client, kind: str, n: int) -> uuid.UUID:
+        return uuid.uuid5(DEMO_NAMESPACE, f"{self.seed}/{client.user.email}/{kind}/{n}")
+
+    def _sessions(
+        self, client: Client, therapist: Therapist, start: date, rng: random.Random
+    ) -> None:
+        zone = ZoneInfo(client.clinic.time_zone)
+        first = start + timedelta(days=rng.randrange(1, 6))
+        at = time(hour=rng.choice([9, 10, 11, 14, 15, 16, 17]))
+        mode = rng.choice([Session.Mode.IN_PERSON, Session.Mode.VIRTUAL])
+        sessions = []
+        for week in range(self.weeks + 1):
+            day = first + timedelta(weeks=week)
+            if day < self.today:
+                status = Session.Status.COMPLETED
+                if rng.random() < 0.08:
+                    status = Session.Status.CANCELLED
+            else:
+                status = Session.Status.SCHEDULED
+            sessions.append(
+                Session(
+                    client=client,
+                    therapist=therapist,
+                    starts_at=_local(day, at, zone),
+                    mode=mode,
+                    status=status,
+                )
+            )
+        Session.objects.bulk_create(sessions)
+
+    def _assignments(self, client: Client, therapist: Therapist, start: date) -> list:
+        library = {e.category: e for e in Exercise.objects.filter(clinic=client.clinic)}
+        plan = [
+            ("labelling", "daily", None, start, start + timedelta(weeks=4)),
+            ("grounding", "weekly", 3, start, None),
+            ("self_compassion", "weekly", 2, start + timedelta(weeks=3), None),
+            ("letting_go", "once", None, start + timedelta(weeks=6), None),
+            ("mind_space", "weekly", 4, start + timedelta(weeks=5), None),
+        ]
+        assignments = []
+        for category, schedule, per_week, starts_on, ends_on in plan:
+            if starts_on > self.today:
+                continue
+            assignment = assignment_create(
+                therapist=therapist,
+                client=client,
+                exercise=library[category],
+                schedule=schedule,
+                times_per_week=per_week,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                note_to_client="Take your time with this; there is no right way to do it.",
+            )
+            if ends_on is not None and ends_on < self.today:
+                assignment.status = assignment.Status.ENDED
+                assignment.save(update_fields=["status"])
+            assignments.append(assignment)
+        return assignments
+
+    def _check_ins(self, client: Client, story: str, start: date, rng: random.Random) -> None:
+        zone = ZoneInfo(client.time_zone)
+        last_day = self.today - timedelta(days=1)
+        if story == "silent":
+            last_day = self.today - timedelta(days=19)  # stopped checking in ~3 weeks ago
+        total_days = max((self.today - start).days, 1)
+        charge_sign = rng.choice([-1, 1])
+        n = 0
+        for day in _days(start, last_day):
+            checks_in_today = rng.random() < 0.6  # about four days in seven
+            # the safety story always ends with last night's check-in and its alert
+            if not checks_in_today and not (story == "safety" and day == last_day):
+                continue
+            progress = (day - start).days / total_days
+            moment = _moment(story, progress, rng, charge_sign)
+            occurred_at = _local(day, time(rng.randrange(8, 22), rng.randrange(60)), zone)
+            is_last = day == last_day
+            safety = story == "safety" and is_last
+            discuss = rng.random() < 0.12 or safety
+            check_in_record(
+                client=client,
+                occurred_at=occurred_at,
+                received_at=occurred_at + timedelta(seconds=rng.randrange(2, 90)),
+                emotions=moment.emotions,
+                distress=moment.distress,
+                charge=moment.charge,
+                mind_space=moment.mind_space,
+                self_compassion=moment.self_compassion,
+                resistance=moment.resistance,
+                wants_to_discuss=discuss,
+                safety_concern=safety,
+                note=rng.choice(NOTES) if discuss else "",
+                client_uuid=self._uuid(client, "check-in", n),
+            )
+            n += 1
+
+    def _completions(self, assignments: list, story: str, rng: random.Random) -> None:
+        adherence = {"healing": 0.85, "stuck": 0.5, "resistant": 0.3, "safety": 0.45}.get(
+            story, 0.65
+        )
+        for assignment in assignments:
+            zone = ZoneInfo(assignment.client.time_zone)
+            until = min(assignment.ends_on or self.today, self.today - timedelta(days=1))
+            if story == "silent":
+                until = min(until, self.today - timedelta(days=19))
+            if assignment.schedule == "once":
+                days = [assignment.starts_on + timedelta(days=2)]
+            else:
+                per_week = 7 if assignment.schedule == "daily" else assignment.times_per_week
+                days = [
+                    d for d in _days(assignment.starts_on, until) if rng.random() < per_week / 7
+                ]
+            for n, day in enumerate(d for d in days if d <= until):
+                if rng.random() > adherence:
+                    continue
+                before = rng.randint(4, 8)
+                relief = (
+                    rng.choice([0, 1, 1, 2, 2, 3])
+                    if story != "resistant"
+                    else rng.choice([0, 0, 1])
+                )
+                completion_record(
+                    assignment=assignment,
+                    completed_at=_local(day, time(rng.randrange(7, 22)), zone),
+                    distress_before=before,
+                    distress_after=max(0, before - relief),
+                    helpfulness=_clamp(2 + relief + rng.random(), 1, 5),
+                    reflection="Noticed the feeling soften a little while writing."
+                    if relief >= 2
+                    else "",
+                    client_uuid=self._uuid(assignment.client, f"completion-{assignment.pk}", n),
+                )

@@ -1,0 +1,40 @@
+"""Reachability checks behind ``/healthz``: each answers True or False, never raises."""
+
+import logging
+import os
+from pathlib import Path
+
+from django.db import connection
+
+logger = logging.getLogger(__name__)
+
+
+def database_reachable(db=connection) -> bool:
+    try:
+        with db.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:  # any driver error means "not reachable"
+        logger.warning("health check: database unreachable", exc_info=True)
+        return False
+
+
+def broker_reachable() -> bool:
+    from clinic.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+            if conn.transport_cls == "filesystem":
+                return _broker_folders_writable(app.conf.broker_transport_options)
+            return True
+    except Exception:  # kombu raises a different class per transport
+        logger.warning("health check: broker unreachable", exc_info=True)
+        return False
+
+
+def _broker_folders_writable(options: dict) -> bool:
+    # The filesystem transport "connects" to anything; what matters is that the
+    # folders the worker reads and the web writes are there and writable.
+    folders = [options["data_folder_in"], options["data_folder_out"], options["control_folder"]]
+    return all(Path(f).is_dir() and os.access(f, os.W_OK) for f in folders)

@@ -1,0 +1,179 @@
+"""The practice itself: clinics, the people who log in, therapists and sessions."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .validators import validate_time_zone
+
+
+class Clinic(models.Model):
+    """A practice: the tenant boundary. Weeks are counted in its time zone."""
+
+    clinic_lookup = "pk"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    crisis_resources = models.TextField(
+        blank=True,
+        help_text="Shown to a client at once when they answer the safety question with yes.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **fields) -> "User":
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)  # None gives an unusable password
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.update(is_staff=True, is_superuser=True, role=User.Role.OPERATOR)
+        return self._create(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Anyone who logs in, by e-mail. ``role`` says which part of the product they use."""
+
+    clinic_lookup = "clinic"
+
+    class Role(models.TextChoices):
+        OPERATOR = "operator", "Operator"
+        CLINIC_ADMIN = "clinic_admin", "Clinic admin"
+        THERAPIST = "therapist", "Therapist"
+        CLIENT = "client", "Client"
+
+    email = models.EmailField(unique=True)
+    display_name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    clinic = models.ForeignKey(
+        Clinic, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    is_staff = models.BooleanField(
+        default=False, help_text="Can log in to the admin site (operators and clinic admins)."
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["operator", "clinic_admin", "therapist", "client"]),
+                name="user_role_valid",
+            ),
+            # Only operators stand outside every clinic.
+            models.CheckConstraint(
+                condition=Q(role="operator") | Q(clinic__isnull=False),
+                name="user_clinic_required_unless_operator",
+            ),
+            # Clients use the API and their own pages, never the admin site.
+            models.CheckConstraint(
+                condition=~Q(role="client") | Q(is_staff=False, is_superuser=False),
+                name="user_client_not_staff",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.display_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.display_name or self.email
+
+    @property
+    def is_clinic_admin(self) -> bool:
+        return self.is_active and self.is_staff and self.role == self.Role.CLINIC_ADMIN
+
+
+class Therapist(models.Model):
+    """A staff member of one clinic who treats clients."""
+
+    clinic_lookup = "clinic"
+
+    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="therapist")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="therapists")
+    credentials = models.CharField(max_length=100, blank=True, help_text="e.g. LMFT, EMDR")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["user__display_name"]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def display_name(self) -> str:
+        return self.user.get_full_name()
+
+
+class Session(models.Model):
+    """A therapy appointment. Two consecutive sessions bound a between-session window."""
+
+    clinic_lookup = "client__clinic"
+
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        VIRTUAL = "virtual", "Virtual"
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+        NO_SHOW = "no_show", "Did not attend"
+
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="sessions")
+    therapist = models.ForeignKey(Therapist, on_delete=models.PROTECT, related_name="sessions")
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=50, validators=[MinValueValidator(5), MaxValueValidator(480)]
+    )
+    mode = models.CharField(max_length=12, choices=Mode.choices, default=Mode.IN_PERSON)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "starts_at"], name="session_unique_start"),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5, duration_minutes__lte=480),
+                name="session_duration_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(mode__in=["in_person", "virtual"]), name="session_mode_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["scheduled", "completed", "cancelled", "no_show"]),
+                name="session_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["therapist", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"Session {self.starts_at:%Y-%m-%d %H:%M}"

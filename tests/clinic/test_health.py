@@ -1,0 +1,54 @@
+import pytest
+from django.db import ConnectionHandler
+
+from clinic import health
+from clinic.celery import app as celery_app
+
+
+@pytest.mark.django_db
+def test_healthz_answers_200_when_database_and_broker_answer(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_broker_does_not(client, monkeypatch):
+    # Nothing listens on port 1: a real connection attempt that fails. Celery
+    # lets the environment variable win over its configuration, so set both.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
+    monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": "ok", "broker": "unreachable"}
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_filesystem_broker_folder_is_gone(
+    client, monkeypatch, tmp_path
+):
+    if not celery_app.conf.broker_url.startswith("filesystem"):
+        pytest.skip("runs with the filesystem broker (the one-machine default)")
+    options = dict(celery_app.conf.broker_transport_options)
+    options.update(
+        data_folder_in=str(tmp_path / "missing"), data_folder_out=str(tmp_path / "missing")
+    )
+    monkeypatch.setitem(celery_app.conf, "broker_transport_options", options)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["broker"] == "unreachable"
+
+
+def test_database_check_reports_a_server_that_does_not_answer():
+    unreachable = ConnectionHandler(
+        {
+            "default": {
+                "ENGINE": "django.db.backends.postgresql",
+                "HOST": "127.0.0.1",
+                "PORT": "1",
+                "NAME": "nothing",
+                "USER": "nobody",
+            }
+        }
+    )
+    assert health.database_reachable(unreachable["default"]) is False

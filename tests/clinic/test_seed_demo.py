@@ -1,0 +1,110 @@
+import datetime as dt
+import json
+from io import StringIO
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.core.management import call_command
+
+from clients.models import Alert, CheckIn, Client
+from clinic.models import Clinic, Therapist, User
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count()
+        for app in ("clinic", "clients")
+        for model in apps.get_app_config(app).get_models()
+    }
+
+
+def _seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out, verbosity=0)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_second_run_creates_nothing():
+    _seed("--clients", "12", "--weeks", "3")
+    after_first = _row_counts()
+    _seed("--clients", "12", "--weeks", "3")
+    assert _row_counts() == after_first
+    assert after_first["clients.CheckIn"] > 0
+
+
+@pytest.mark.django_db
+def test_default_demo_has_two_clinics_three_therapists_thirty_clients_and_every_story():
+    _seed()
+    assert Clinic.objects.count() == 2
+    assert Therapist.objects.count() == 3
+    assert Client.objects.count() == 30
+    # every therapist's caseload spans clinics correctly
+    for client in Client.objects.select_related("primary_therapist"):
+        assert client.primary_therapist.clinic_id == client.clinic_id
+    # the safety story leaves an open alert from a check-in that raised the safety flag
+    open_alerts = Alert.objects.filter(acknowledged_at__isnull=True)
+    assert open_alerts.exists()
+    assert all(alert.check_in.safety_concern for alert in open_alerts)
+    # the silent story: a client with history who has not checked in for over two weeks
+    dana = Therapist.objects.get(user__email="dana@harbor.example")
+    last_dates = [
+        CheckIn.objects.filter(client=c).order_by("-occurred_at").first().occurred_at
+        for c in dana.clients.all()
+    ]
+    newest = max(last_dates)
+    assert any((newest - last).days >= 14 for last in last_dates)
+    # the stuck story: "resentful" at 7+ as the strongest emotion, check-in after check-in
+    stuck = Client.objects.get(label__endswith="#03")
+    strongest = [
+        check_in.emotions.order_by("-intensity").first()
+        for check_in in stuck.check_ins.order_by("occurred_at")[:6]
+    ]
+    assert all(e.label.code == "resentful" and e.intensity >= 7 for e in strongest)
+
+
+def _history() -> list[tuple]:
+    return list(
+        CheckIn.objects.order_by("client__label", "occurred_at").values_list(
+            "client__label", "occurred_at", "distress", "charge", "mind_space", "client_uuid"
+        )
+    )
+
+
+@pytest.mark.django_db
+@time_machine.travel(dt.datetime(2026, 6, 3, 12, 0, tzinfo=dt.UTC), tick=False)
+def test_same_seed_gives_same_history_and_another_seed_does_not():
+    _seed("--clients", "3", "--weeks", "2", "--seed", "11")
+    first = _history()
+    assert first
+
+    def erase_clients():
+        Client.objects.all().delete()
+        User.objects.filter(role=User.Role.CLIENT).delete()
+
+    erase_clients()
+    _seed("--clients", "3", "--weeks", "2", "--seed", "11")
+    assert _history() == first
+
+    erase_clients()
+    _seed("--clients", "3", "--weeks", "2", "--seed", "12")
+    assert _history() != first
+
+
+@pytest.mark.django_db
+def test_json_lists_logins_for_scripts():
+    logins = json.loads(_seed("--clients", "2", "--weeks", "1", "--json"))
+    roles = {login["role"] for login in logins}
+    assert roles == {"operator", "clinic_admin", "therapist", "client"}
+    clients = [login for login in logins if login["role"] == "client"]
+    assert len(clients) == 2
+    for login in clients:
+        assert Client.objects.get(pk=login["client_id"]).user.email == login["email"]
+
+
+@pytest.mark.django_db
+def test_demo_logins_work_with_the_given_password(client):
+    _seed("--clients", "1", "--weeks", "1", "--password", "another-pass-9")
+    assert client.login(email="dana@harbor.example", password="another-pass-9")
+    assert User.objects.get(email="operator@demo.example").is_superuser

@@ -1,0 +1,42 @@
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture
+def clinic(db):
+    return factories.ClinicFactory()
+
+
+@pytest.fixture
+def therapist(clinic):
+    return factories.TherapistFactory(clinic=clinic)
+
+
+@pytest.fixture
+def other_therapist(clinic):
+    """A colleague at the same clinic, who does not treat ``client``."""
+    return factories.TherapistFactory(clinic=clinic)
+
+
+@pytest.fixture
+def client_record(therapist):
+    return factories.ClientFactory(primary_therapist=therapist)
+
+
+@pytest.fixture
+def other_clinic(db):
+    return factories.ClinicFactory()
+
+
+@pytest.fixture
+def other_clinic_therapist(other_clinic):
+    return factories.TherapistFactory(clinic=other_clinic)
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    broker = settings.CELERY_BROKER_URL.split("://", 1)[0]
+    return f"configuration: database={engine} broker={broker}"

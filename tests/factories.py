@@ -1,0 +1,123 @@
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from clients import models as clients
+from clinic import models as practice
+from clinic.services import clinic_create
+
+
+class ClinicFactory(factory.django.DjangoModelFactory):
+    """A clinic made the way the product makes one: with its default library."""
+
+    class Meta:
+        model = practice.Clinic
+
+    name = factory.Sequence(lambda n: f"Clinic {n}")
+    slug = factory.Sequence(lambda n: f"clinic-{n}")
+    time_zone = "Europe/Berlin"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return clinic_create(**kwargs)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = practice.User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    display_name = factory.Faker("name")
+    role = practice.User.Role.THERAPIST
+    clinic = factory.SubFactory(ClinicFactory)
+    password = factory.django.Password("a-long-test-password")
+
+
+class TherapistFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = practice.Therapist
+
+    clinic = factory.SubFactory(ClinicFactory)
+    user = factory.SubFactory(
+        UserFactory, clinic=factory.SelfAttribute("..clinic"), role="therapist"
+    )
+
+
+class ClinicAdminFactory(UserFactory):
+    role = practice.User.Role.CLINIC_ADMIN
+    is_staff = True
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = clients.Client
+
+    primary_therapist = factory.SubFactory(TherapistFactory)
+    clinic = factory.SelfAttribute("primary_therapist.clinic")
+    user = factory.SubFactory(UserFactory, clinic=factory.SelfAttribute("..clinic"), role="client")
+    label = factory.Sequence(lambda n: f"Client {n}")
+    time_zone = "Europe/Berlin"
+    focus_areas = ["breakup"]
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = practice.Session
+
+    client = factory.SubFactory(ClientFactory)
+    therapist = factory.SelfAttribute("client.primary_therapist")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=3))
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = clients.Assignment
+
+    client = factory.SubFactory(ClientFactory)
+    exercise = factory.LazyAttribute(lambda o: o.client.clinic.exercises.first())
+    assigned_by = factory.SelfAttribute("client.primary_therapist")
+    schedule = "daily"
+    starts_on = factory.LazyFunction(timezone.localdate)
+
+
+class CompletionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = clients.Completion
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    completed_at = factory.LazyFunction(timezone.now)
+    distress_before = 6
+    distress_after = 4
+    helpfulness = 4
+
+
+class CheckInFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = clients.CheckIn
+
+    client = factory.SubFactory(ClientFactory)
+    occurred_at = factory.LazyFunction(timezone.now)
+    distress = 5
+    charge = 2
+    mind_space = 40
+    self_compassion = 5
+    resistance = 3
+
+
+class CheckInEmotionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = clients.CheckInEmotion
+
+    check_in = factory.SubFactory(CheckInFactory)
+    label = factory.LazyAttribute(lambda o: o.check_in.client.clinic.emotion_labels.first())
+    intensity = 5
+
+
+class AlertFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = clients.Alert
+
+    client = factory.SubFactory(ClientFactory)
+    kind = clients.Alert.Kind.SAFETY_CONCERN
