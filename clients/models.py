@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -86,8 +87,6 @@ class Client(models.Model):
         return self.label
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         unknown = set(self.focus_areas or []) - set(FocusArea.values)
         if not isinstance(self.focus_areas, list) or unknown:
             raise ValidationError({"focus_areas": f"Unknown focus areas: {sorted(unknown)}"})
@@ -231,6 +230,16 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.exercise} ({self.get_schedule_display()})"
 
+    def clean(self) -> None:
+        if self.schedule == self.Schedule.WEEKLY and self.times_per_week is None:
+            raise ValidationError({"times_per_week": "Say how many times a week (1-7)."})
+        if self.schedule != self.Schedule.WEEKLY and self.times_per_week is not None:
+            raise ValidationError(
+                {"times_per_week": "Only the 'times per week' schedule takes a number."}
+            )
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The end date is before the start date."})
+
 
 class Completion(models.Model):
     """A client doing an assignment once, with distress before and after."""
@@ -362,6 +371,9 @@ class Alert(models.Model):
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the therapist was told by e-mail."
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,10 +1,27 @@
-"""Reads of client data that pages and tasks share. Each starts from the requester."""
+"""Reads of client data that pages, the API and tasks share.
 
-from django.db.models import Count, Max, Q, QuerySet
+Each starts from the requester: a therapist sees the clients they treat, a client
+sees themself, anyone else sees nothing. Out of scope means "does not exist" (404).
+"""
 
-from clinic.models import Therapist
+from datetime import timedelta
 
-from .models import Client
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from clinic.models import Therapist, User
+
+from .models import (
+    Alert,
+    Assignment,
+    CheckIn,
+    CheckInEmotion,
+    Client,
+    Completion,
+    EmotionLabel,
+    Exercise,
+)
 
 
 def caseload_for(*, therapist: Therapist) -> QuerySet[Client]:
@@ -18,4 +35,52 @@ def caseload_for(*, therapist: Therapist) -> QuerySet[Client]:
             ),
         )
         .order_by("-open_alert_count", "label")
+    )
+
+
+def clients_for(*, user: User) -> QuerySet[Client]:
+    if user.role == User.Role.THERAPIST:
+        return Client.objects.filter(primary_therapist__user=user)
+    if user.role == User.Role.CLIENT:
+        return Client.objects.filter(user=user)
+    return Client.objects.none()
+
+
+def client_get_for(*, user: User, client_id) -> Client:
+    return get_object_or_404(
+        clients_for(user=user).select_related("primary_therapist__user"), pk=client_id
+    )
+
+
+def check_ins_for(*, user: User) -> QuerySet[CheckIn]:
+    emotions = CheckInEmotion.objects.select_related("label").order_by("-intensity", "id")
+    return (
+        CheckIn.objects.filter(client__in=clients_for(user=user))
+        .select_related("client__clinic")
+        .prefetch_related(Prefetch("emotions", queryset=emotions))
+    )
+
+
+def assignments_for(*, user: User) -> QuerySet[Assignment]:
+    # The last eight days of completions are enough to say what is due next.
+    recent = Completion.objects.filter(completed_at__gte=timezone.now() - timedelta(days=8))
+    return (
+        Assignment.objects.filter(client__in=clients_for(user=user))
+        .select_related("exercise", "assigned_by__user", "client")
+        .prefetch_related(Prefetch("completions", queryset=recent, to_attr="recent_completions"))
+        .annotate(completion_count=Count("completions"))
+    )
+
+
+def exercises_for(*, therapist: Therapist) -> QuerySet[Exercise]:
+    return Exercise.objects.filter(clinic_id=therapist.clinic_id, is_active=True)
+
+
+def emotion_labels_for(*, user: User) -> QuerySet[EmotionLabel]:
+    return EmotionLabel.objects.filter(clinic_id=user.clinic_id, is_active=True)
+
+
+def alerts_for(*, therapist: Therapist) -> QuerySet[Alert]:
+    return Alert.objects.filter(client__primary_therapist=therapist).select_related(
+        "client", "acknowledged_by"
     )

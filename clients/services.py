@@ -5,8 +5,12 @@ import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
 
 from clinic.models import Clinic, Therapist, User
 
@@ -85,10 +89,55 @@ def client_create(
 
 
 def alert_raise(*, client: Client, kind: str, check_in: CheckIn | None = None) -> Alert:
-    """Raise an alert for the client's therapist; one per check-in and kind."""
+    """Raise an alert for the client's therapist, one per check-in and kind, and
+    tell the therapist by e-mail once the alert is committed."""
     if check_in is None:
-        return Alert.objects.create(client=client, kind=kind)
-    alert, _ = Alert.objects.get_or_create(client=client, kind=kind, check_in=check_in)
+        alert, created = Alert.objects.create(client=client, kind=kind), True
+    else:
+        alert, created = Alert.objects.get_or_create(client=client, kind=kind, check_in=check_in)
+    if created:
+        from .tasks import alert_notify
+
+        transaction.on_commit(lambda: alert_notify.delay(alert.pk))
+    return alert
+
+
+def alert_notify_therapist(*, alert_id: int) -> bool:
+    """E-mail the treating therapist that an alert waits, once. The e-mail carries
+    no name and no health information: only that something needs attention, and a link."""
+    claimed = Alert.objects.filter(pk=alert_id, notified_at__isnull=True).update(
+        notified_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    alert = Alert.objects.select_related("client__primary_therapist__user").get(pk=alert_id)
+    therapist_user = alert.client.primary_therapist.user
+    try:
+        send_mail(
+            subject="An alert needs your attention",
+            message=(
+                f"Hello {therapist_user.get_short_name()},\n\n"
+                "One of your clients has an alert in the progress dashboard that needs "
+                "your attention.\n\n"
+                f"Open the dashboard: {settings.SITE_URL}{reverse('home')}\n"
+            ),
+            from_email=None,
+            recipient_list=[therapist_user.email],
+        )
+    except Exception:
+        # Not sent: free the claim so the task's retry sends it.
+        Alert.objects.filter(pk=alert_id).update(notified_at=None)
+        raise
+    return True
+
+
+@transaction.atomic
+def alert_acknowledge(*, alert: Alert, by: User) -> Alert:
+    """Mark an alert as seen; acknowledging again keeps the first who and when."""
+    Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
+        acknowledged_by=by, acknowledged_at=timezone.now()
+    )
+    alert.refresh_from_db(fields=["acknowledged_by", "acknowledged_at"])
     return alert
 
 
@@ -132,16 +181,16 @@ def check_in_record(
     note: str = "",
     client_uuid: uuid.UUID | None = None,
     received_at: datetime | None = None,
-) -> CheckIn:
+) -> tuple[CheckIn, bool]:
     """Store a check-in with its emotions; raise a safety alert when asked to.
 
-    A check-in whose ``client_uuid`` is already stored is returned as it is, so
-    an app that retries never stores the same moment twice.
+    Returns (check_in, created). A check-in whose ``client_uuid`` is already
+    stored is returned as it was, so an app that retries never stores a moment twice.
     """
     if client_uuid is not None:
         existing = CheckIn.objects.filter(client=client, client_uuid=client_uuid).first()
         if existing is not None:
-            return existing
+            return existing, False
     labels = _labels_for(client, emotions)
     check_in = CheckIn(
         client=client,
@@ -158,15 +207,20 @@ def check_in_record(
     )
     if received_at is not None:
         check_in.received_at = received_at
-    check_in.full_clean(exclude=["client"], validate_unique=False)
-    check_in.save()
+    check_in.full_clean(exclude=["client"], validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            check_in.save()
+    except IntegrityError:
+        # The same client_uuid arrived twice at once; the other one was stored.
+        return CheckIn.objects.get(client=client, client_uuid=check_in.client_uuid), False
     CheckInEmotion.objects.bulk_create(
         CheckInEmotion(check_in=check_in, label=label, intensity=intensity)
         for label, intensity in labels
     )
     if safety_concern:
         alert_raise(client=client, kind=Alert.Kind.SAFETY_CONCERN, check_in=check_in)
-    return check_in
+    return check_in, True
 
 
 def assignment_create(
@@ -195,11 +249,26 @@ def assignment_create(
         ends_on=ends_on,
         note_to_client=note_to_client,
     )
-    assignment.full_clean(exclude=["client", "exercise", "assigned_by"])
+    assignment.full_clean(exclude=["client", "exercise", "assigned_by"], validate_constraints=False)
     assignment.save()
     return assignment
 
 
+@transaction.atomic
+def assignment_update(*, assignment: Assignment, **changes) -> Assignment:
+    """Pause, resume, end or reschedule an assignment. An ended one stays ended."""
+    if assignment.status == Assignment.Status.ENDED and changes:
+        raise ValidationError({"status": "This assignment has ended; assign the exercise anew."})
+    if changes.get("schedule") in {"once", "daily"} and "times_per_week" not in changes:
+        changes["times_per_week"] = None
+    for field, value in changes.items():
+        setattr(assignment, field, value)
+    assignment.full_clean(exclude=["client", "exercise", "assigned_by"], validate_constraints=False)
+    assignment.save(update_fields=list(changes))
+    return assignment
+
+
+@transaction.atomic
 def completion_record(
     *,
     assignment: Assignment,
@@ -209,12 +278,13 @@ def completion_record(
     helpfulness: int,
     reflection: str = "",
     client_uuid: uuid.UUID | None = None,
-) -> Completion:
-    """Store one completion of an assignment; a repeated ``client_uuid`` is stored once."""
+) -> tuple[Completion, bool]:
+    """Store one completion of an assignment. Returns (completion, created); a
+    repeated ``client_uuid`` is stored once."""
     if client_uuid is not None:
         existing = assignment.completions.filter(client_uuid=client_uuid).first()
         if existing is not None:
-            return existing
+            return existing, False
     completion = Completion(
         assignment=assignment,
         completed_at=completed_at,
@@ -224,6 +294,10 @@ def completion_record(
         reflection=reflection,
         client_uuid=client_uuid or uuid.uuid4(),
     )
-    completion.full_clean(exclude=["assignment"], validate_unique=False)
-    completion.save()
-    return completion
+    completion.full_clean(exclude=["assignment"], validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            completion.save()
+    except IntegrityError:
+        return assignment.completions.get(client_uuid=completion.client_uuid), False
+    return completion, True

@@ -23,7 +23,8 @@ class ClinicScopedAdmin(admin.ModelAdmin):
         user = request.user
         if user.is_superuser:
             return True
-        if not user.is_clinic_admin:
+        # The admin builds its menu for the login page too, for an anonymous visitor.
+        if not getattr(user, "is_clinic_admin", False):
             return False
         if obj is None:
             return True
@@ -35,7 +36,7 @@ class ClinicScopedAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        if request.user.is_clinic_admin:
+        if getattr(request.user, "is_clinic_admin", False):
             return queryset.filter(**_clinic_filter(self.model, request.user.clinic_id))
         return queryset.none()
 

@@ -83,7 +83,7 @@ NOTES = [
 @dataclass
 class Login:
     role: str
-    clinic: str
+    clinic: str | None
     email: str
     client_id: int | None = None
 
@@ -183,6 +183,7 @@ class DemoBuilder:
         self.password = password
         self.today = today or timezone.localdate()
         self.logins: list[Login] = []
+        self.clients_created = 0
 
     # --- people ---------------------------------------------------------
     def clinics(self) -> list[tuple[Clinic, list[Therapist]]]:
@@ -227,7 +228,7 @@ class DemoBuilder:
             User.objects.create_superuser(
                 email=email, password=self.password, display_name="Operator"
             )
-        self.logins.append(Login("operator", "", email))
+        self.logins.append(Login("operator", None, email))
 
     # --- one client's twelve weeks -------------------------------------
     def client(self, number: int, therapist: Therapist) -> Client:
@@ -258,6 +259,7 @@ class DemoBuilder:
             self._check_ins(client, story, start, rng)
             self._completions(assignments, story, rng)
         self.logins.append(Login("client", clinic.slug, email, client.pk))
+        self.clients_created += 1
         return client
 
     def _uuid(self, client: Client, kind: str, n: int) -> uuid.UUID:

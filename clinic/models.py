@@ -177,3 +177,27 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"Session {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class IdempotencyKey(models.Model):
+    """A client app's promise that a request is the same one as before.
+
+    Claimed in the same transaction that stores what the request creates, so a
+    retry either finds the finished result or waits for it; it never stores twice.
+    The response is rebuilt from ``resource_id``: no second copy of health data.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=128)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
+    status_code = models.PositiveSmallIntegerField()
+    resource_id = models.BigIntegerField(null=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"Idempotency key of user {self.user_id}"

@@ -5,6 +5,7 @@ SQLite and Celery's filesystem broker, both under ``var/``.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -16,7 +17,7 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")  # optional; absent on most machines
 
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var"))).resolve()
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+VAR_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)  # holds the database: health records
 
 DEBUG = env.bool("DEBUG", default=True)
 
@@ -50,8 +51,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "knox",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "clinic",
     "clients",
     "reports",
@@ -168,18 +171,69 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "idempotency-keys-purge": {
+        "task": "clinic.tasks.idempotency_keys_purge",
+        "schedule": timedelta(hours=6),
+    },
+}
 
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Phone apps send a knox token; the dashboard's own pages use the session (with CSRF).
+    # Token first, so an unauthenticated request gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["clinic.api.parsers.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    "DEFAULT_PAGINATION_CLASS": "clinic.api.pagination.NewestFirstCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_RATE_PER_USER", default="300/min"),
+        "login_ip": env.str("API_RATE_LOGIN_PER_IP", default="30/min"),
+        "login_account": env.str("API_RATE_LOGIN_PER_ACCOUNT", default="10/min"),
+    },
+    "EXCEPTION_HANDLER": "clinic.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30)),
+    # A token in use stays valid; one left alone expires after TOKEN_TTL.
+    "AUTO_REFRESH": True,
+    "MIN_REFRESH_INTERVAL": 3600,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=64 * 1024)
+IDEMPOTENCY_KEY_TTL = timedelta(days=env.int("IDEMPOTENCY_KEY_TTL_DAYS", default=7))
+CHECK_IN_MAX_AGE = timedelta(days=env.int("CHECK_IN_MAX_AGE_DAYS", default=30))
+CHECK_IN_MAX_FUTURE = timedelta(minutes=5)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Clinic progress dashboard API",
+    "DESCRIPTION": (
+        "Clients send check-ins and exercise completions; therapists assign exercises and "
+        'follow alerts. Errors have one shape: {"errors": [{"field", "code", "message"}]}.'
+    ),
     "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AssignmentStatusEnum": "clients.models.Assignment.Status",
+        "ClientStatusEnum": "clients.models.Client.Status",
+    },
 }
 
 # --- Logging --------------------------------------------------------------

@@ -3,10 +3,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from rest_framework.exceptions import ErrorDetail
 
 from clients.selectors import caseload_for
 
 from . import health
+from .api.errors import error_body
 
 
 @require_GET
@@ -28,3 +30,20 @@ def home(request: HttpRequest) -> HttpResponse:
     therapist = getattr(request.user, "therapist", None)
     caseload = caseload_for(therapist=therapist) if therapist is not None else None
     return render(request, "clinic/home.html", {"caseload": caseload})
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse(error_body(ErrorDetail("Not found.", code="not_found")), status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        body = error_body(ErrorDetail("Something went wrong on our side.", code="server_error"))
+        return JsonResponse(body, status=500)
+    return render(request, "500.html", status=500)

@@ -20,7 +20,8 @@ def _check_in(client, **overrides):
         "mind_space": 60,
     }
     values.update(overrides)
-    return check_in_record(**values)
+    check_in, _ = check_in_record(**values)
+    return check_in
 
 
 @pytest.mark.django_db

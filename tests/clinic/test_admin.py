@@ -151,3 +151,9 @@ def test_health_records_are_read_only_and_free_text_hidden(admin_client_logged_i
     check_in.refresh_from_db()
     assert check_in.distress == 5
     assert Client.objects.filter(pk=check_in.client_id).exists()
+
+
+@pytest.mark.django_db
+def test_admin_login_page_opens_for_a_visitor(client):
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 200

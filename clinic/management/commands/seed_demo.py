@@ -38,7 +38,7 @@ class Command(BaseCommand):
             range(options["clients"]),
             desc="demo clients",
             unit="client",
-            disable=options["verbosity"] == 0,
+            disable=True if options["verbosity"] == 0 else None,  # None: only on a terminal
         ):
             builder.client(number, therapists[number % len(therapists)])
 
@@ -46,6 +46,11 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(logins, indent=2))
             return
+        existing = options["clients"] - builder.clients_created
+        self.stdout.write(
+            f"Demo data: {builder.clients_created} clients created, {existing} already there "
+            "(existing accounts keep their password)."
+        )
         self.stdout.write(f"\nDemo logins (password: {options['password']}):")
         for login in logins:
             if login["role"] != "client" or login["email"].startswith("client00@"):

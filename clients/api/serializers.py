@@ -1,0 +1,226 @@
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from clients.models import SCALES, Assignment, Client, EmotionLabel, Exercise, FocusArea
+from clients.schedule import due_next
+from clinic.api.serializers import StrictBooleanField, StrictIntegerField, StrictSerializer
+
+NOTE_MAX_CHARS = 4000
+
+
+def scale_field(name: str, **kwargs) -> StrictIntegerField:
+    low, high = SCALES[name]
+    return StrictIntegerField(min_value=low, max_value=high, **kwargs)
+
+
+def _within_reporting_window(value):
+    """A moment the client reports: not in the future, not from long ago."""
+    now = timezone.now()
+    if value > now + settings.CHECK_IN_MAX_FUTURE:
+        raise serializers.ValidationError("This time is in the future.", code="in_future")
+    if value < now - settings.CHECK_IN_MAX_AGE:
+        days = settings.CHECK_IN_MAX_AGE.days
+        raise serializers.ValidationError(f"This is more than {days} days ago.", code="too_old")
+    return value
+
+
+# --- emotions ---------------------------------------------------------------
+class EmotionLabelOutput(serializers.ModelSerializer):
+    class Meta:
+        model = EmotionLabel
+        fields = ["code", "name", "tone"]
+
+
+class EmotionInput(StrictSerializer):
+    label = serializers.SlugField(max_length=40, help_text="A code from GET /api/v1/emotions/.")
+    intensity = scale_field("intensity")
+
+
+class EmotionOutput(serializers.Serializer):
+    label = serializers.CharField(source="label.code")
+    name = serializers.CharField(source="label.name")
+    intensity = serializers.IntegerField()
+
+
+# --- check-ins --------------------------------------------------------------
+class CheckInInput(StrictSerializer):
+    client_uuid = serializers.UUIDField(required=False, help_text="Set by the app; stored once.")
+    occurred_at = serializers.DateTimeField(validators=[_within_reporting_window])
+    emotions = EmotionInput(many=True, allow_empty=False, max_length=20)
+    distress = scale_field("distress")
+    charge = scale_field("charge", required=False, allow_null=True)
+    mind_space = scale_field("mind_space", required=False, allow_null=True)
+    self_compassion = scale_field("self_compassion", required=False, allow_null=True)
+    resistance = scale_field("resistance", required=False, allow_null=True)
+    wants_to_discuss = StrictBooleanField(default=False)
+    safety_concern = StrictBooleanField(default=False)
+    note = serializers.CharField(
+        max_length=NOTE_MAX_CHARS, allow_blank=True, default="", trim_whitespace=False
+    )
+
+    def validate_emotions(self, value):
+        codes = [item["label"] for item in value]
+        if len(set(codes)) != len(codes):
+            raise serializers.ValidationError(
+                "Each emotion may be labelled only once.", code="duplicate"
+            )
+        return [(item["label"], item["intensity"]) for item in value]
+
+
+class CheckInOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    client = serializers.IntegerField(source="client_id")
+    client_uuid = serializers.UUIDField()
+    occurred_at = serializers.DateTimeField()
+    received_at = serializers.DateTimeField()
+    emotions = EmotionOutput(many=True)
+    distress = serializers.IntegerField()
+    charge = serializers.IntegerField(allow_null=True)
+    mind_space = serializers.IntegerField(allow_null=True)
+    self_compassion = serializers.IntegerField(allow_null=True)
+    resistance = serializers.IntegerField(allow_null=True)
+    wants_to_discuss = serializers.BooleanField()
+    safety_concern = serializers.BooleanField()
+    note = serializers.CharField()
+    crisis_resources = serializers.SerializerMethodField(
+        help_text="The clinic's crisis resources, when the check-in raised a safety concern."
+    )
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_crisis_resources(self, check_in):
+        return check_in.client.clinic.crisis_resources if check_in.safety_concern else None
+
+
+# --- exercises and assignments ---------------------------------------------
+class ExerciseOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Exercise
+        fields = ["id", "title", "category", "instructions", "reflection_prompts", "minutes"]
+
+
+class AssignmentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    client = serializers.IntegerField(source="client_id")
+    exercise = ExerciseOutput()
+    schedule = serializers.ChoiceField(choices=Assignment.Schedule.choices)
+    times_per_week = serializers.IntegerField(allow_null=True)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(allow_null=True)
+    status = serializers.ChoiceField(choices=Assignment.Status.choices)
+    note = serializers.CharField(source="note_to_client")
+    assigned_by = serializers.CharField(source="assigned_by.display_name")
+    due_next = serializers.SerializerMethodField(
+        help_text="The next day this exercise is asked for, in the client's calendar."
+    )
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_due_next(self, assignment):
+        zone = ZoneInfo(assignment.client.time_zone)
+        recent = getattr(assignment, "recent_completions", None)
+        if recent is None:  # a single assignment fresh from a write
+            recent = list(assignment.completions.all())
+        return due_next(
+            schedule=assignment.schedule,
+            times_per_week=assignment.times_per_week,
+            starts_on=assignment.starts_on,
+            ends_on=assignment.ends_on,
+            active=assignment.status == Assignment.Status.ACTIVE,
+            today=timezone.localdate(timezone=zone),
+            done_days=[timezone.localdate(c.completed_at, timezone=zone) for c in recent],
+            done_ever=getattr(assignment, "completion_count", len(recent)),
+        )
+
+
+class AssignmentCreateInput(StrictSerializer):
+    client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
+    exercise = serializers.PrimaryKeyRelatedField(queryset=Exercise.objects.none())
+    schedule = serializers.ChoiceField(choices=Assignment.Schedule.choices)
+    times_per_week = scale_field("times_per_week", required=False, allow_null=True, default=None)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(
+        max_length=NOTE_MAX_CHARS, allow_blank=True, default="", source="note_to_client"
+    )
+
+    def __init__(self, *args, clients=None, exercises=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only what the therapist may use can be named here; anything else "does not exist".
+        if clients is not None:
+            self.fields["client"].queryset = clients
+        if exercises is not None:
+            self.fields["exercise"].queryset = exercises
+
+
+class AssignmentUpdateInput(StrictSerializer):
+    status = serializers.ChoiceField(choices=Assignment.Status.choices, required=False)
+    schedule = serializers.ChoiceField(choices=Assignment.Schedule.choices, required=False)
+    times_per_week = scale_field("times_per_week", required=False, allow_null=True)
+    ends_on = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(
+        max_length=NOTE_MAX_CHARS, allow_blank=True, required=False, source="note_to_client"
+    )
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Nothing to change.", code="empty")
+        return attrs
+
+
+class CompletionInput(StrictSerializer):
+    client_uuid = serializers.UUIDField(required=False)
+    completed_at = serializers.DateTimeField(validators=[_within_reporting_window])
+    distress_before = scale_field("distress")
+    distress_after = scale_field("distress")
+    helpfulness = scale_field("helpfulness")
+    reflection = serializers.CharField(
+        max_length=NOTE_MAX_CHARS, allow_blank=True, default="", trim_whitespace=False
+    )
+
+
+class CompletionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    assignment = serializers.IntegerField(source="assignment_id")
+    client_uuid = serializers.UUIDField()
+    completed_at = serializers.DateTimeField()
+    received_at = serializers.DateTimeField()
+    distress_before = serializers.IntegerField()
+    distress_after = serializers.IntegerField()
+    helpfulness = serializers.IntegerField()
+    reflection = serializers.CharField()
+
+
+# --- clients and alerts (therapists) ---------------------------------------
+class ClientOutput(serializers.ModelSerializer):
+    focus_areas = serializers.ListField(child=serializers.ChoiceField(choices=FocusArea.choices))
+    primary_therapist = serializers.CharField(source="primary_therapist.display_name")
+
+    class Meta:
+        model = Client
+        fields = [
+            "id",
+            "label",
+            "status",
+            "time_zone",
+            "focus_areas",
+            "started_on",
+            "primary_therapist",
+        ]
+
+
+class AlertOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    client = serializers.IntegerField(source="client_id")
+    client_label = serializers.CharField(source="client.label")
+    kind = serializers.CharField()
+    check_in = serializers.IntegerField(source="check_in_id", allow_null=True)
+    created_at = serializers.DateTimeField()
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    acknowledged_by = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_acknowledged_by(self, alert):
+        return alert.acknowledged_by.get_full_name() if alert.acknowledged_by else None

@@ -1,0 +1,13 @@
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("emotions", views.EmotionLabelViewSet, basename="emotion")
+router.register("check-ins", views.CheckInViewSet, basename="check-in")
+router.register("assignments", views.AssignmentViewSet, basename="assignment")
+router.register("clients", views.ClientViewSet, basename="client")
+router.register("exercises", views.ExerciseViewSet, basename="exercise")
+router.register("alerts", views.AlertViewSet, basename="alert")
+
+urlpatterns = router.urls

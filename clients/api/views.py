@@ -1,0 +1,314 @@
+"""The REST API for check-ins, assignments, completions, clients, exercises and alerts.
+
+Every queryset starts from the requester (see ``clients.selectors``); a record
+outside it answers 404. Roles decide which actions exist for whom (403).
+"""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from clients import selectors, services
+from clients.models import Alert, Assignment, CheckIn, Client, EmotionLabel, Exercise
+from clinic.api.idempotency import run_once
+from clinic.api.permissions import IsClient, IsClinicMember, IsTherapist
+from clinic.api.schema import IDEMPOTENCY_KEY, errors
+
+from . import filters
+from .serializers import (
+    AlertOutput,
+    AssignmentCreateInput,
+    AssignmentOutput,
+    AssignmentUpdateInput,
+    CheckInInput,
+    CheckInOutput,
+    ClientOutput,
+    CompletionInput,
+    CompletionOutput,
+    EmotionLabelOutput,
+    ExerciseOutput,
+)
+
+IsClientOrTherapist = IsClient | IsTherapist
+
+CLIENT_PARAMETER = OpenApiParameter(
+    "client", int, description="Only this client's records (therapists)."
+)
+
+
+class ClientNarrowingMixin:
+    """``?client=<id>`` narrows a list to one client, who must be in scope (else 404)."""
+
+    def narrow_to_client(self, queryset):
+        client_id = self.request.query_params.get("client")
+        if client_id is None:
+            return queryset
+        if not client_id.isdigit():
+            raise serializers.ValidationError({"client": ["A client id is a whole number."]})
+        client = selectors.client_get_for(user=self.request.user, client_id=int(client_id))
+        return queryset.filter(client=client)
+
+
+class ScopedQuerysetMixin:
+    """Views define ``scoped_queryset()`` from the requester. The schema generator,
+    which has no requester, sees the empty ``queryset`` to learn the model."""
+
+    lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return self.scoped_queryset()
+
+
+class RolePermissionsMixin:
+    """``permissions_by_action`` maps an action to who may call it; the default is nobody."""
+
+    permissions_by_action: dict = {}
+
+    def get_permissions(self):
+        allowed = self.permissions_by_action.get(self.action, permissions.IsAdminUser)
+        return [permissions.IsAuthenticated(), allowed()]
+
+
+class EmotionLabelViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """My clinic's emotion vocabulary (not paginated: a few dozen words)."""
+
+    serializer_class = EmotionLabelOutput
+    queryset = EmotionLabel.objects.none()
+    permission_classes = [IsClinicMember]
+    pagination_class = None
+
+    def scoped_queryset(self):
+        return selectors.emotion_labels_for(user=self.request.user)
+
+    @extend_schema(responses={200: EmotionLabelOutput(many=True), **errors(401, 403, 429)})
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+
+class CheckInPagination(CursorPagination):
+    ordering = ("-occurred_at", "-id")
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class CheckInViewSet(
+    ScopedQuerysetMixin,
+    RolePermissionsMixin,
+    ClientNarrowingMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = CheckInOutput
+    queryset = CheckIn.objects.none()
+    filterset_class = filters.CheckInFilter
+    pagination_class = CheckInPagination
+    permissions_by_action = {
+        "list": IsClientOrTherapist,
+        "retrieve": IsClientOrTherapist,
+        "create": IsClient,
+    }
+
+    def scoped_queryset(self):
+        return self.narrow_to_client(selectors.check_ins_for(user=self.request.user))
+
+    @extend_schema(
+        parameters=[CLIENT_PARAMETER], responses={200: CheckInOutput(many=True), **errors()}
+    )
+    def list(self, request, *args, **kwargs):
+        """My check-ins (clients) or those of the clients I treat (therapists), newest first."""
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: CheckInOutput, **errors(401, 403, 404, 429)})
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=CheckInInput,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: CheckInOutput,
+            200: OpenApiResponse(CheckInOutput, description="Already stored (same client_uuid)"),
+            **errors(400, 401, 403, 409, 422, 429),
+        },
+    )
+    def create(self, request):
+        """Send a check-in. Retries with the same Idempotency-Key are answered, not stored."""
+        data = CheckInInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        client = request.user.client
+
+        def perform():
+            check_in, created = services.check_in_record(client=client, **data.validated_data)
+            return (status.HTTP_201_CREATED if created else status.HTTP_200_OK), check_in.pk
+
+        def respond(status_code, check_in_id):
+            check_in = selectors.check_ins_for(user=request.user).get(pk=check_in_id)
+            return Response(CheckInOutput(check_in).data, status=status_code)
+
+        return run_once(request, perform=perform, respond=respond)
+
+
+class AssignmentViewSet(
+    ScopedQuerysetMixin,
+    RolePermissionsMixin,
+    ClientNarrowingMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = AssignmentOutput
+    queryset = Assignment.objects.none()
+    filterset_class = filters.AssignmentFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    permissions_by_action = {
+        "list": IsClientOrTherapist,
+        "retrieve": IsClientOrTherapist,
+        "create": IsTherapist,
+        "partial_update": IsTherapist,
+        "completions": IsClient,
+    }
+
+    def scoped_queryset(self):
+        queryset = selectors.assignments_for(user=self.request.user)
+        if self.action == "list" and self.request.user.role == "client":
+            queryset = queryset.filter(status=Assignment.Status.ACTIVE)  # what I am asked to do
+        return self.narrow_to_client(queryset).order_by("-id")
+
+    def _respond(self, assignment, status_code=status.HTTP_200_OK):
+        fresh = selectors.assignments_for(user=self.request.user).get(pk=assignment.pk)
+        return Response(AssignmentOutput(fresh).data, status=status_code)
+
+    @extend_schema(
+        parameters=[CLIENT_PARAMETER], responses={200: AssignmentOutput(many=True), **errors()}
+    )
+    def list(self, request, *args, **kwargs):
+        """Clients: my active assignments and when each is due. Therapists: my clients'."""
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: AssignmentOutput, **errors(401, 403, 404, 429)})
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=AssignmentCreateInput,
+        responses={201: AssignmentOutput, **errors(400, 401, 403, 429)},
+    )
+    def create(self, request):
+        """Assign an exercise of my clinic's library to a client I treat."""
+        therapist = request.user.therapist
+        data = AssignmentCreateInput(
+            data=request.data,
+            clients=selectors.clients_for(user=request.user),
+            exercises=selectors.exercises_for(therapist=therapist),
+        )
+        data.is_valid(raise_exception=True)
+        assignment = services.assignment_create(therapist=therapist, **data.validated_data)
+        return self._respond(assignment, status.HTTP_201_CREATED)
+
+    @extend_schema(request=AssignmentUpdateInput, responses={200: AssignmentOutput, **errors()})
+    def partial_update(self, request, pk=None):
+        """Pause, resume, end, reschedule, or change the note."""
+        assignment = self.get_object()
+        data = AssignmentUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.assignment_update(assignment=assignment, **data.validated_data)
+        return self._respond(assignment)
+
+    @extend_schema(
+        request=CompletionInput,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: CompletionOutput,
+            200: OpenApiResponse(CompletionOutput, description="Already stored (same client_uuid)"),
+            **errors(400, 401, 403, 404, 409, 422, 429),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def completions(self, request, pk=None):
+        """Record doing this exercise once."""
+        assignment = self.get_object()
+        data = CompletionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+
+        def perform():
+            completion, created = services.completion_record(
+                assignment=assignment, **data.validated_data
+            )
+            return (status.HTTP_201_CREATED if created else status.HTTP_200_OK), completion.pk
+
+        def respond(status_code, completion_id):
+            completion = assignment.completions.get(pk=completion_id)
+            return Response(CompletionOutput(completion).data, status=status_code)
+
+        return run_once(request, perform=perform, respond=respond)
+
+
+class ClientViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    """The clients I treat."""
+
+    serializer_class = ClientOutput
+    queryset = Client.objects.none()
+    permission_classes = [IsTherapist]
+
+    class pagination_class(CursorPagination):  # noqa: N801 - DRF's attribute name
+        ordering = ("label", "id")
+
+    def scoped_queryset(self):
+        return selectors.clients_for(user=self.request.user).select_related(
+            "primary_therapist__user"
+        )
+
+    @extend_schema(responses={200: ClientOutput(many=True), **errors(401, 403, 429)})
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: ClientOutput, **errors(401, 403, 404, 429)})
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+
+class ExerciseViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    """My clinic's exercise library."""
+
+    serializer_class = ExerciseOutput
+    queryset = Exercise.objects.none()
+    permission_classes = [IsTherapist]
+
+    def scoped_queryset(self):
+        return selectors.exercises_for(therapist=self.request.user.therapist)
+
+    @extend_schema(responses={200: ExerciseOutput(many=True), **errors(401, 403, 429)})
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: ExerciseOutput, **errors(401, 403, 404, 429)})
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+
+class AlertViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Alerts of the clients I treat."""
+
+    serializer_class = AlertOutput
+    queryset = Alert.objects.none()
+    permission_classes = [IsTherapist]
+    filterset_class = filters.AlertFilter
+
+    def scoped_queryset(self):
+        return selectors.alerts_for(therapist=self.request.user.therapist)
+
+    @extend_schema(responses={200: AlertOutput(many=True), **errors(400, 401, 403, 429)})
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses={200: AlertOutput, **errors(401, 403, 404, 429)})
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        """Mark the alert as seen by me. Acknowledging again changes nothing."""
+        alert = services.alert_acknowledge(alert=self.get_object(), by=request.user)
+        return Response(AlertOutput(alert).data)

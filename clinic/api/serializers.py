@@ -1,0 +1,103 @@
+"""Building blocks every API serializer shares, and the practice's own endpoints."""
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from clinic.models import User
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """An integer in JSON is a number: "5", 5.5 and true are refused, not coerced."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("invalid")
+        if isinstance(data, float) and not data.is_integer():
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know, so a typo in an app is an error, not lost data."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            known = {field.field_name for field in self._writable_fields}
+            unknown = sorted(set(data) - known)
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        name: [serializers.ErrorDetail("Unknown field.", code="unknown_field")]
+                        for name in unknown
+                    }
+                )
+        return super().to_internal_value(data)
+
+
+class LoginInput(StrictSerializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=256, trim_whitespace=False)
+
+    def validate(self, attrs):
+        user = authenticate(
+            self.context["request"], email=attrs["email"].lower(), password=attrs["password"]
+        )
+        if user is None:
+            raise serializers.ValidationError(
+                "E-mail and password do not match an account.", code="invalid_credentials"
+            )
+        attrs["user"] = user
+        return attrs
+
+
+class LoginUserOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    role = serializers.ChoiceField(choices=User.Role.choices)
+
+
+class LoginOutput(serializers.Serializer):
+    token = serializers.CharField()
+    expiry = serializers.DateTimeField(allow_null=True)
+    user = LoginUserOutput()
+
+
+class ClinicOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    time_zone = serializers.CharField()
+    crisis_resources = serializers.CharField()
+
+
+class MyClientOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    status = serializers.CharField()
+    time_zone = serializers.CharField()
+    therapist_name = serializers.CharField(source="primary_therapist.display_name")
+
+
+class MeOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    display_name = serializers.CharField()
+    role = serializers.ChoiceField(choices=User.Role.choices)
+    clinic = ClinicOutput(allow_null=True)
+    client = serializers.SerializerMethodField()
+    therapist_id = serializers.SerializerMethodField()
+
+    @extend_schema_field(MyClientOutput(allow_null=True))
+    def get_client(self, user):
+        client = getattr(user, "client", None) if user.role == User.Role.CLIENT else None
+        return MyClientOutput(client).data if client is not None else None
+
+    def get_therapist_id(self, user) -> int | None:
+        therapist = getattr(user, "therapist", None) if user.role == User.Role.THERAPIST else None
+        return therapist.pk if therapist is not None else None
