@@ -1,0 +1,194 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from clients.models import Assignment, Completion
+from tests import factories
+
+URL = "/api/v1/assignments/"
+
+
+def _exercise(clinic):
+    return clinic.exercises.get(title="Let the wave pass")
+
+
+@pytest.fixture
+def treating(therapist, as_user):
+    return as_user(therapist.user)
+
+
+def assign(api, client_record, **overrides):
+    data = {
+        "client": client_record.pk,
+        "exercise": _exercise(client_record.clinic).pk,
+        "schedule": "weekly",
+        "times_per_week": 3,
+        "starts_on": timezone.localdate().isoformat(),
+        "note": "Try it after work.",
+    }
+    data.update(overrides)
+    return api.post(URL, data, format="json")
+
+
+NOON_IN_BERLIN = dt.datetime(2026, 3, 11, 11, 0, tzinfo=dt.UTC)  # a Wednesday
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOON_IN_BERLIN, tick=False)
+def test_therapist_assigns_an_exercise_and_the_client_sees_it_due_today(
+    treating, client_record, as_user
+):
+    response = assign(treating, client_record)
+    assert response.status_code == 201, response.json()
+    created = response.json()
+    assert created["exercise"]["title"] == "Let the wave pass"
+    assert created["exercise"]["instructions"]
+    assert created["note"] == "Try it after work."
+    mine = as_user(client_record.user).get(URL).json()["results"]
+    assert [a["id"] for a in mine] == [created["id"]]
+    assert mine[0]["due_next"] == "2026-03-11"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"schedule": "weekly", "times_per_week": None}, "times_per_week"),
+        ({"schedule": "weekly", "times_per_week": 8}, "times_per_week"),
+        ({"schedule": "daily", "times_per_week": 3}, "times_per_week"),
+        ({"schedule": "hourly"}, "schedule"),
+        ({"ends_on": "2000-01-01"}, "ends_on"),
+        ({"client": 999999}, "client"),
+        ({"exercise": "x"}, "exercise"),
+        ({"colour": "blue"}, "colour"),
+    ],
+)
+def test_bad_assignment_is_400_naming_the_field(treating, client_record, overrides, field):
+    response = assign(treating, client_record, **overrides)
+    assert response.status_code == 400
+    assert field in {e["field"] for e in response.json()["errors"]}, response.json()
+    assert not Assignment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_cannot_assign_to_a_client_one_does_not_treat_or_from_another_library(
+    treating, other_therapist, other_clinic, client_record
+):
+    colleagues_client = factories.ClientFactory(primary_therapist=other_therapist)
+    response = assign(treating, colleagues_client)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "client"
+    response = assign(treating, client_record, exercise=_exercise(other_clinic).pk)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "exercise"
+    assert not Assignment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_pause_resume_reschedule_and_end(treating, client_record, as_user):
+    created = assign(treating, client_record).json()
+    url = f"{URL}{created['id']}/"
+    assert treating.patch(url, {"status": "paused"}, format="json").json()["due_next"] is None
+    # a paused exercise is not on the client's list of what to do
+    assert as_user(client_record.user).get(URL).json()["results"] == []
+    resumed = treating.patch(url, {"status": "active", "schedule": "daily"}, format="json").json()
+    assert resumed["schedule"] == "daily" and resumed["times_per_week"] is None
+    ended = treating.patch(url, {"status": "ended"}, format="json")
+    assert ended.json()["status"] == "ended"
+    again = treating.patch(url, {"status": "active"}, format="json")
+    assert again.status_code == 400
+    assert again.json()["errors"][0]["field"] == "status"
+    assert treating.patch(url, {}, format="json").status_code == 400
+    assert treating.put(url, {"status": "active"}, format="json").status_code == 405
+
+
+@pytest.mark.django_db
+def test_other_therapist_cannot_see_or_change_the_assignment(
+    treating, client_record, other_therapist, other_clinic_therapist, as_user
+):
+    created = assign(treating, client_record).json()
+    url = f"{URL}{created['id']}/"
+    for outsider in (other_therapist, other_clinic_therapist):
+        api = as_user(outsider.user)
+        assert api.get(url).status_code == 404
+        assert api.patch(url, {"status": "ended"}, format="json").status_code == 404
+        assert api.get(URL, {"client": client_record.pk}).status_code == 404
+        assert api.get(URL).json()["results"] == []
+    assert Assignment.objects.get().status == "active"
+
+
+def completion(**overrides):
+    data = {
+        "completed_at": (timezone.now() - dt.timedelta(minutes=10)).isoformat(),
+        "distress_before": 7,
+        "distress_after": 4,
+        "helpfulness": 4,
+        "reflection": "It eased after a few minutes.",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOON_IN_BERLIN, tick=False)
+def test_client_records_a_completion_once_even_when_retried(client_record, as_user, key):
+    assignment = factories.AssignmentFactory(client=client_record, schedule="daily")
+    api = as_user(client_record.user)
+    url = f"{URL}{assignment.pk}/completions/"
+    data = completion()
+    first = api.post(url, data, format="json", **key)
+    again = api.post(url, data, format="json", **key)
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert first.json()["distress_after"] == 4
+    assert Completion.objects.count() == 1
+    # daily and done today: next due tomorrow
+    assert api.get(f"{URL}{assignment.pk}/").json()["due_next"] == "2026-03-12"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"helpfulness": 0}, "helpfulness"),
+        ({"helpfulness": 6}, "helpfulness"),
+        ({"distress_before": 11}, "distress_before"),
+        ({"distress_after": -1}, "distress_after"),
+        ({"reflection": "x" * 4001}, "reflection"),
+        ({"completed_at": "soon"}, "completed_at"),
+    ],
+)
+def test_bad_completion_is_400(client_record, as_user, key, overrides, field):
+    assignment = factories.AssignmentFactory(client=client_record)
+    response = as_user(client_record.user).post(
+        f"{URL}{assignment.pk}/completions/", completion(**overrides), format="json", **key
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == field
+    assert not Completion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_completion_on_someone_elses_assignment_is_404(
+    client_record, other_client_record, as_user, key
+):
+    theirs = factories.AssignmentFactory(client=other_client_record)
+    response = as_user(client_record.user).post(
+        f"{URL}{theirs.pk}/completions/", completion(), format="json", **key
+    )
+    assert response.status_code == 404
+    assert not Completion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_assignment_list_query_count_does_not_grow(
+    client_record, as_user, django_assert_max_num_queries
+):
+    for _ in range(12):
+        assignment = factories.AssignmentFactory(client=client_record)
+        factories.CompletionFactory(assignment=assignment)
+    with django_assert_max_num_queries(8):
+        response = as_user(client_record.user).get(URL)
+    assert len(response.json()["results"]) == 12

@@ -1,0 +1,134 @@
+"""Who may call what: every API route and method, for every kind of requester.
+
+A route the server offers that is missing from TABLE fails the test, so a new
+endpoint cannot ship without saying who may use it.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests import factories
+
+ROLES = [
+    "anonymous",
+    "client",
+    "other_client",
+    "therapist",
+    "other_therapist",
+    "other_clinic_therapist",
+    "clinic_admin",
+]
+
+
+def row(anonymous, client, other_client, therapist, other_therapist, other_clinic, admin):
+    return dict(
+        zip(
+            ROLES,
+            [anonymous, client, other_client, therapist, other_therapist, other_clinic, admin],
+            strict=True,
+        )
+    )
+
+
+# (method, path) -> expected status per role. {client}, {check_in}, ... are filled in
+# from the records below. Empty POST/PATCH bodies: 400 means "allowed, but say what".
+TABLE = {
+    ("POST", "auth/login/"): row(400, 400, 400, 400, 400, 400, 400),
+    ("POST", "auth/logout/"): row(401, 204, 204, 204, 204, 204, 204),
+    ("POST", "auth/logout-all/"): row(401, 204, 204, 204, 204, 204, 204),
+    ("GET", "me/"): row(401, 200, 200, 200, 200, 200, 200),
+    ("GET", "emotions/"): row(401, 200, 200, 200, 200, 200, 200),
+    ("GET", "check-ins/"): row(401, 200, 200, 200, 200, 200, 403),
+    ("POST", "check-ins/"): row(401, 400, 400, 403, 403, 403, 403),
+    ("GET", "check-ins/{check_in}/"): row(401, 200, 404, 200, 404, 404, 403),
+    ("GET", "assignments/"): row(401, 200, 200, 200, 200, 200, 403),
+    ("POST", "assignments/"): row(401, 403, 403, 400, 400, 400, 403),
+    ("GET", "assignments/{assignment}/"): row(401, 200, 404, 200, 404, 404, 403),
+    ("PATCH", "assignments/{assignment}/"): row(401, 403, 403, 400, 404, 404, 403),
+    ("POST", "assignments/{assignment}/completions/"): row(401, 400, 404, 403, 403, 403, 403),
+    ("GET", "clients/"): row(401, 403, 403, 200, 200, 200, 403),
+    ("GET", "clients/{client}/"): row(401, 403, 403, 200, 404, 404, 403),
+    ("GET", "exercises/"): row(401, 403, 403, 200, 200, 200, 403),
+    ("GET", "exercises/{exercise}/"): row(401, 403, 403, 200, 200, 404, 403),
+    ("GET", "alerts/"): row(401, 403, 403, 200, 200, 200, 403),
+    ("POST", "alerts/{alert}/acknowledge/"): row(401, 403, 403, 200, 404, 404, 403),
+}
+
+# Filters name a client too; outside the scope that client "does not exist".
+FILTERS = {
+    ("GET", "check-ins/?client={client}"): row(401, 200, 404, 200, 404, 404, 403),
+    ("GET", "assignments/?client={client}"): row(401, 200, 404, 200, 404, 404, 403),
+}
+
+
+def _api_routes() -> set[tuple[str, str]]:
+    """Every (method, path) the server offers under /api/v1/, ids written as {name}."""
+    found = set()
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                path = prefix + str(pattern.pattern)
+                if not path.startswith("api/v1/") or "format" in path:
+                    continue
+                path = re.sub(r"\(\?P<\w+>[^)]*\)", "{id}", path).replace("^", "").replace("$", "")
+                callback = pattern.callback
+                actions = getattr(callback, "actions", None)
+                if actions:
+                    methods = {method.upper() for method in actions}
+                else:
+                    view = callback.cls
+                    methods = {m.upper() for m in view.http_method_names if hasattr(view, m)}
+                for method in methods - {"OPTIONS", "HEAD"}:
+                    found.add((method, path.removeprefix("api/v1/")))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_every_api_route_is_in_the_table():
+    in_table = {(method, re.sub(r"\{\w+\}", "{id}", path)) for method, path in TABLE}
+    assert _api_routes() == in_table
+
+
+@pytest.fixture
+def world(db):
+    """Two clinics; in the first, two therapists, and two clients of the first therapist."""
+    therapist = factories.TherapistFactory()
+    clinic = therapist.clinic
+    client = factories.ClientFactory(primary_therapist=therapist)
+    records = {
+        "client": client,
+        "check_in": factories.CheckInFactory(client=client),
+        "assignment": factories.AssignmentFactory(client=client),
+        "exercise": clinic.exercises.first(),
+        "alert": factories.AlertFactory(client=client),
+    }
+    users = {
+        "anonymous": None,
+        "client": client.user,
+        "other_client": factories.ClientFactory(primary_therapist=therapist).user,
+        "therapist": therapist.user,
+        "other_therapist": factories.TherapistFactory(clinic=clinic).user,
+        "other_clinic_therapist": factories.TherapistFactory().user,
+        "clinic_admin": factories.ClinicAdminFactory(clinic=clinic),
+    }
+    return users, {name: obj.pk for name, obj in records.items()}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path"), list(TABLE) + list(FILTERS), ids=lambda v: v)
+def test_route_answers_each_role_as_the_table_says(world, as_user, method, path):
+    users, ids = world
+    expected = {**TABLE, **FILTERS}[(method, path)]
+    url = "/api/v1/" + path.format(**ids)
+    answered = {}
+    for role in ROLES:
+        api = as_user(users[role])
+        response = api.generic(method, url, b"", content_type="application/json")
+        answered[role] = response.status_code
+    assert answered == expected

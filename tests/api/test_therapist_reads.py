@@ -1,0 +1,82 @@
+import pytest
+from django.core.management import call_command
+
+from clients.models import Alert
+from tests import factories
+
+
+@pytest.mark.django_db
+def test_me_tells_a_client_who_they_are_and_who_their_therapist_is(client_record, as_user):
+    me = as_user(client_record.user).get("/api/v1/me/").json()
+    assert me["role"] == "client"
+    assert me["clinic"]["id"] == client_record.clinic_id
+    assert me["client"] == {
+        "id": client_record.pk,
+        "label": client_record.label,
+        "status": "active",
+        "time_zone": client_record.time_zone,
+        "therapist_name": client_record.primary_therapist.display_name,
+    }
+    assert me["therapist_id"] is None
+
+
+@pytest.mark.django_db
+def test_emotions_are_my_clinics_vocabulary(client_record, other_clinic, as_user):
+    other_clinic.emotion_labels.create(code="their-word", name="Their word")
+    codes = [e["code"] for e in as_user(client_record.user).get("/api/v1/emotions/").json()]
+    assert "grief" in codes and "their-word" not in codes
+
+
+@pytest.mark.django_db
+def test_therapist_lists_only_the_clients_they_treat(therapist, other_therapist, as_user):
+    mine = factories.ClientFactory(primary_therapist=therapist, focus_areas=["betrayal"])
+    factories.ClientFactory(primary_therapist=other_therapist)
+    listed = as_user(therapist.user).get("/api/v1/clients/").json()["results"]
+    assert [c["id"] for c in listed] == [mine.pk]
+    assert listed[0]["focus_areas"] == ["betrayal"]
+
+
+@pytest.mark.django_db
+def test_exercises_are_my_clinics_library(therapist, other_clinic, as_user):
+    listed = as_user(therapist.user).get("/api/v1/exercises/").json()["results"]
+    assert {e["id"] for e in listed} == set(therapist.clinic.exercises.values_list("id", flat=True))
+
+
+@pytest.mark.django_db
+def test_open_alerts_filter_and_acknowledge_once(therapist, client_record, as_user):
+    open_alert = factories.AlertFactory(client=client_record)
+    seen = factories.AlertFactory(client=client_record)
+    api = as_user(therapist.user)
+    api.post(f"/api/v1/alerts/{seen.pk}/acknowledge/")
+    open_ids = [a["id"] for a in api.get("/api/v1/alerts/", {"open": "true"}).json()["results"]]
+    assert open_ids == [open_alert.pk]
+    closed = api.get("/api/v1/alerts/", {"open": "false"}).json()["results"]
+    assert [a["id"] for a in closed] == [seen.pk]
+    assert closed[0]["acknowledged_by"] == therapist.display_name
+    first_time = Alert.objects.get(pk=seen.pk).acknowledged_at
+    again = api.post(f"/api/v1/alerts/{seen.pk}/acknowledge/")
+    assert again.status_code == 200
+    assert Alert.objects.get(pk=seen.pk).acknowledged_at == first_time
+
+
+@pytest.mark.django_db
+def test_unknown_api_path_answers_json_404(as_user, client_record):
+    response = as_user(client_record.user).get("/api/v1/check-ins/not-a-number/")
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["code"] == "not_found"
+
+
+def test_openapi_schema_is_valid_without_warnings(tmp_path):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yml"))
+    assert "/api/v1/check-ins/" in (tmp_path / "s.yml").read_text()
+
+
+@pytest.mark.django_db
+def test_schema_and_docs_are_public_and_docs_use_local_assets(client):
+    assert client.get("/api/schema/").status_code == 200
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    page = docs.content.decode()
+    assert "swagger-ui" in page
+    assert "cdn" not in page.lower() and "unpkg" not in page
+    assert "/static/drf_spectacular_sidecar/" in page
