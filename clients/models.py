@@ -330,6 +330,10 @@ class CheckIn(models.Model):
         return f"Check-in {self.occurred_at:%Y-%m-%d %H:%M}"
 
 
+# Strongest first; ties in the order the client labelled them.
+EMOTION_ORDER = ("-intensity", "id")
+
+
 class CheckInEmotion(models.Model):
     """One labelled emotion of a check-in, with its intensity."""
 
@@ -340,7 +344,7 @@ class CheckInEmotion(models.Model):
     intensity = models.PositiveSmallIntegerField(validators=scale("intensity"))
 
     class Meta:
-        ordering = ["-intensity", "id"]
+        ordering = list(EMOTION_ORDER)
         constraints = [
             models.UniqueConstraint(
                 fields=["check_in", "label"], name="check_in_emotion_label_unique"

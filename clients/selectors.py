@@ -6,13 +6,14 @@ sees themself, anyone else sees nothing. Out of scope means "does not exist" (40
 
 from datetime import timedelta
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from clinic.models import Therapist, User
 
 from .models import (
+    EMOTION_ORDER,
     Alert,
     Assignment,
     CheckIn,
@@ -52,13 +53,25 @@ def client_get_for(*, user: User, client_id) -> Client:
     )
 
 
+def _emotions_strongest_first() -> Prefetch:
+    emotions = CheckInEmotion.objects.select_related("label").order_by(*EMOTION_ORDER)
+    return Prefetch("emotions", queryset=emotions, to_attr="emotions_strongest_first")
+
+
 def check_ins_for(*, user: User) -> QuerySet[CheckIn]:
-    emotions = CheckInEmotion.objects.select_related("label").order_by("-intensity", "id")
     return (
         CheckIn.objects.filter(client__in=clients_for(user=user))
         .select_related("client__clinic")
-        .prefetch_related(Prefetch("emotions", queryset=emotions))
+        .prefetch_related(_emotions_strongest_first())
     )
+
+
+def check_in_with_emotions(check_in: CheckIn) -> CheckIn:
+    """Give a check-in ``emotions_strongest_first`` as ``check_ins_for`` does, loading
+    them only if the check-in does not carry them already."""
+    if not hasattr(check_in, "emotions_strongest_first"):
+        prefetch_related_objects([check_in], _emotions_strongest_first())
+    return check_in
 
 
 def assignments_for(*, user: User) -> QuerySet[Assignment]:

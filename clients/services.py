@@ -3,6 +3,7 @@ belongs to the same clinic, so no caller can join two tenants by mistake."""
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
@@ -165,8 +166,17 @@ def _labels_for(client: Client, emotions: Iterable[tuple[str, int]]) -> list[tup
     return [(by_code[code], intensity) for code, intensity in pairs]
 
 
-@transaction.atomic
-def check_in_record(
+@dataclass(frozen=True)
+class CheckInDraft:
+    """A validated check-in, not yet stored; ``stored`` is set when its client_uuid was."""
+
+    check_in: CheckIn
+    labels: list[tuple[EmotionLabel, int]]
+    stored: CheckIn | None = None
+    uuid_from_client: bool = False
+
+
+def check_in_prepare(
     *,
     client: Client,
     occurred_at: datetime,
@@ -181,16 +191,16 @@ def check_in_record(
     note: str = "",
     client_uuid: uuid.UUID | None = None,
     received_at: datetime | None = None,
-) -> tuple[CheckIn, bool]:
-    """Store a check-in with its emotions; raise a safety alert when asked to.
+) -> CheckInDraft:
+    """Validate a check-in against the scales and the clinic's vocabulary; writes nothing.
 
-    Returns (check_in, created). A check-in whose ``client_uuid`` is already
-    stored is returned as it was, so an app that retries never stores a moment twice.
+    Raises ValidationError naming the field. Kept apart from ``check_in_record`` so
+    the write transaction holds only writes.
     """
     if client_uuid is not None:
-        existing = CheckIn.objects.filter(client=client, client_uuid=client_uuid).first()
-        if existing is not None:
-            return existing, False
+        stored = CheckIn.objects.filter(client=client, client_uuid=client_uuid).first()
+        if stored is not None:
+            return CheckInDraft(check_in=stored, labels=[], stored=stored)
     labels = _labels_for(client, emotions)
     check_in = CheckIn(
         client=client,
@@ -208,18 +218,39 @@ def check_in_record(
     if received_at is not None:
         check_in.received_at = received_at
     check_in.full_clean(exclude=["client"], validate_unique=False, validate_constraints=False)
-    try:
-        with transaction.atomic():
-            check_in.save()
-    except IntegrityError:
-        # The same client_uuid arrived twice at once; the other one was stored.
-        return CheckIn.objects.get(client=client, client_uuid=check_in.client_uuid), False
-    CheckInEmotion.objects.bulk_create(
+    return CheckInDraft(check_in=check_in, labels=labels, uuid_from_client=client_uuid is not None)
+
+
+# No savepoint of its own: everything that can be refused was refused by
+# check_in_prepare, so a failure here is the caller's failure too.
+@transaction.atomic(savepoint=False)
+def check_in_record(*, draft: CheckInDraft) -> tuple[CheckIn, bool]:
+    """Store a prepared check-in with its emotions; raise a safety alert when asked to.
+
+    Returns (check_in, created). A check-in whose ``client_uuid`` is already stored
+    is returned as it was, so an app that retries never stores a moment twice.
+    """
+    if draft.stored is not None:
+        return draft.stored, False
+    check_in = draft.check_in
+    if not draft.uuid_from_client:
+        check_in.save()  # a uuid made here cannot collide
+    else:
+        try:
+            with transaction.atomic():
+                check_in.save()
+        except IntegrityError:
+            # The same client_uuid arrived twice at once; the other one was stored.
+            stored = CheckIn.objects.get(client=check_in.client, client_uuid=check_in.client_uuid)
+            return stored, False
+    emotions = CheckInEmotion.objects.bulk_create(
         CheckInEmotion(check_in=check_in, label=label, intensity=intensity)
-        for label, intensity in labels
+        for label, intensity in draft.labels
     )
-    if safety_concern:
-        alert_raise(client=client, kind=Alert.Kind.SAFETY_CONCERN, check_in=check_in)
+    # What the selectors' prefetch would load; callers that answer at once need no query.
+    check_in.emotions_strongest_first = sorted(emotions, key=lambda e: (-e.intensity, e.pk))
+    if check_in.safety_concern:
+        alert_raise(client=check_in.client, kind=Alert.Kind.SAFETY_CONCERN, check_in=check_in)
     return check_in, True
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from clients.models import Client, Exercise
 from clients.services import (
     assignment_create,
+    check_in_prepare,
     check_in_record,
     client_create,
     completion_record,
@@ -340,7 +341,7 @@ class DemoBuilder:
             is_last = day == last_day
             safety = story == "safety" and is_last
             discuss = rng.random() < 0.12 or safety
-            check_in_record(
+            draft = check_in_prepare(
                 client=client,
                 occurred_at=occurred_at,
                 received_at=occurred_at + timedelta(seconds=rng.randrange(2, 90)),
@@ -355,6 +356,7 @@ class DemoBuilder:
                 note=rng.choice(NOTES) if discuss else "",
                 client_uuid=self._uuid(client, "check-in", n),
             )
+            check_in_record(draft=draft)
             n += 1
 
     def _completions(self, assignments: list, story: str, rng: random.Random) -> None:

@@ -182,9 +182,9 @@ class Session(models.Model):
 class IdempotencyKey(models.Model):
     """A client app's promise that a request is the same one as before.
 
-    Claimed in the same transaction that stores what the request creates, so a
-    retry either finds the finished result or waits for it; it never stores twice.
-    The response is rebuilt from ``resource_id``: no second copy of health data.
+    Stored in the same transaction as what the request created, so a retry either
+    finds the finished result or waits for it; it never stores twice. The
+    response is rebuilt from ``resource_id``: no second copy of health data.
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")

@@ -77,7 +77,7 @@ class CheckInOutput(serializers.Serializer):
     client_uuid = serializers.UUIDField()
     occurred_at = serializers.DateTimeField()
     received_at = serializers.DateTimeField()
-    emotions = EmotionOutput(many=True)
+    emotions = EmotionOutput(many=True, source="emotions_strongest_first")
     distress = serializers.IntegerField()
     charge = serializers.IntegerField(allow_null=True)
     mind_space = serializers.IntegerField(allow_null=True)

@@ -135,24 +135,28 @@ class CheckInViewSet(
         responses={
             201: CheckInOutput,
             200: OpenApiResponse(CheckInOutput, description="Already stored (same client_uuid)"),
-            **errors(400, 401, 403, 409, 422, 429),
+            **errors(400, 401, 403, 422, 429),
         },
     )
     def create(self, request):
         """Send a check-in. Retries with the same Idempotency-Key are answered, not stored."""
         data = CheckInInput(data=request.data)
         data.is_valid(raise_exception=True)
-        client = request.user.client
+        # Validated before the write transaction opens: it holds only the writes.
+        draft = services.check_in_prepare(client=request.user.client, **data.validated_data)
 
         def perform():
-            check_in, created = services.check_in_record(client=client, **data.validated_data)
-            return (status.HTTP_201_CREATED if created else status.HTTP_200_OK), check_in.pk
+            check_in, created = services.check_in_record(draft=draft)
+            return (status.HTTP_201_CREATED if created else status.HTTP_200_OK), check_in
 
-        def respond(status_code, check_in_id):
-            check_in = selectors.check_ins_for(user=request.user).get(pk=check_in_id)
-            return Response(CheckInOutput(check_in).data, status=status_code)
-
-        return run_once(request, perform=perform, respond=respond)
+        return run_once(
+            request,
+            perform=perform,
+            load=lambda pk: selectors.check_ins_for(user=request.user).get(pk=pk),
+            serialize=lambda check_in: (
+                CheckInOutput(selectors.check_in_with_emotions(check_in)).data
+            ),
+        )
 
 
 class AssignmentViewSet(
@@ -227,7 +231,7 @@ class AssignmentViewSet(
         responses={
             201: CompletionOutput,
             200: OpenApiResponse(CompletionOutput, description="Already stored (same client_uuid)"),
-            **errors(400, 401, 403, 404, 409, 422, 429),
+            **errors(400, 401, 403, 404, 422, 429),
         },
     )
     @action(detail=True, methods=["post"])
@@ -241,13 +245,14 @@ class AssignmentViewSet(
             completion, created = services.completion_record(
                 assignment=assignment, **data.validated_data
             )
-            return (status.HTTP_201_CREATED if created else status.HTTP_200_OK), completion.pk
+            return (status.HTTP_201_CREATED if created else status.HTTP_200_OK), completion
 
-        def respond(status_code, completion_id):
-            completion = assignment.completions.get(pk=completion_id)
-            return Response(CompletionOutput(completion).data, status=status_code)
-
-        return run_once(request, perform=perform, respond=respond)
+        return run_once(
+            request,
+            perform=perform,
+            load=lambda pk: assignment.completions.get(pk=pk),
+            serialize=lambda completion: CompletionOutput(completion).data,
+        )
 
 
 class ClientViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):

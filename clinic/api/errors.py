@@ -61,9 +61,3 @@ class UnprocessableEntity(exceptions.APIException):
     status_code = 422
     default_code = "unprocessable"
     default_detail = "The request cannot be processed."
-
-
-class Conflict(exceptions.APIException):
-    status_code = 409
-    default_code = "conflict"
-    default_detail = "The request conflicts with the current state."

@@ -1,4 +1,8 @@
-"""Retries of a POST are answered from the first attempt, never stored twice."""
+"""Retries of a POST are answered from the first attempt, never stored twice.
+
+A key is only ever stored together with what its request wrote, so there is no
+"in flight" state for a retry to see: it waits for, or finds, the finished first.
+"""
 
 import hashlib
 import json
@@ -6,13 +10,14 @@ import re
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clinic.models import IdempotencyKey
 
-from .errors import Conflict, UnprocessableEntity
+from .errors import UnprocessableEntity
 
 HEADER = "Idempotency-Key"
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
@@ -39,44 +44,45 @@ def fingerprint(request: Request) -> str:
 def run_once(
     request: Request,
     *,
-    perform: Callable[[], tuple[int, int]],
-    respond: Callable[[int, int], Response],
+    perform: Callable[[], tuple[int, Model]],
+    load: Callable[[int], Model],
+    serialize: Callable[[Model], dict],
 ) -> Response:
-    """Claim the request's key, ``perform()`` the write, remember its (status, id).
+    """``perform()`` the write and record the key with its result, in one transaction.
 
-    ``perform`` runs in the claim's transaction; if it raises, the claim is
-    rolled back with it and the key stays free. ``respond(status, id)`` builds
-    the response, for the first attempt and for every retry alike.
+    The key is unique per user, so of two attempts with one key only the first to
+    commit keeps its writes: the other's insert of the key fails (on PostgreSQL it
+    waits for the first to commit; SQLite's immediate transactions run them one
+    after the other), its whole transaction rolls back, and it answers as the first
+    did: the same status and ``serialize(load(id))``, the same body rebuilt from
+    the stored record.
     """
     key = key_from(request)
     print_ = fingerprint(request)
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                claim = IdempotencyKey.objects.create(
-                    user=request.user, key=key, fingerprint=print_, status_code=0
-                )
-        except IntegrityError:
-            # Another attempt holds the key. On PostgreSQL the insert above waited
-            # for it to commit; with SQLite's immediate transactions we only got
-            # here after it did. Either way its result is now readable.
-            return _replay(request, key, print_, respond)
-        status_code, resource_id = perform()
-        claim.status_code = status_code
-        claim.resource_id = resource_id
-        claim.save(update_fields=["status_code", "resource_id"])
-    return respond(status_code, resource_id)
+    try:
+        with transaction.atomic():
+            status_code, resource = perform()
+            IdempotencyKey.objects.create(
+                user=request.user,
+                key=key,
+                fingerprint=print_,
+                status_code=status_code,
+                resource_id=resource.pk,
+            )
+    except IntegrityError:
+        if not IdempotencyKey.objects.filter(user=request.user, key=key).exists():
+            raise  # not about the key: a real error
+        return _replay(request, key, print_, load, serialize)
+    return Response(serialize(resource), status=status_code)
 
 
-def _replay(request: Request, key: str, print_: str, respond) -> Response:
-    first = IdempotencyKey.objects.filter(user=request.user, key=key).first()
-    if first is None or first.status_code == 0:
-        raise Conflict("The first request with this key is still being processed; retry shortly.")
+def _replay(request: Request, key: str, print_: str, load, serialize) -> Response:
+    first = IdempotencyKey.objects.get(user=request.user, key=key)
     if first.fingerprint != print_:
         raise UnprocessableEntity(
             "This Idempotency-Key was already used with a different request.",
             code="idempotency_key_reused",
         )
-    response = respond(first.status_code, first.resource_id)
+    response = Response(serialize(load(first.resource_id)), status=first.status_code)
     response["Idempotent-Replayed"] = "true"
     return response

@@ -21,7 +21,6 @@ ERROR_DESCRIPTIONS = {
     401: "Not logged in, or the token expired or was revoked",
     403: "Logged in, but this role cannot do this",
     404: "No such record among those you may see",
-    409: "The first request with this Idempotency-Key is still being processed",
     422: "This Idempotency-Key was used with a different request",
     429: "Too many requests; see Retry-After",
 }

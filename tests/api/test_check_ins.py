@@ -284,3 +284,25 @@ def test_list_query_count_does_not_grow(me, client_record, django_assert_max_num
         factories.CheckInEmotionFactory(check_in=factories.CheckInFactory(client=client_record))
     with django_assert_max_num_queries(8):
         assert len(me.get(URL).json()["results"]) == 30
+
+
+@pytest.mark.django_db
+def test_no_health_information_in_logs(me, key, caplog):
+    sentinel = "SENTINEL-tell-no-one"
+    with caplog.at_level("DEBUG"):
+        me.post(URL, body(note=sentinel), format="json", **key)
+        me.post(
+            URL, body(note=sentinel, distress=99), format="json", HTTP_IDEMPOTENCY_KEY="k-2-bad-one"
+        )
+        me.post(URL, body(note=sentinel + "x"), format="json", **key)  # 422: reused key
+    assert caplog.records  # the rejected requests were logged...
+    assert sentinel not in caplog.text  # ...without what the client wrote
+
+
+@pytest.mark.django_db
+def test_requests_are_throttled_per_user(me, monkeypatch):
+    from rest_framework.throttling import UserRateThrottle
+
+    monkeypatch.setattr(UserRateThrottle, "rate", "3/min", raising=False)
+    statuses = [me.get(URL).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]

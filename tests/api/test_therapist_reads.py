@@ -80,3 +80,25 @@ def test_schema_and_docs_are_public_and_docs_use_local_assets(client):
     assert "swagger-ui" in page
     assert "cdn" not in page.lower() and "unpkg" not in page
     assert "/static/drf_spectacular_sidecar/" in page
+
+
+@pytest.mark.django_db
+def test_old_idempotency_keys_are_purged_after_their_time(client_record, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from clinic.models import IdempotencyKey
+    from clinic.tasks import idempotency_keys_purge
+
+    old = IdempotencyKey.objects.create(
+        user=client_record.user, key="old-key-1", fingerprint="x", status_code=201
+    )
+    IdempotencyKey.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - settings.IDEMPOTENCY_KEY_TTL - dt.timedelta(minutes=1)
+    )
+    recent = IdempotencyKey.objects.create(
+        user=client_record.user, key="new-key-1", fingerprint="x", status_code=201
+    )
+    assert idempotency_keys_purge.delay().get() == 1
+    assert list(IdempotencyKey.objects.values_list("pk", flat=True)) == [recent.pk]

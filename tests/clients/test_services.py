@@ -6,7 +6,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from clients.models import Alert, CheckIn, Completion
-from clients.services import assignment_create, check_in_record, completion_record
+from clients.services import (
+    assignment_create,
+    check_in_prepare,
+    check_in_record,
+    completion_record,
+)
 from tests import factories
 
 
@@ -20,7 +25,7 @@ def _check_in(client, **overrides):
         "mind_space": 60,
     }
     values.update(overrides)
-    check_in, _ = check_in_record(**values)
+    check_in, _ = check_in_record(draft=check_in_prepare(**values))
     return check_in
 
 
