@@ -294,7 +294,9 @@ class DemoBuilder:
         Session.objects.bulk_create(sessions)
 
     def _assignments(self, client: Client, therapist: Therapist, start: date) -> list:
-        library = {e.category: e for e in Exercise.objects.filter(clinic=client.clinic)}
+        library: dict[str, Exercise] = {}
+        for exercise in Exercise.objects.filter(clinic=client.clinic):
+            library.setdefault(exercise.category, exercise)  # the first of each category
         plan = [
             ("labelling", "daily", None, start, start + timedelta(weeks=4)),
             ("grounding", "weekly", 3, start, None),

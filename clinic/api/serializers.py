@@ -26,20 +26,26 @@ class StrictBooleanField(serializers.BooleanField):
 
 
 class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know, so a typo in an app is an error, not lost data."""
+    """Refuses fields it does not know, so a typo in an app is an error, not lost data.
+    Unknown fields are reported together with every other error of the body."""
 
     def to_internal_value(self, data):
+        unknown = {}
         if isinstance(data, dict):
             known = {field.field_name for field in self._writable_fields}
-            unknown = sorted(set(data) - known)
-            if unknown:
-                raise serializers.ValidationError(
-                    {
-                        name: [serializers.ErrorDetail("Unknown field.", code="unknown_field")]
-                        for name in unknown
-                    }
-                )
-        return super().to_internal_value(data)
+            unknown = {
+                name: [serializers.ErrorDetail("Unknown field.", code="unknown_field")]
+                for name in sorted(set(data) - known)
+            }
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if unknown and isinstance(error.detail, dict):
+                raise serializers.ValidationError({**error.detail, **unknown}) from error
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
 
 
 class LoginInput(StrictSerializer):

@@ -192,3 +192,12 @@ def test_assignment_list_query_count_does_not_grow(
     with django_assert_max_num_queries(8):
         response = as_user(client_record.user).get(URL)
     assert len(response.json()["results"]) == 12
+
+
+@pytest.mark.django_db
+def test_not_found_says_only_not_found(client_record, other_client_record, as_user, key):
+    theirs = factories.AssignmentFactory(client=other_client_record)
+    response = as_user(client_record.user).get(f"{URL}{theirs.pk}/")
+    assert response.json() == {
+        "errors": [{"field": None, "code": "not_found", "message": "Not found."}]
+    }

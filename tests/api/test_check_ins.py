@@ -306,3 +306,15 @@ def test_requests_are_throttled_per_user(me, monkeypatch):
     monkeypatch.setattr(UserRateThrottle, "rate", "3/min", raising=False)
     statuses = [me.get(URL).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+@pytest.mark.django_db
+def test_every_offending_field_is_reported_at_once(me, key):
+    data = body(distress=11, mood="fine", emotions=[{"label": "grief", "intensity": 12}])
+    response = me.post(URL, data, format="json", **key)
+    assert response.status_code == 400
+    assert {e["field"] for e in response.json()["errors"]} == {
+        "distress",
+        "mood",
+        "emotions[0].intensity",
+    }
