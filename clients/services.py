@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -292,6 +293,11 @@ def assignment_update(*, assignment: Assignment, **changes) -> Assignment:
         raise ValidationError({"status": "This assignment has ended; assign the exercise anew."})
     if changes.get("schedule") in {"once", "daily"} and "times_per_week" not in changes:
         changes["times_per_week"] = None
+    if changes.get("status") == Assignment.Status.ENDED and "ends_on" not in changes:
+        # Ended today, in the client's calendar: adherence stops asking from tomorrow.
+        today = timezone.localdate(timezone=ZoneInfo(assignment.client.time_zone))
+        if assignment.ends_on is None or assignment.ends_on > today:
+            changes["ends_on"] = max(today, assignment.starts_on)
     for field, value in changes.items():
         setattr(assignment, field, value)
     assignment.full_clean(exclude=["client", "exercise", "assigned_by"], validate_constraints=False)

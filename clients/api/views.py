@@ -4,6 +4,8 @@ Every queryset starts from the requester (see ``clients.selectors``); a record
 outside it answers 404. Roles decide which actions exist for whom (403).
 """
 
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -15,6 +17,9 @@ from clients.models import Alert, Assignment, CheckIn, Client, EmotionLabel, Exe
 from clinic.api.idempotency import run_once
 from clinic.api.permissions import IsClient, IsClinicMember, IsTherapist
 from clinic.api.schema import IDEMPOTENCY_KEY, errors
+from reports import selectors as report_selectors
+from reports.api.serializers import MetricsOutput, MetricsQuery
+from reports.metrics import summarize
 
 from . import filters
 from .serializers import (
@@ -277,6 +282,25 @@ class ClientViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={200: ClientOutput, **errors(401, 403, 404, 429)})
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("since", OpenApiTypes.DATETIME, description="Default: last session"),
+            OpenApiParameter("until", OpenApiTypes.DATETIME, description="Default: now"),
+        ],
+        responses={200: MetricsOutput, **errors()},
+    )
+    @action(detail=True, methods=["get"])
+    def metrics(self, request, pk=None):
+        """The emotional-processing figures of one window, as the reports show them."""
+        client = self.get_object()
+        query = MetricsQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        until = query.validated_data.get("until") or timezone.now()
+        since = query.validated_data.get("since") or report_selectors.default_since(client, until)
+        window = report_selectors.window_load(client=client, since=since, until=until)
+        body = {"client": client.pk, "since": since, "until": until, "summary": summarize(window)}
+        return Response(MetricsOutput(body).data)
 
 
 class ExerciseViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):

@@ -1,0 +1,319 @@
+"""The emotional-processing metrics of the design brief: one definition, used everywhere.
+
+Pure functions on plain data (no database), so the dashboard, the session-prep
+report, the weekly summary and the API show the same number for the same window.
+A window without data gives None ("no data"), never a made-up zero.
+"""
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from statistics import fmean
+
+STUCK_EMOTION_INTENSITY = 7
+STUCK_EMOTION_RUN = 4
+STUCK_RESISTANCE = 7
+STUCK_RESISTANCE_RUN = 3
+SECONDS_PER_WEEK = 7 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class CheckInPoint:
+    """One check-in as the metrics see it; ratings the client skipped are None."""
+
+    occurred_at: datetime
+    distress: int
+    emotions: tuple[tuple[str, int], ...] = ()  # (label code, intensity), strongest first
+    charge: int | None = None
+    mind_space: int | None = None
+    self_compassion: int | None = None
+    resistance: int | None = None
+
+    @property
+    def strongest(self) -> tuple[str, int] | None:
+        return max(self.emotions, key=lambda e: e[1]) if self.emotions else None
+
+
+@dataclass(frozen=True)
+class AssignmentPlan:
+    id: int
+    title: str
+    schedule: str  # once | daily | weekly
+    starts_on: date
+    ends_on: date | None = None
+    times_per_week: int | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class CompletionPoint:
+    assignment_id: int
+    title: str
+    completed_on: date
+    distress_before: int
+    distress_after: int
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Mean, range and weekly least-squares slope of one signal over a window."""
+
+    count: int
+    mean: float
+    minimum: float
+    maximum: float
+    first: float
+    last: float
+    slope_per_week: float | None  # None with a single point or a single moment
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """Consecutive check-ins (indices into the window, inclusive) that are stuck."""
+
+    start: int
+    end: int
+    first_at: datetime
+    last_at: datetime
+    reason: str  # "emotion" or "resistance"
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class Flow:
+    distinct_labels: int
+    turnover: float | None  # share of check-ins whose strongest emotion changed; None < 2
+    stuck: bool
+    stretches: tuple[Stretch, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Adherence:
+    assignment_id: int
+    title: str
+    expected: float
+    done: int
+    ratio: float | None  # done (capped at expected) / expected; None when nothing was due
+
+
+@dataclass(frozen=True)
+class ExerciseEffect:
+    title: str
+    completions: int
+    mean_drop: float  # mean of distress before minus after; negative means it rose
+
+
+def slope_per_week(points: Sequence[tuple[datetime, float]]) -> float | None:
+    """Least-squares slope of value over time, in units per week."""
+    if len(points) < 2:
+        return None
+    origin = points[0][0]
+    xs = [(moment - origin).total_seconds() / SECONDS_PER_WEEK for moment, _ in points]
+    ys = [value for _, value in points]
+    mean_x, mean_y = fmean(xs), fmean(ys)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    if spread == 0:
+        return None
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+
+
+def trend(points: Sequence[tuple[datetime, float | None]]) -> Trend | None:
+    """Summary of one signal; points with None (skipped) are left out."""
+    answered = sorted((moment, value) for moment, value in points if value is not None)
+    if not answered:
+        return None
+    values = [value for _, value in answered]
+    return Trend(
+        count=len(values),
+        mean=fmean(values),
+        minimum=min(values),
+        maximum=max(values),
+        first=values[0],
+        last=values[-1],
+        slope_per_week=slope_per_week(answered),
+    )
+
+
+def distress(check_ins: Sequence[CheckInPoint]) -> Trend | None:
+    return trend([(c.occurred_at, c.distress) for c in check_ins])
+
+
+def neutrality(check_ins: Sequence[CheckInPoint]) -> Trend | None:
+    """|charge|: 0 is neutral, the sign of having moved on; falling is healing."""
+    return trend(
+        [(c.occurred_at, abs(c.charge) if c.charge is not None else None) for c in check_ins]
+    )
+
+
+def mind_space(check_ins: Sequence[CheckInPoint]) -> Trend | None:
+    return trend([(c.occurred_at, c.mind_space) for c in check_ins])
+
+
+def self_compassion(check_ins: Sequence[CheckInPoint]) -> Trend | None:
+    return trend([(c.occurred_at, c.self_compassion) for c in check_ins])
+
+
+def resistance(check_ins: Sequence[CheckInPoint]) -> Trend | None:
+    return trend([(c.occurred_at, c.resistance) for c in check_ins])
+
+
+def _runs(flags: Sequence[object | None]) -> list[tuple[int, int, object]]:
+    """Maximal runs of equal, non-None values: (start, end, value)."""
+    runs, start = [], 0
+    for index in range(1, len(flags) + 1):
+        if index == len(flags) or flags[index] != flags[start]:
+            if flags[start] is not None:
+                runs.append((start, index - 1, flags[start]))
+            start = index
+    return runs
+
+
+def flow(check_ins: Sequence[CheckInPoint]) -> Flow | None:
+    """Whether emotions move (variety, turnover) or stick (the brief's stuck rule)."""
+    if not check_ins:
+        return None
+    ordered = sorted(check_ins, key=lambda c: c.occurred_at)
+    labels = {code for c in ordered for code, _ in c.emotions}
+    strongest = [c.strongest[0] if c.strongest else None for c in ordered]
+    changes = sum(1 for a, b in itertools.pairwise(strongest) if a != b)
+    turnover = changes / (len(ordered) - 1) if len(ordered) > 1 else None
+
+    heavy = [
+        c.strongest[0] if c.strongest and c.strongest[1] >= STUCK_EMOTION_INTENSITY else None
+        for c in ordered
+    ]
+    pushing = [
+        True if c.resistance is not None and c.resistance >= STUCK_RESISTANCE else None
+        for c in ordered
+    ]
+
+    def stretch(start: int, end: int, reason: str, label: str | None = None) -> Stretch:
+        return Stretch(
+            start, end, ordered[start].occurred_at, ordered[end].occurred_at, reason, label
+        )
+
+    stretches = [
+        stretch(start, end, "emotion", label)
+        for start, end, label in _runs(heavy)
+        if end - start + 1 >= STUCK_EMOTION_RUN
+    ] + [
+        stretch(start, end, "resistance")
+        for start, end, _ in _runs(pushing)
+        if end - start + 1 >= STUCK_RESISTANCE_RUN
+    ]
+    stretches.sort(key=lambda s: s.start)
+    return Flow(
+        distinct_labels=len(labels),
+        turnover=turnover,
+        stuck=bool(stretches),
+        stretches=tuple(stretches),
+    )
+
+
+def expected_completions(plan: AssignmentPlan, first: date, last: date) -> float:
+    """How many completions the schedule asked for between two dates (inclusive)."""
+    start = max(plan.starts_on, first)
+    end = min(plan.ends_on or last, last)
+    if not plan.active or end < start:
+        return 0.0
+    if plan.schedule == "once":
+        return 1.0 if first <= plan.starts_on <= last else 0.0
+    days = (end - start).days + 1
+    if plan.schedule == "daily":
+        return float(days)
+    return (plan.times_per_week or 1) * days / 7
+
+
+def adherence(
+    plans: Sequence[AssignmentPlan], completions: Sequence[CompletionPoint], first: date, last: date
+) -> list[Adherence]:
+    """Per assignment: completions in the window against what its schedule asked for."""
+    done: dict[int, int] = {}
+    for completion in completions:
+        if first <= completion.completed_on <= last:
+            done[completion.assignment_id] = done.get(completion.assignment_id, 0) + 1
+    result = []
+    for plan in plans:
+        expected = expected_completions(plan, first, last)
+        count = done.get(plan.id, 0)
+        if expected == 0 and count == 0:
+            continue
+        ratio = min(count, expected) / expected if expected else None
+        result.append(Adherence(plan.id, plan.title, expected, count, ratio))
+    return result
+
+
+def adherence_overall(items: Sequence[Adherence]) -> float | None:
+    """All completions (each assignment capped at its schedule) over all that was asked."""
+    expected = sum(item.expected for item in items)
+    if not expected:
+        return None
+    return sum(min(item.done, item.expected) for item in items) / expected
+
+
+def exercise_effect(completions: Sequence[CompletionPoint]) -> list[ExerciseEffect]:
+    """Mean drop in distress from before to after, per exercise, most helpful first."""
+    drops: dict[str, list[int]] = {}
+    for completion in completions:
+        drops.setdefault(completion.title, []).append(
+            completion.distress_before - completion.distress_after
+        )
+    effects = [ExerciseEffect(title, len(values), fmean(values)) for title, values in drops.items()]
+    return sorted(effects, key=lambda e: (-e.mean_drop, e.title))
+
+
+def weeks_between(first: date, last: date) -> list[date]:
+    """Mondays of the weeks that touch the window."""
+    monday = first - timedelta(days=first.weekday())
+    weeks = []
+    while monday <= last:
+        weeks.append(monday)
+        monday += timedelta(days=7)
+    return weeks
+
+
+@dataclass(frozen=True)
+class Window:
+    """Everything the metrics need about one client between two moments."""
+
+    first_day: date  # in the client's calendar
+    last_day: date
+    check_ins: tuple[CheckInPoint, ...]
+    plans: tuple[AssignmentPlan, ...]
+    completions: tuple[CompletionPoint, ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    check_ins: int
+    distress: Trend | None
+    neutrality: Trend | None
+    mind_space: Trend | None
+    self_compassion: Trend | None
+    resistance: Trend | None
+    flow: Flow | None
+    adherence: list[Adherence]
+    adherence_overall: float | None
+    exercise_effect: list[ExerciseEffect]
+
+
+def summarize(window: Window) -> Summary:
+    """Every metric of the brief for one window."""
+    points = sorted(window.check_ins, key=lambda c: c.occurred_at)
+    in_window = [
+        c for c in window.completions if window.first_day <= c.completed_on <= window.last_day
+    ]
+    items = adherence(window.plans, in_window, window.first_day, window.last_day)
+    return Summary(
+        check_ins=len(points),
+        distress=distress(points),
+        neutrality=neutrality(points),
+        mind_space=mind_space(points),
+        self_compassion=self_compassion(points),
+        resistance=resistance(points),
+        flow=flow(points),
+        adherence=items,
+        adherence_overall=adherence_overall(items),
+        exercise_effect=exercise_effect(in_window),
+    )
