@@ -8,11 +8,14 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from clinic.models import Clinic, Therapist, User
 
@@ -72,6 +75,10 @@ def client_create(
 
     Without a password the account cannot log in until the client sets one.
     """
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "An account with this e-mail address exists already."})
+    if Client.objects.filter(clinic_id=therapist.clinic_id, label=label).exists():
+        raise ValidationError({"label": "Another client of the clinic has this label."})
     user = User.objects.create_user(
         email=email, password=password, clinic=therapist.clinic, role=User.Role.CLIENT
     )
@@ -88,6 +95,46 @@ def client_create(
     client.full_clean(exclude=["clinic", "user", "primary_therapist"])
     client.save()
     return client
+
+
+def client_invite(
+    *, therapist: Therapist, email: str, label: str, time_zone: str, focus_areas: list[str]
+) -> Client:
+    """Add a client with no password yet and e-mail them a one-time link to set one."""
+    with transaction.atomic():
+        client = client_create(
+            therapist=therapist,
+            email=email,
+            label=label,
+            time_zone=time_zone,
+            focus_areas=focus_areas,
+        )
+        from .tasks import invitation_email
+
+        user_id = client.user_id
+        transaction.on_commit(lambda: invitation_email.delay(user_id))
+    return client
+
+
+def invitation_send(*, user_id: int) -> None:
+    """The invitation e-mail: who invites and a link; nothing about health or treatment."""
+    user = User.objects.select_related("clinic").get(pk=user_id)
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = settings.SITE_URL + reverse(
+        "password_reset_confirm", kwargs={"uidb64": uid, "token": token}
+    )
+    send_mail(
+        subject=f"Your account at {user.clinic.name}",
+        message=(
+            f"Hello,\n\n{user.clinic.name} has created an account for you in their "
+            "progress dashboard.\n\n"
+            f"Choose your password here (the link works once): {link}\n\n"
+            "If you did not expect this e-mail, you can ignore it.\n"
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )
 
 
 def alert_raise(*, client: Client, kind: str, check_in: CheckIn | None = None) -> Alert:

@@ -1,10 +1,11 @@
 """Writes about the practice itself: clinics, staff and the people who log in."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from clients.services import clinic_library_install
 
-from .models import Clinic, Therapist, User
+from .models import Clinic, Session, Therapist, User
 
 
 @transaction.atomic
@@ -51,3 +52,34 @@ def clinic_admin_create(
         role=User.Role.CLINIC_ADMIN,
         is_staff=True,
     )
+
+
+def session_schedule(
+    *,
+    therapist: Therapist,
+    client,
+    starts_at,
+    mode: str = Session.Mode.IN_PERSON,
+    duration_minutes: int = 50,
+) -> Session:
+    """Put a session with a client of this therapist's clinic in the calendar."""
+    if client.clinic_id != therapist.clinic_id:
+        raise ValidationError({"client": "This client is not at your clinic."})
+    session = Session(
+        client=client,
+        therapist=therapist,
+        starts_at=starts_at,
+        mode=mode,
+        duration_minutes=duration_minutes,
+    )
+    session.full_clean(exclude=["client", "therapist"])
+    session.save()
+    return session
+
+
+def session_mark(*, session: Session, status: str) -> Session:
+    """Record that a session was held, cancelled or missed (or back to scheduled)."""
+    session.status = status
+    session.full_clean(exclude=["client", "therapist"])
+    session.save(update_fields=["status"])
+    return session

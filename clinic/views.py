@@ -1,11 +1,8 @@
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from rest_framework.exceptions import ErrorDetail
-
-from clients.selectors import caseload_for
 
 from . import health
 from .api.errors import error_body
@@ -23,13 +20,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
         },
         status=200 if healthy else 503,
     )
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    therapist = getattr(request.user, "therapist", None)
-    caseload = caseload_for(therapist=therapist) if therapist is not None else None
-    return render(request, "clinic/home.html", {"caseload": caseload})
 
 
 def _is_api(request: HttpRequest) -> bool:

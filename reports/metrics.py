@@ -53,6 +53,7 @@ class CompletionPoint:
     completed_on: date
     distress_before: int
     distress_after: int
+    completed_at: datetime | None = None  # for charts; the metrics use the local date
 
 
 @dataclass(frozen=True)
@@ -96,12 +97,18 @@ class Adherence:
     done: int
     ratio: float | None  # done (capped at expected) / expected; None when nothing was due
 
+    @property
+    def missed(self) -> int:
+        return max(0, round(self.expected) - self.done)
+
 
 @dataclass(frozen=True)
 class ExerciseEffect:
     title: str
     completions: int
     mean_drop: float  # mean of distress before minus after; negative means it rose
+    mean_before: float
+    mean_after: float
 
 
 def slope_per_week(points: Sequence[tuple[datetime, float]]) -> float | None:
@@ -254,12 +261,19 @@ def adherence_overall(items: Sequence[Adherence]) -> float | None:
 
 def exercise_effect(completions: Sequence[CompletionPoint]) -> list[ExerciseEffect]:
     """Mean drop in distress from before to after, per exercise, most helpful first."""
-    drops: dict[str, list[int]] = {}
+    by_title: dict[str, list[CompletionPoint]] = {}
     for completion in completions:
-        drops.setdefault(completion.title, []).append(
-            completion.distress_before - completion.distress_after
+        by_title.setdefault(completion.title, []).append(completion)
+    effects = [
+        ExerciseEffect(
+            title=title,
+            completions=len(done),
+            mean_drop=fmean(c.distress_before - c.distress_after for c in done),
+            mean_before=fmean(c.distress_before for c in done),
+            mean_after=fmean(c.distress_after for c in done),
         )
-    effects = [ExerciseEffect(title, len(values), fmean(values)) for title, values in drops.items()]
+        for title, done in by_title.items()
+    ]
     return sorted(effects, key=lambda e: (-e.mean_drop, e.title))
 
 

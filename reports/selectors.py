@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from clients.models import Assignment, CheckInEmotion, Client, Completion
+from clients.models import Assignment, CheckIn, CheckInEmotion, Client, Completion
 from clinic.models import Session
 
 from . import metrics
@@ -28,62 +28,105 @@ def default_since(client: Client, until: datetime) -> datetime:
     return last or until - DEFAULT_WINDOW
 
 
-def window_load(*, client: Client, since: datetime, until: datetime) -> metrics.Window:
-    """Check-ins (with emotions), assignments and completions of one window: 4 queries."""
-    zone = ZoneInfo(client.time_zone)
-    check_ins = list(
-        client.check_ins.filter(occurred_at__gte=since, occurred_at__lte=until)
+CHECK_IN_FIELDS = (
+    "occurred_at",
+    "distress",
+    "charge",
+    "mind_space",
+    "self_compassion",
+    "resistance",
+)
+
+
+def windows_load(
+    *, clients: list[Client], since: datetime, until: datetime
+) -> dict[int, metrics.Window]:
+    """Check-ins (with emotions), assignments and completions of many clients' windows.
+
+    Four queries, whatever the number of clients or the length of the window.
+    """
+    ids = [client.pk for client in clients]
+    zones = {client.pk: ZoneInfo(client.time_zone) for client in clients}
+    in_window = {"occurred_at__gte": since, "occurred_at__lte": until}
+    rows = list(
+        CheckIn.objects.filter(client_id__in=ids, **in_window)
         .order_by("occurred_at", "id")
-        .values(
-            "id", "occurred_at", "distress", "charge", "mind_space", "self_compassion", "resistance"
-        )
+        .values("id", "client_id", *CHECK_IN_FIELDS)
     )
     emotions: dict[int, list[tuple[str, int]]] = {}
     for check_in_id, code, intensity in (
-        CheckInEmotion.objects.filter(check_in_id__in=[c["id"] for c in check_ins])
+        CheckInEmotion.objects.filter(
+            check_in__client_id__in=ids,
+            check_in__occurred_at__gte=since,
+            check_in__occurred_at__lte=until,
+        )
         .order_by("-intensity", "id")
         .values_list("check_in_id", "label__code", "intensity")
     ):
         emotions.setdefault(check_in_id, []).append((code, intensity))
-    plans = [
-        metrics.AssignmentPlan(
-            id=a.pk,
-            title=a.exercise.title,
-            schedule=a.schedule,
-            starts_on=a.starts_on,
-            ends_on=a.ends_on,
-            times_per_week=a.times_per_week,
-            active=a.status != Assignment.Status.PAUSED,
-        )
-        for a in client.assignments.select_related("exercise")
-    ]
-    completions = [
-        metrics.CompletionPoint(
-            assignment_id=c.assignment_id,
-            title=c.assignment.exercise.title,
-            completed_on=timezone.localdate(c.completed_at, timezone=zone),
-            distress_before=c.distress_before,
-            distress_after=c.distress_after,
-        )
-        for c in Completion.objects.filter(
-            assignment__client=client, completed_at__gte=since, completed_at__lte=until
-        ).select_related("assignment__exercise")
-    ]
-    return metrics.Window(
-        first_day=timezone.localdate(since, timezone=zone),
-        last_day=timezone.localdate(until, timezone=zone),
-        check_ins=tuple(
+    check_ins: dict[int, list[metrics.CheckInPoint]] = {pk: [] for pk in ids}
+    for row in rows:
+        check_ins[row["client_id"]].append(
             metrics.CheckInPoint(
-                occurred_at=c["occurred_at"],
-                distress=c["distress"],
-                emotions=tuple(emotions.get(c["id"], ())),
-                charge=c["charge"],
-                mind_space=c["mind_space"],
-                self_compassion=c["self_compassion"],
-                resistance=c["resistance"],
+                emotions=tuple(emotions.get(row["id"], ())),
+                **{name: row[name] for name in CHECK_IN_FIELDS},
             )
-            for c in check_ins
-        ),
-        plans=tuple(plans),
-        completions=tuple(completions),
+        )
+    plans: dict[int, list[metrics.AssignmentPlan]] = {pk: [] for pk in ids}
+    for a in Assignment.objects.filter(client_id__in=ids).select_related("exercise"):
+        plans[a.client_id].append(
+            metrics.AssignmentPlan(
+                id=a.pk,
+                title=a.exercise.title,
+                schedule=a.schedule,
+                starts_on=a.starts_on,
+                ends_on=a.ends_on,
+                times_per_week=a.times_per_week,
+                active=a.status != Assignment.Status.PAUSED,
+            )
+        )
+    completions: dict[int, list[metrics.CompletionPoint]] = {pk: [] for pk in ids}
+    for c in Completion.objects.filter(
+        assignment__client_id__in=ids, completed_at__gte=since, completed_at__lte=until
+    ).values(
+        "assignment_id",
+        "assignment__client_id",
+        "assignment__exercise__title",
+        "completed_at",
+        "distress_before",
+        "distress_after",
+    ):
+        client_id = c["assignment__client_id"]
+        completions[client_id].append(
+            metrics.CompletionPoint(
+                assignment_id=c["assignment_id"],
+                title=c["assignment__exercise__title"],
+                completed_on=timezone.localdate(c["completed_at"], timezone=zones[client_id]),
+                distress_before=c["distress_before"],
+                distress_after=c["distress_after"],
+                completed_at=c["completed_at"],
+            )
+        )
+    return {
+        pk: metrics.Window(
+            first_day=timezone.localdate(since, timezone=zones[pk]),
+            last_day=timezone.localdate(until, timezone=zones[pk]),
+            check_ins=tuple(check_ins[pk]),
+            plans=tuple(plans[pk]),
+            completions=tuple(completions[pk]),
+        )
+        for pk in ids
+    }
+
+
+def window_load(*, client: Client, since: datetime, until: datetime) -> metrics.Window:
+    """One client's window (see ``windows_load``)."""
+    return windows_load(clients=[client], since=since, until=until)[client.pk]
+
+
+def held_sessions(client: Client) -> list[datetime]:
+    return list(
+        client.sessions.filter(status=Session.Status.COMPLETED)
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
     )

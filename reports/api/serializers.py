@@ -41,6 +41,8 @@ class ExerciseEffectOutput(serializers.Serializer):
     title = serializers.CharField()
     completions = serializers.IntegerField()
     mean_drop = serializers.FloatField()
+    mean_before = serializers.FloatField()
+    mean_after = serializers.FloatField()
 
 
 class MetricsOutput(serializers.Serializer):

@@ -182,8 +182,8 @@ def test_exercise_effect_is_mean_drop_per_exercise_most_helpful_first():
         m.CompletionPoint(2, "Letter", MON, 5, 6),  # rose by 1
     ]
     assert m.exercise_effect(completions) == [
-        m.ExerciseEffect("Breathing", 2, 2.0),
-        m.ExerciseEffect("Letter", 1, -1.0),
+        m.ExerciseEffect("Breathing", 2, mean_drop=2.0, mean_before=6.5, mean_after=4.5),
+        m.ExerciseEffect("Letter", 1, mean_drop=-1.0, mean_before=5.0, mean_after=6.0),
     ]
 
 

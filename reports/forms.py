@@ -1,0 +1,62 @@
+import zoneinfo
+
+from django import forms
+
+from clients.models import Assignment, FocusArea
+from clinic.models import Session
+
+from . import windows
+
+
+class WindowForm(forms.Form):
+    window = forms.ChoiceField(choices=list(windows.CHOICES.items()), required=False)
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AssignForm(forms.Form):
+    exercise = forms.ModelChoiceField(queryset=None)
+    schedule = forms.ChoiceField(choices=Assignment.Schedule.choices)
+    times_per_week = forms.IntegerField(min_value=1, max_value=7, required=False)
+    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    note_to_client = forms.CharField(
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Note to client",
+    )
+
+    def __init__(self, *args, library, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["exercise"].queryset = library
+
+
+class AssignmentStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Assignment.Status.choices)
+
+
+class SessionForm(forms.Form):
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    at = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="Time")
+    mode = forms.ChoiceField(choices=Session.Mode.choices)
+    duration_minutes = forms.IntegerField(min_value=5, max_value=480, initial=50, label="Minutes")
+
+
+class SessionStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Session.Status.choices)
+
+
+class NewClientForm(forms.Form):
+    label = forms.CharField(max_length=80, help_text="How the clinic refers to this client.")
+    email = forms.EmailField(help_text="The invitation to set a password goes here.")
+    time_zone = forms.ChoiceField(choices=[])
+    focus_areas = forms.MultipleChoiceField(
+        choices=FocusArea.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args, default_zone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        zones = sorted(zoneinfo.available_timezones())
+        self.fields["time_zone"].choices = [(z, z) for z in zones]
+        self.fields["time_zone"].initial = default_zone

@@ -1,0 +1,196 @@
+"""What the progress report and the session-prep report show, gathered per page.
+
+One function per page; each loads its rows in a fixed number of queries
+(``window_load`` and a few lists) and turns them into plain data for the template.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import orjson
+from django.utils import timezone
+
+from clients.models import Alert, Assignment, CheckIn, Client, EmotionLabel, Exercise
+from clinic.models import Session
+
+from . import figures, metrics, readings, windows
+from .selectors import held_sessions, window_load
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    reading: str
+    figure_json: str
+    table_headers: list[str]
+    table_rows: list[list]
+    empty: bool
+
+
+@dataclass
+class ProgressReport:
+    client: Client
+    window: windows.ReportWindow
+    summary: metrics.Summary
+    charts: list[Chart]
+    discuss: list[CheckIn]
+    alerts: list[Alert]
+    assignments: list[Assignment]
+    sessions: list[Session]
+    library: list[Exercise]
+    window_choices: dict = field(default_factory=lambda: windows.CHOICES)
+
+
+def _when(moment: datetime, zone: ZoneInfo) -> str:
+    return timezone.localtime(moment, zone).strftime("%a %d %b %H:%M")
+
+
+def _cell(value):
+    return "—" if value is None else value
+
+
+def _fig(figure: dict) -> str:
+    """JSON safe to place inside <script type="application/json"> (as json_script escapes)."""
+    text = orjson.dumps(figure).decode()
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def label_names(client: Client) -> dict[str, str]:
+    return dict(EmotionLabel.objects.filter(clinic_id=client.clinic_id).values_list("code", "name"))
+
+
+def charts(
+    window: metrics.Window,
+    summary: metrics.Summary,
+    sessions: list[datetime],
+    names: dict[str, str],
+    span: str,
+    zone: ZoneInfo,
+) -> list[Chart]:
+    points = sorted(window.check_ins, key=lambda c: c.occurred_at)
+    stretches = summary.flow.stretches if summary.flow else ()
+
+    def rows(*columns):
+        return [[_when(c.occurred_at, zone), *(_cell(f(c)) for f in columns)] for c in points]
+
+    strongest = [
+        lambda c: names.get(c.strongest[0], c.strongest[0]) if c.strongest else None,
+        lambda c: c.strongest[1] if c.strongest else None,
+    ]
+    return [
+        Chart(
+            "distress",
+            "Distress",
+            readings.distress(summary, span),
+            _fig(figures.distress_figure(points, sessions, window.completions)),
+            ["When", "Distress"],
+            rows(lambda c: c.distress),
+            summary.distress is None,
+        ),
+        Chart(
+            "flow",
+            "Emotional flow",
+            readings.flow(summary, names),
+            _fig(figures.flow_figure(points, stretches, names)),
+            ["When", "Strongest emotion", "Intensity", "All labelled"],
+            rows(
+                *strongest,
+                lambda c: ", ".join(names.get(code, code) for code, _ in c.emotions),
+            ),
+            summary.flow is None,
+        ),
+        Chart(
+            "charge",
+            "Charge toward the other person",
+            readings.charge(summary),
+            _fig(figures.charge_figure(points)),
+            ["When", "Charge (−5 hate … +5 love)"],
+            rows(lambda c: c.charge),
+            summary.neutrality is None,
+        ),
+        Chart(
+            "mind_space",
+            "Mind space",
+            readings.mind_space(summary),
+            _fig(figures.mind_space_figure(points)),
+            ["When", "% of the day"],
+            rows(lambda c: c.mind_space),
+            summary.mind_space is None,
+        ),
+        Chart(
+            "compassion",
+            "Self-compassion and resistance",
+            readings.compassion(summary),
+            _fig(figures.compassion_figure(points)),
+            ["When", "Self-compassion", "Resistance"],
+            rows(lambda c: c.self_compassion, lambda c: c.resistance),
+            summary.self_compassion is None and summary.resistance is None,
+        ),
+        Chart(
+            "exercises",
+            "Exercises",
+            readings.exercises(summary),
+            _fig(figures.exercises_figure(summary.adherence, summary.exercise_effect)),
+            ["Exercise", "Done", "Planned", "Mean distress before", "Mean distress after"],
+            _exercise_rows(summary),
+            not summary.adherence and not summary.exercise_effect,
+        ),
+    ]
+
+
+def _exercise_rows(summary: metrics.Summary) -> list[list]:
+    effects = {e.title: e for e in summary.exercise_effect}
+    rows = []
+    for item in summary.adherence:
+        effect = effects.get(item.title)
+        rows.append(
+            [
+                item.title,
+                item.done,
+                round(item.expected, 1),
+                round(effect.mean_before, 1) if effect else "—",
+                round(effect.mean_after, 1) if effect else "—",
+            ]
+        )
+    return rows
+
+
+def progress_report(
+    *, client: Client, window_key: str, first_day=None, last_day=None
+) -> ProgressReport:
+    """Everything on a client's progress report for one window."""
+    zone = ZoneInfo(client.time_zone)
+    held = held_sessions(client)
+    window = windows.resolve(
+        window_key,
+        now=timezone.now(),
+        held_sessions=held,
+        started_on=client.started_on,
+        zone=zone,
+        first_day=first_day,
+        last_day=last_day,
+    )
+    data = window_load(client=client, since=window.since, until=window.until)
+    summary = metrics.summarize(data)
+    in_window = [start for start in held if window.since <= start <= window.until]
+    return ProgressReport(
+        client=client,
+        window=window,
+        summary=summary,
+        charts=charts(data, summary, in_window, label_names(client), window.span, zone),
+        discuss=list(
+            client.check_ins.filter(
+                wants_to_discuss=True, occurred_at__gte=window.since, occurred_at__lte=window.until
+            ).order_by("-occurred_at")
+        ),
+        alerts=list(client.alerts.filter(acknowledged_at__isnull=True).order_by("-created_at")),
+        assignments=list(
+            client.assignments.exclude(status=Assignment.Status.ENDED)
+            .select_related("exercise")
+            .order_by("-starts_on", "-id")
+        ),
+        sessions=list(client.sessions.order_by("-starts_at")[:8]),
+        library=list(Exercise.objects.filter(clinic_id=client.clinic_id, is_active=True)),
+    )

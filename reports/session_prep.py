@@ -1,0 +1,208 @@
+"""The session-prep report: since the last session against the stretch before, and
+what to bring up, each suggestion naming the rule that produced it."""
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from clients.models import CheckIn, Client, Completion
+from clinic.models import Session
+
+from . import metrics, windows
+from .pages import label_names
+from .selectors import held_sessions, windows_load
+
+SILENT_DAYS = 7
+RISING = 0.5
+
+
+@dataclass
+class Comparison:
+    name: str
+    before: float | None
+    now: float | None
+    unit: str = ""
+    better_when: str = "lower"  # "lower", "higher" or "" (no direction is better)
+    digits: int = 1
+
+    @property
+    def change(self) -> float | None:
+        if self.before is None or self.now is None:
+            return None
+        return self.now - self.before
+
+
+@dataclass
+class Suggestion:
+    rule: str
+    text: str
+
+
+@dataclass
+class PrepReport:
+    client: Client
+    window: windows.ReportWindow
+    before: windows.ReportWindow
+    next_session: Session | None
+    comparisons: list[Comparison]
+    flags: list[str]
+    discuss: list[CheckIn]
+    reflections: list[Completion]
+    exercises: list[metrics.Adherence]
+    suggestions: list[Suggestion]
+
+
+def _mean(trend: metrics.Trend | None) -> float | None:
+    return trend.mean if trend else None
+
+
+def _compare(now: metrics.Summary, before: metrics.Summary) -> list[Comparison]:
+    def pct(value):
+        return None if value is None else 100 * value
+
+    labels_before = before.flow.distinct_labels if before.flow else None
+    labels_now = now.flow.distinct_labels if now.flow else None
+    return [
+        Comparison("Check-ins", before.check_ins, now.check_ins, better_when="", digits=0),
+        Comparison("Distress (0-10)", _mean(before.distress), _mean(now.distress)),
+        Comparison("Charge from neutral (0-5)", _mean(before.neutrality), _mean(now.neutrality)),
+        Comparison("Mind space (% of day)", _mean(before.mind_space), _mean(now.mind_space), "%"),
+        Comparison(
+            "Self-compassion (0-10)",
+            _mean(before.self_compassion),
+            _mean(now.self_compassion),
+            better_when="higher",
+        ),
+        Comparison("Resistance (0-10)", _mean(before.resistance), _mean(now.resistance)),
+        Comparison("Emotions labelled", labels_before, labels_now, "", "higher", digits=0),
+        Comparison(
+            "Exercises done (% of planned)",
+            pct(before.adherence_overall),
+            pct(now.adherence_overall),
+            "%",
+            better_when="higher",
+        ),
+    ]
+
+
+def suggestions(
+    summary: metrics.Summary,
+    *,
+    open_alerts: int,
+    wants_to_discuss: int,
+    days_silent: int | None,
+    names: dict[str, str],
+) -> list[Suggestion]:
+    """Topics for the session, each from a stated rule. Pure, so each rule is testable."""
+    found: list[Suggestion] = []
+
+    def say(rule: str, text: str) -> None:
+        found.append(Suggestion(rule, text))
+
+    if open_alerts:
+        say("An alert is open", "Begin with safety: how are they now, is the crisis plan right?")
+    if wants_to_discuss:
+        plural = "s" if wants_to_discuss > 1 else ""
+        say(
+            "The client asked to talk",
+            f"They marked {wants_to_discuss} check-in{plural} “I'd like to talk about this”.",
+        )
+    for stretch in summary.flow.stretches if summary.flow else ():
+        if stretch.reason == "emotion":
+            say(
+                "One heavy emotion led 4+ check-ins in a row",
+                f"{names.get(stretch.label, stretch.label)} keeps coming back: explore what "
+                "holds it in place and practise letting it pass.",
+            )
+        else:
+            say(
+                "Resistance 7+ in 3+ check-ins in a row",
+                "Feelings are being pushed away: talk about what makes them hard to allow.",
+            )
+    d = summary.distress
+    if d and d.slope_per_week is not None and d.slope_per_week >= RISING:
+        say("Distress rising by 0.5+ a week", "Distress has been climbing: ask what changed.")
+    n = summary.neutrality
+    if n and n.mean >= 3 and (n.slope_per_week is None or n.slope_per_week >= 0):
+        say(
+            "Charge 3+ from neutral and not easing",
+            "The other person still holds a strong charge: explore the longing or anger behind it.",
+        )
+    m = summary.mind_space
+    if m and m.mean >= 50:
+        say(
+            "Mind space 50%+ of the day",
+            "They still take up much of the day: look at what pulls attention back to them.",
+        )
+    s = summary.self_compassion
+    if s and s.mean <= 3:
+        say("Self-compassion 3 or lower", "Practise a kinder inner voice together.")
+    if summary.adherence_overall is not None and summary.adherence_overall < 0.5:
+        say(
+            "Fewer than half of the planned exercises done",
+            "Ask, without pressure, what got in the way, and adjust the plan.",
+        )
+    if days_silent is not None and days_silent >= SILENT_DAYS:
+        say("No check-in for 7+ days", f"No check-ins for {days_silent} days: ask how it has been.")
+    return found
+
+
+def prep_report(*, client: Client) -> PrepReport:
+    now = timezone.now()
+    zone = ZoneInfo(client.time_zone)
+    held = held_sessions(client)
+    window = windows.resolve(
+        windows.DEFAULT, now=now, held_sessions=held, started_on=client.started_on, zone=zone
+    )
+    before = windows.previous(window, held)
+    current_data = windows_load(clients=[client], since=window.since, until=window.until)[client.pk]
+    before_data = windows_load(clients=[client], since=before.since, until=before.until)[client.pk]
+    summary, earlier = metrics.summarize(current_data), metrics.summarize(before_data)
+    last = client.check_ins.order_by("-occurred_at").values_list("occurred_at", flat=True).first()
+    days_silent = (now - last).days if last else None
+    open_alerts = client.alerts.filter(acknowledged_at__isnull=True).count()
+    discuss = list(
+        client.check_ins.filter(wants_to_discuss=True, occurred_at__gte=window.since).order_by(
+            "occurred_at"
+        )
+    )
+    flags = []
+    if open_alerts:
+        flags.append(f"{open_alerts} open alert{'s' if open_alerts > 1 else ''}")
+    if summary.flow and summary.flow.stuck:
+        flags.append("stuck: one pattern repeating (see suggestions)")
+    if summary.distress and (summary.distress.slope_per_week or 0) >= RISING:
+        flags.append("distress rising")
+    if days_silent is None or days_silent >= SILENT_DAYS:
+        flags.append("no check-ins yet" if last is None else f"silent for {days_silent} days")
+    names = label_names(client)
+    return PrepReport(
+        client=client,
+        window=window,
+        before=before,
+        next_session=client.sessions.filter(starts_at__gte=now, status=Session.Status.SCHEDULED)
+        .order_by("starts_at")
+        .first(),
+        comparisons=_compare(summary, earlier),
+        flags=flags,
+        discuss=discuss,
+        reflections=list(
+            Completion.objects.filter(
+                assignment__client=client,
+                completed_at__gte=window.since,
+                completed_at__lte=window.until,
+            )
+            .exclude(reflection="")
+            .select_related("assignment__exercise")
+            .order_by("completed_at")
+        ),
+        exercises=summary.adherence,
+        suggestions=suggestions(
+            summary,
+            open_alerts=open_alerts,
+            wants_to_discuss=len(discuss),
+            days_silent=days_silent,
+            names=names,
+        ),
+    )

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("clients/new/", views.client_new, name="client-new"),
+    path("clients/<int:client_id>/", views.progress, name="client-progress"),
+    path("clients/<int:client_id>/prep/", views.prep, name="client-prep"),
+    path(
+        "clients/<int:client_id>/alerts/<int:alert_id>/acknowledge/",
+        views.alert_acknowledge,
+        name="client-alert-ack",
+    ),
+    path(
+        "clients/<int:client_id>/assignments/", views.assignment_add, name="client-assignment-add"
+    ),
+    path(
+        "clients/<int:client_id>/assignments/<int:assignment_id>/",
+        views.assignment_status,
+        name="client-assignment-status",
+    ),
+    path("clients/<int:client_id>/sessions/", views.session_add, name="client-session-add"),
+    path(
+        "clients/<int:client_id>/sessions/<int:session_id>/",
+        views.session_status,
+        name="client-session-status",
+    ),
+]

@@ -1,0 +1,208 @@
+"""The therapist's pages: caseload, progress report, session-prep report, new client.
+
+Views stay thin: check who asks, call one selector or service, render. A client
+someone else treats is a 404, the same as one that does not exist.
+"""
+
+from datetime import datetime
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from clients import services as client_services
+from clients.models import Exercise
+from clients.selectors import client_get_for
+from clinic import services as practice_services
+
+from . import caseload as caseload_pages
+from . import forms, pages, session_prep
+
+
+def therapist_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        user = request.user
+        if user.role != "therapist" or not hasattr(user, "therapist"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _back(client_id: int):
+    return redirect("client-progress", client_id=client_id)
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(message for messages_ in error.message_dict.values() for message in messages_)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Therapists see their caseload; others are told where their work is."""
+    if getattr(request.user, "role", None) != "therapist" or not hasattr(request.user, "therapist"):
+        return render(request, "clinic/home.html", {})
+    return caseload(request)
+
+
+@therapist_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or "active"
+    focus = request.GET.get("focus") or ""
+    rows = caseload_pages.caseload(therapist=request.user.therapist, status=status, focus=focus)
+    return render(
+        request,
+        "reports/caseload.html",
+        {"rows": rows, "status": status, "focus": focus, **caseload_pages.filter_choices()},
+    )
+
+
+@therapist_required
+def progress(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_get_for(user=request.user, client_id=client_id)
+    window_form = forms.WindowForm(request.GET or None)
+    choice = {"window": "since_last", "since": None, "until": None}
+    if window_form.is_valid():
+        choice.update({k: v for k, v in window_form.cleaned_data.items() if v})
+    report = pages.progress_report(
+        client=client,
+        window_key=choice["window"],
+        first_day=choice["since"],
+        last_day=choice["until"],
+    )
+    library = Exercise.objects.filter(clinic_id=client.clinic_id, is_active=True)
+    return render(
+        request,
+        "reports/progress.html",
+        {
+            "report": report,
+            "client": client,
+            "window_form": window_form,
+            "assign_form": forms.AssignForm(
+                library=library, initial={"schedule": "weekly", "times_per_week": 3}
+            ),
+            "session_form": forms.SessionForm(),
+        },
+    )
+
+
+@therapist_required
+def prep(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_get_for(user=request.user, client_id=client_id)
+    return render(
+        request,
+        "reports/prep.html",
+        {"client": client, "prep": session_prep.prep_report(client=client)},
+    )
+
+
+@require_POST
+@therapist_required
+def alert_acknowledge(request: HttpRequest, client_id: int, alert_id: int) -> HttpResponse:
+    client = client_get_for(user=request.user, client_id=client_id)
+    alert = get_object_or_404(client.alerts, pk=alert_id)
+    client_services.alert_acknowledge(alert=alert, by=request.user)
+    messages.success(request, "Alert acknowledged.")
+    return _back(client.pk)
+
+
+@require_POST
+@therapist_required
+def assignment_add(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_get_for(user=request.user, client_id=client_id)
+    library = Exercise.objects.filter(clinic_id=client.clinic_id, is_active=True)
+    form = forms.AssignForm(request.POST, library=library)
+    if not form.is_valid():
+        messages.error(request, "The exercise was not assigned: " + form.errors.as_text())
+        return _back(client.pk)
+    try:
+        client_services.assignment_create(
+            therapist=request.user.therapist, client=client, **form.cleaned_data
+        )
+    except ValidationError as error:
+        messages.error(request, "The exercise was not assigned: " + _errors(error))
+    else:
+        messages.success(request, f"Assigned “{form.cleaned_data['exercise'].title}”.")
+    return _back(client.pk)
+
+
+@require_POST
+@therapist_required
+def assignment_status(request: HttpRequest, client_id: int, assignment_id: int) -> HttpResponse:
+    client = client_get_for(user=request.user, client_id=client_id)
+    assignment = get_object_or_404(client.assignments, pk=assignment_id)
+    form = forms.AssignmentStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            client_services.assignment_update(
+                assignment=assignment, status=form.cleaned_data["status"]
+            )
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(
+                request,
+                f"“{assignment.exercise.title}” is now {assignment.get_status_display().lower()}.",
+            )
+    return _back(client.pk)
+
+
+@require_POST
+@therapist_required
+def session_add(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_get_for(user=request.user, client_id=client_id)
+    form = forms.SessionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The session was not scheduled: " + form.errors.as_text())
+        return _back(client.pk)
+    data = form.cleaned_data
+    # The therapist types the time in the clinic's zone.
+    starts_at = datetime.combine(data["day"], data["at"], tzinfo=ZoneInfo(client.clinic.time_zone))
+    try:
+        practice_services.session_schedule(
+            therapist=request.user.therapist,
+            client=client,
+            starts_at=starts_at,
+            mode=data["mode"],
+            duration_minutes=data["duration_minutes"],
+        )
+    except ValidationError as error:
+        messages.error(request, "The session was not scheduled: " + _errors(error))
+    else:
+        messages.success(request, "Session scheduled.")
+    return _back(client.pk)
+
+
+@require_POST
+@therapist_required
+def session_status(request: HttpRequest, client_id: int, session_id: int) -> HttpResponse:
+    client = client_get_for(user=request.user, client_id=client_id)
+    session = get_object_or_404(client.sessions, pk=session_id)
+    form = forms.SessionStatusForm(request.POST)
+    if form.is_valid():
+        practice_services.session_mark(session=session, status=form.cleaned_data["status"])
+        messages.success(request, f"Session marked {session.get_status_display().lower()}.")
+    return _back(client.pk)
+
+
+@therapist_required
+def client_new(request: HttpRequest) -> HttpResponse:
+    therapist = request.user.therapist
+    form = forms.NewClientForm(request.POST or None, default_zone=therapist.clinic.time_zone)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client = client_services.client_invite(therapist=therapist, **form.cleaned_data)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, f"{client.label} was added and invited by e-mail.")
+            return _back(client.pk)
+    return render(request, "reports/client_new.html", {"form": form})

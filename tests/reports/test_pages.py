@@ -1,0 +1,285 @@
+"""The therapist's pages, for the treating therapist and everyone else."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from clients.models import Alert, Assignment, Client
+from clinic.models import Session, User
+from tests import factories
+
+CHART_TITLES = [
+    "Distress",
+    "Emotional flow",
+    "Charge toward the other person",
+    "Mind space",
+    "Self-compassion and resistance",
+    "Exercises",
+]
+
+
+def _history(client, days: int):
+    now = timezone.now()
+    assignment = factories.AssignmentFactory(
+        client=client, starts_on=(now - dt.timedelta(days=days)).date()
+    )
+    for n in range(days):
+        moment = now - dt.timedelta(days=days - n, hours=2)
+        check_in = factories.CheckInFactory(client=client, occurred_at=moment, distress=n % 10)
+        factories.CheckInEmotionFactory(check_in=check_in)
+        factories.CompletionFactory(assignment=assignment, completed_at=moment)
+    for weeks in range(0, days // 7, 1):
+        factories.SessionFactory(
+            client=client,
+            starts_at=now - dt.timedelta(days=7 * weeks + 1),
+            status=Session.Status.COMPLETED,
+        )
+
+
+@pytest.fixture
+def logged_in(client, therapist):
+    client.force_login(therapist.user)
+    return client
+
+
+PAGES = ["client-progress", "client-prep"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", PAGES)
+def test_treating_therapist_sees_the_page(logged_in, client_record, page):
+    _history(client_record, 20)
+    response = logged_in.get(reverse(page, args=[client_record.pk]))
+    assert response.status_code == 200
+    assert client_record.label in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_progress_report_has_every_chart_with_a_reading_and_a_table(logged_in, client_record):
+    _history(client_record, 20)
+    page = logged_in.get(
+        reverse("client-progress", args=[client_record.pk]), {"window": "4w"}
+    ).content.decode()
+    for title in CHART_TITLES:
+        assert f">{title}</h2>" in page
+    assert page.count('class="reading"') == 6
+    assert page.count("<details>") >= 6
+    assert page.count('data-figure="figure-') == 6
+    assert page.count("vendor/plotly.min") == 1  # plotly.js once, from our own static files
+    assert "cdn" not in page.lower()
+
+
+@pytest.mark.django_db
+def test_empty_window_says_so(logged_in, client_record):
+    page = logged_in.get(reverse("client-progress", args=[client_record.pk])).content.decode()
+    assert page.count("No data in this window.") == 6
+    assert "No check-ins since the last session." in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", PAGES)
+def test_other_therapist_and_other_clinic_get_404(
+    client, client_record, other_therapist, other_clinic_therapist, page
+):
+    for outsider in (other_therapist, other_clinic_therapist):
+        client.force_login(outsider.user)
+        response = client.get(reverse(page, args=[client_record.pk]))
+        assert response.status_code == 404
+        assert client_record.label not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", PAGES)
+def test_client_user_is_refused_and_anonymous_sent_to_login(client, client_record, page):
+    url = reverse(page, args=[client_record.pk])
+    response = client.get(url)
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+    client.force_login(client_record.user)
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_caseload_puts_open_alerts_first_then_stuck_then_silent(logged_in, therapist):
+    now = timezone.now()
+    calm = factories.ClientFactory(primary_therapist=therapist, label="A calm")
+    factories.CheckInFactory(client=calm, occurred_at=now - dt.timedelta(days=1))
+    silent = factories.ClientFactory(primary_therapist=therapist, label="B silent")
+    factories.CheckInFactory(client=silent, occurred_at=now - dt.timedelta(days=12))
+    stuck = factories.ClientFactory(primary_therapist=therapist, label="C stuck")
+    resentful = stuck.clinic.emotion_labels.get(code="resentful")
+    for n in range(4):
+        check_in = factories.CheckInFactory(
+            client=stuck, occurred_at=now - dt.timedelta(days=4 - n)
+        )
+        factories.CheckInEmotionFactory(check_in=check_in, label=resentful, intensity=8)
+    alerted = factories.ClientFactory(primary_therapist=therapist, label="D alert")
+    factories.CheckInFactory(client=alerted, occurred_at=now - dt.timedelta(hours=3))
+    factories.AlertFactory(client=alerted)
+    page = logged_in.get("/").content.decode()
+    order = [page.index(label) for label in ("D alert", "C stuck", "B silent", "A calm")]
+    assert order == sorted(order)
+    assert "Resentful has led 4 check-ins in a row" in page
+    assert "No check-in for 12 days" in page
+    assert "1 open alert" in page
+
+
+@pytest.mark.django_db
+def test_caseload_filters_by_status_and_focus(logged_in, therapist):
+    factories.ClientFactory(
+        primary_therapist=therapist, label="Betrayal one", focus_areas=["betrayal"]
+    )
+    factories.ClientFactory(primary_therapist=therapist, label="Grief one", focus_areas=["grief"])
+    factories.ClientFactory(
+        primary_therapist=therapist, label="Paused one", status=Client.Status.PAUSED
+    )
+    page = logged_in.get("/", {"focus": "betrayal"}).content.decode()
+    assert "Betrayal one" in page and "Grief one" not in page
+    page = logged_in.get("/", {"status": "paused"}).content.decode()
+    assert "Paused one" in page and "Betrayal one" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("clients", [5, 200])
+def test_caseload_queries_do_not_grow_with_clients(
+    logged_in, therapist, django_assert_max_num_queries, clients
+):
+    for _ in range(clients):
+        client = factories.ClientFactory(primary_therapist=therapist)
+        factories.CheckInEmotionFactory(check_in=factories.CheckInFactory(client=client))
+        factories.AssignmentFactory(client=client)
+    with django_assert_max_num_queries(12):
+        response = logged_in.get("/")
+    assert response.content.decode().count("priority-") == clients
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("days", [10, 365])
+def test_progress_report_queries_do_not_grow_with_days(
+    logged_in, client_record, django_assert_max_num_queries, days
+):
+    _history(client_record, days)
+    with django_assert_max_num_queries(18):
+        response = logged_in.get(
+            reverse("client-progress", args=[client_record.pk]), {"window": "all"}
+        )
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_acknowledge_assign_pause_end_from_the_page(logged_in, therapist, client_record):
+    alert = factories.AlertFactory(client=client_record)
+    url = reverse("client-progress", args=[client_record.pk])
+    logged_in.post(reverse("client-alert-ack", args=[client_record.pk, alert.pk]))
+    alert.refresh_from_db()
+    assert alert.acknowledged_by == therapist.user
+    exercise = client_record.clinic.exercises.first()
+    response = logged_in.post(
+        reverse("client-assignment-add", args=[client_record.pk]),
+        {
+            "exercise": exercise.pk,
+            "schedule": "weekly",
+            "times_per_week": 3,
+            "starts_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert response["Location"] == url
+    assignment = Assignment.objects.get(client=client_record)
+    status_url = reverse("client-assignment-status", args=[client_record.pk, assignment.pk])
+    logged_in.post(status_url, {"status": "paused"})
+    assignment.refresh_from_db()
+    assert assignment.status == "paused"
+    logged_in.post(status_url, {"status": "ended"})
+    assignment.refresh_from_db()
+    assert assignment.status == "ended" and assignment.ends_on is not None
+
+
+@pytest.mark.django_db
+def test_bad_assignment_from_the_page_is_explained_and_nothing_is_stored(logged_in, client_record):
+    response = logged_in.post(
+        reverse("client-assignment-add", args=[client_record.pk]),
+        {
+            "exercise": client_record.clinic.exercises.first().pk,
+            "schedule": "weekly",
+            "starts_on": "2026-01-01",
+        },
+        follow=True,
+    )
+    assert "The exercise was not assigned" in response.content.decode()
+    assert not Assignment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_other_therapist_cannot_act_on_the_client(client, other_therapist, client_record):
+    alert = factories.AlertFactory(client=client_record)
+    client.force_login(other_therapist.user)
+    response = client.post(reverse("client-alert-ack", args=[client_record.pk, alert.pk]))
+    assert response.status_code == 404
+    assert Alert.objects.get(pk=alert.pk).is_open
+
+
+@pytest.mark.django_db
+def test_schedule_and_mark_sessions(logged_in, client_record):
+    logged_in.post(
+        reverse("client-session-add", args=[client_record.pk]),
+        {"day": "2026-12-01", "at": "10:00", "mode": "virtual", "duration_minutes": 50},
+    )
+    session = Session.objects.get(client=client_record)
+    assert session.mode == "virtual"
+    assert session.starts_at == dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)  # 10:00 in Berlin
+    logged_in.post(
+        reverse("client-session-status", args=[client_record.pk, session.pk]),
+        {"status": "completed"},
+    )
+    session.refresh_from_db()
+    assert session.status == "completed"
+
+
+@pytest.mark.django_db
+def test_new_client_gets_an_invitation_without_health_information(
+    logged_in, therapist, django_capture_on_commit_callbacks, client
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = logged_in.post(
+            reverse("client-new"),
+            {
+                "label": "Robin K.",
+                "email": "robin@example.org",
+                "time_zone": "Europe/Berlin",
+                "focus_areas": ["betrayal"],
+            },
+        )
+    new = Client.objects.get(label="Robin K.")
+    assert response["Location"] == reverse("client-progress", args=[new.pk])
+    assert new.primary_therapist == therapist and new.focus_areas == ["betrayal"]
+    assert not new.user.has_usable_password()
+    [message] = mail.outbox
+    assert message.to == ["robin@example.org"]
+    assert "Robin" not in message.body and "betrayal" not in message.body.lower()
+    link = next(word for word in message.body.split() if "/accounts/set-password/" in word)
+    path = link.split("http://127.0.0.1:8000", 1)[1]
+    client.logout()
+    form_page = client.get(path, follow=True)
+    assert "Choose your password" in form_page.content.decode()
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "a-fresh-long-password", "new_password2": "a-fresh-long-password"},
+        follow=True,
+    )
+    assert "Your password is saved" in done.content.decode()
+    assert User.objects.get(email="robin@example.org").check_password("a-fresh-long-password")
+    # the link works once
+    assert "This link has been used" in client.get(path, follow=True).content.decode()
+
+
+@pytest.mark.django_db
+def test_new_client_with_a_taken_email_is_refused_on_the_form(logged_in, client_record):
+    response = logged_in.post(
+        reverse("client-new"),
+        {"label": "Someone", "email": client_record.user.email, "time_zone": "UTC"},
+    )
+    assert response.status_code == 200
+    assert "exists already" in response.content.decode()
+    assert not Client.objects.filter(label="Someone").exists()
