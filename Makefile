@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install install-dev lint ci clean
+.PHONY: run test install install-dev lint screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -33,6 +33,12 @@ run: install
 
 test: install-dev
 	$(BIN)/python -m pytest
+
+# Screenshots of the pages for the README, from the demo data (needs Debian's chromium).
+screenshots: install-dev
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo -v0
+	$(BIN)/python manage.py screenshots
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 import orjson
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from clients.models import Alert, Assignment, CheckIn, Client, EmotionLabel, Exercise
 from clinic.models import Session
@@ -27,6 +29,23 @@ class Chart:
     table_headers: list[str]
     table_rows: list[list]
     empty: bool
+
+    @property
+    def table(self) -> str:
+        return table_html(self.title, self.table_headers, self.table_rows)
+
+
+def table_html(caption: str, headers: list[str], rows: list[list]) -> SafeString:
+    """The numbers of a chart as an HTML table. Built here rather than in a template
+    loop: a year of check-ins is thousands of cells, and every one is escaped."""
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    return mark_safe(  # noqa: S308 - every piece above is escaped
+        f'<table class="table small"><caption>{escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 @dataclass

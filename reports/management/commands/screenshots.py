@@ -1,0 +1,100 @@
+"""Screenshots of the therapist's pages for the README, from the demo data.
+
+Starts this project's server on a free port, logs in as the demo therapist in
+Debian's Chromium (driven by Playwright) and saves PNGs. Needs the dev extras and
+`apt-get install chromium`; `make screenshots` runs it after loading the demo.
+"""
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from clients.models import Client
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+THERAPIST = "dana@harbor.example"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Command(BaseCommand):
+    help = "Save screenshots of the caseload, a progress report and a session-prep report."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--out", default=str(Path(settings.BASE_DIR) / "docs" / "screenshots"))
+        parser.add_argument("--password", default="demo-healing-2026")
+
+    def handle(self, *args, **options):
+        if not Path(CHROMIUM).exists():
+            raise CommandError("Chromium is needed: apt-get install -y chromium")
+        from playwright.sync_api import sync_playwright
+
+        out = Path(options["out"])
+        out.mkdir(parents=True, exist_ok=True)
+        mine = Client.objects.filter(primary_therapist__user__email=THERAPIST)
+        healing = mine.get(label__endswith="#00")
+        stuck = mine.get(label__endswith="#03")
+        alerted = mine.get(label__endswith="#09")
+        port = _free_port()
+        server = subprocess.Popen(  # noqa: S603 - this interpreter and manage.py
+            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            cwd=settings.BASE_DIR,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            self._wait(base)
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1280, "height": 860})
+                page.goto(base + "/accounts/login/")
+                page.screenshot(path=str(out / "login.png"))
+                page.fill("#id_username", THERAPIST)
+                page.fill("#id_password", options["password"])
+                page.click("button[type=submit]")
+                page.wait_for_load_state("networkidle")
+                shots = [
+                    ("caseload.png", "/", False),
+                    ("progress-report.png", f"/clients/{healing.pk}/?window=12w", True),
+                    ("progress-report-stuck.png", f"/clients/{stuck.pk}/?window=4w", True),
+                    ("session-prep.png", f"/clients/{alerted.pk}/prep/", True),
+                ]
+                for name, path, full_page in shots:
+                    page.goto(base + path)
+                    page.wait_for_load_state("networkidle")
+                    page.wait_for_timeout(400)  # let Plotly finish its layout
+                    page.screenshot(path=str(out / name), full_page=full_page)
+                    self.stdout.write(f"saved {out / name}")
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    def _wait(self, base: str) -> None:
+        for _ in range(60):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2)  # noqa: S310 - our own server
+                return
+            except OSError:
+                time.sleep(0.5)
+        raise CommandError("the server did not start")
