@@ -29,7 +29,7 @@ run: install
 	@echo ""
 	@echo "  Dashboard: http://127.0.0.1:$(PORT)/   (Ctrl-C stops everything)"
 	@echo ""
-	WEB_PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	WEB_PORT=$(PORT) SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/honcho start -f Procfile
 
 test: install-dev
 	$(BIN)/python -m pytest

@@ -369,6 +369,17 @@ def completion_record(
         existing = assignment.completions.filter(client_uuid=client_uuid).first()
         if existing is not None:
             return existing, False
+    # A paused exercise done anyway is still worth keeping; one done before it was
+    # given, or after it ended, is a mistake.
+    done_on = timezone.localdate(completed_at, timezone=ZoneInfo(assignment.client.time_zone))
+    if done_on < assignment.starts_on:
+        raise ValidationError({"completed_at": "This exercise had not started yet on that day."})
+    if (
+        assignment.status == Assignment.Status.ENDED
+        and assignment.ends_on
+        and done_on > assignment.ends_on
+    ):
+        raise ValidationError({"completed_at": "This exercise had ended by that day."})
     completion = Completion(
         assignment=assignment,
         completed_at=completed_at,

@@ -206,6 +206,9 @@ REST_FRAMEWORK = {
         "login_account": env.str("API_RATE_LOGIN_PER_ACCOUNT", default="10/min"),
     },
     "EXCEPTION_HANDLER": "clinic.api.errors.exception_handler",
+    # How many proxies stand in front (nginx: 1). With 0, X-Forwarded-For is ignored,
+    # so nobody can pick their own address to get round the login limit.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -249,6 +252,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django logs to its own console handler too; once is enough.
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
 
 # --- Production hardening -------------------------------------------------

@@ -1,11 +1,34 @@
+import datetime as dt
+
 import django_filters
+from django import forms
+from django_filters.fields import IsoDateTimeField
 
 from clients.models import Alert, Assignment, CheckIn
 
 
+class InRangeIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time that still exists once converted to UTC (year 1 to 9999)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is not None:
+            try:
+                value.astimezone(dt.UTC)
+            except OverflowError as error:
+                raise forms.ValidationError(
+                    "This time is out of range.", code="overflow"
+                ) from error
+        return value
+
+
+class InRangeIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = InRangeIsoDateTimeField
+
+
 class CheckInFilter(django_filters.FilterSet):
-    since = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lte")
+    since = InRangeIsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
+    until = InRangeIsoDateTimeFilter(field_name="occurred_at", lookup_expr="lte")
 
     class Meta:
         model = CheckIn
@@ -21,12 +44,15 @@ class AssignmentFilter(django_filters.FilterSet):
 
 
 class AlertFilter(django_filters.FilterSet):
-    open = django_filters.BooleanFilter(
-        field_name="acknowledged_at",
-        lookup_expr="isnull",
-        label="Only open (true) or only acknowledged (false)",
+    open = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_open",
+        label="true: only open alerts; false: only acknowledged ones",
     )
 
     class Meta:
         model = Alert
         fields = ["open"]
+
+    def filter_open(self, queryset, name, value):
+        return queryset.filter(acknowledged_at__isnull=value == "true")

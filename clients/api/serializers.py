@@ -7,7 +7,12 @@ from rest_framework import serializers
 
 from clients.models import SCALES, Assignment, Client, EmotionLabel, Exercise, FocusArea
 from clients.schedule import due_next
-from clinic.api.serializers import StrictBooleanField, StrictIntegerField, StrictSerializer
+from clinic.api.serializers import (
+    AwareDateTimeField,
+    StrictBooleanField,
+    StrictIntegerField,
+    StrictSerializer,
+)
 
 NOTE_MAX_CHARS = 4000
 
@@ -48,8 +53,10 @@ class EmotionOutput(serializers.Serializer):
 
 # --- check-ins --------------------------------------------------------------
 class CheckInInput(StrictSerializer):
-    client_uuid = serializers.UUIDField(required=False, help_text="Set by the app; stored once.")
-    occurred_at = serializers.DateTimeField(validators=[_within_reporting_window])
+    client_uuid = serializers.UUIDField(
+        required=False, allow_null=True, help_text="Set by the app; stored once."
+    )
+    occurred_at = AwareDateTimeField(validators=[_within_reporting_window])
     emotions = EmotionInput(many=True, allow_empty=False, max_length=20)
     distress = scale_field("distress")
     charge = scale_field("charge", required=False, allow_null=True)
@@ -171,8 +178,8 @@ class AssignmentUpdateInput(StrictSerializer):
 
 
 class CompletionInput(StrictSerializer):
-    client_uuid = serializers.UUIDField(required=False)
-    completed_at = serializers.DateTimeField(validators=[_within_reporting_window])
+    client_uuid = serializers.UUIDField(required=False, allow_null=True)
+    completed_at = AwareDateTimeField(validators=[_within_reporting_window])
     distress_before = scale_field("distress")
     distress_after = scale_field("distress")
     helpfulness = scale_field("helpfulness")

@@ -4,17 +4,19 @@ Every queryset starts from the requester (see ``clients.selectors``); a record
 outside it answers 404. Roles decide which actions exist for whom (403).
 """
 
+import re
+
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from clients import selectors, services
 from clients.models import Alert, Assignment, CheckIn, Client, EmotionLabel, Exercise
 from clinic.api.idempotency import run_once
+from clinic.api.pagination import SafeCursorPagination
 from clinic.api.permissions import IsClient, IsClinicMember, IsTherapist
 from clinic.api.schema import IDEMPOTENCY_KEY, errors
 from reports import selectors as report_selectors
@@ -50,7 +52,7 @@ class ClientNarrowingMixin:
         client_id = self.request.query_params.get("client")
         if client_id is None:
             return queryset
-        if not client_id.isdigit():
+        if not re.fullmatch(r"[0-9]{1,18}", client_id):
             raise serializers.ValidationError({"client": ["A client id is a whole number."]})
         client = selectors.client_get_for(user=self.request.user, client_id=int(client_id))
         return queryset.filter(client=client)
@@ -96,10 +98,8 @@ class EmotionLabelViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.G
         return super().list(request, *args, **kwargs)
 
 
-class CheckInPagination(CursorPagination):
+class CheckInPagination(SafeCursorPagination):
     ordering = ("-occurred_at", "-id")
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 class CheckInViewSet(
@@ -207,7 +207,8 @@ class AssignmentViewSet(
 
     @extend_schema(
         request=AssignmentCreateInput,
-        responses={201: AssignmentOutput, **errors(400, 401, 403, 429)},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: AssignmentOutput, **errors(400, 401, 403, 422, 429)},
     )
     def create(self, request):
         """Assign an exercise of my clinic's library to a client I treat."""
@@ -218,8 +219,18 @@ class AssignmentViewSet(
             exercises=selectors.exercises_for(therapist=therapist),
         )
         data.is_valid(raise_exception=True)
-        assignment = services.assignment_create(therapist=therapist, **data.validated_data)
-        return self._respond(assignment, status.HTTP_201_CREATED)
+
+        def perform():
+            assignment = services.assignment_create(therapist=therapist, **data.validated_data)
+            return status.HTTP_201_CREATED, assignment
+
+        scoped = selectors.assignments_for(user=request.user)
+        return run_once(
+            request,
+            perform=perform,
+            load=lambda pk: scoped.get(pk=pk),
+            serialize=lambda assignment: AssignmentOutput(scoped.get(pk=assignment.pk)).data,
+        )
 
     @extend_schema(request=AssignmentUpdateInput, responses={200: AssignmentOutput, **errors()})
     def partial_update(self, request, pk=None):
@@ -267,7 +278,7 @@ class ClientViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Client.objects.none()
     permission_classes = [IsTherapist]
 
-    class pagination_class(CursorPagination):  # noqa: N801 - DRF's attribute name
+    class pagination_class(SafeCursorPagination):  # noqa: N801 - DRF's attribute name
         ordering = ("label", "id")
 
     def scoped_queryset(self):

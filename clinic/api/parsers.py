@@ -15,4 +15,7 @@ class LimitedJSONParser(JSONParser):
             raise ParseError(
                 f"The request body is larger than {limit // 1024} KB.", code="body_too_large"
             )
-        return super().parse(io.BytesIO(raw), media_type, parser_context)
+        try:
+            return super().parse(io.BytesIO(raw), media_type, parser_context)
+        except RecursionError as error:
+            raise ParseError("The JSON is nested too deeply.", code="parse_error") from error

@@ -1,6 +1,7 @@
 """Building blocks every API serializer shares, and the practice's own endpoints."""
 
 from django.contrib.auth import authenticate
+from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -23,6 +24,24 @@ class StrictBooleanField(serializers.BooleanField):
         if not isinstance(data, bool):
             self.fail("invalid", input=data)
         return data
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """A moment with its UTC offset. Without one, "09:30" could be any of 24 moments."""
+
+    default_error_messages = {
+        "offset": "Give the date and time with a UTC offset, e.g. 2026-03-01T09:30:00+01:00.",
+    }
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value)
+            except ValueError:  # impossible parts, such as month 13: the parent says so
+                parsed = None
+            if parsed is not None and parsed.tzinfo is None:
+                self.fail("offset")
+        return super().to_internal_value(value)
 
 
 class StrictSerializer(serializers.Serializer):

@@ -1,11 +1,11 @@
-from django.urls import include, path
+from django.urls import include, re_path
 
 from . import views
 
 urlpatterns = [
-    path("auth/login/", views.LoginView.as_view(), name="api-login"),
-    path("auth/logout/", views.LogoutView.as_view(), name="api-logout"),
-    path("auth/logout-all/", views.LogoutAllView.as_view(), name="api-logout-all"),
-    path("me/", views.me, name="api-me"),
-    path("", include("clients.api.urls")),
+    re_path(r"^auth/login/?$", views.LoginView.as_view(), name="api-login"),
+    re_path(r"^auth/logout/?$", views.LogoutView.as_view(), name="api-logout"),
+    re_path(r"^auth/logout-all/?$", views.LogoutAllView.as_view(), name="api-logout-all"),
+    re_path(r"^me/?$", views.me, name="api-me"),
+    re_path(r"^", include("clients.api.urls")),
 ]

@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 
 import pytest
 import time_machine
@@ -29,7 +30,7 @@ def assign(api, client_record, **overrides):
         "note": "Try it after work.",
     }
     data.update(overrides)
-    return api.post(URL, data, format="json")
+    return api.post(URL, data, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
 
 
 NOON_IN_BERLIN = dt.datetime(2026, 3, 11, 11, 0, tzinfo=dt.UTC)  # a Wednesday
@@ -201,3 +202,52 @@ def test_not_found_says_only_not_found(client_record, other_client_record, as_us
     assert response.json() == {
         "errors": [{"field": None, "code": "not_found", "message": "Not found."}]
     }
+
+
+@pytest.mark.django_db
+def test_retried_assignment_is_stored_once(treating, client_record):
+    data = {
+        "client": client_record.pk,
+        "exercise": _exercise(client_record.clinic).pk,
+        "schedule": "daily",
+        "starts_on": timezone.localdate().isoformat(),
+    }
+    responses = [
+        treating.post(URL, data, format="json", HTTP_IDEMPOTENCY_KEY="assign-once-1")
+        for _ in range(3)
+    ]
+    assert [r.status_code for r in responses] == [201, 201, 201]
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert Assignment.objects.count() == 1
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOON_IN_BERLIN, tick=False)
+def test_completion_outside_the_assignments_days_is_refused(client_record, as_user, key):
+    api = as_user(client_record.user)
+    later = factories.AssignmentFactory(client=client_record, starts_on=dt.date(2026, 3, 12))
+    response = api.post(f"{URL}{later.pk}/completions/", completion(), format="json", **key)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "completed_at"
+    ended = factories.AssignmentFactory(
+        client=client_record,
+        starts_on=dt.date(2026, 3, 1),
+        ends_on=dt.date(2026, 3, 10),
+        status="ended",
+    )
+    response = api.post(f"{URL}{ended.pk}/completions/", completion(), format="json", **key)
+    assert response.status_code == 400
+    # done while it was still running, sent late: kept
+    on_time = completion(completed_at="2026-03-09T18:00:00+01:00")
+    response = api.post(f"{URL}{ended.pk}/completions/", on_time, format="json", **key)
+    assert response.status_code == 201
+    paused = factories.AssignmentFactory(
+        client=client_record, starts_on=dt.date(2026, 3, 1), status="paused"
+    )
+    response = api.post(
+        f"{URL}{paused.pk}/completions/",
+        completion(),
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+    )
+    assert response.status_code == 201

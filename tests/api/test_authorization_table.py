@@ -76,7 +76,8 @@ def _api_routes() -> set[tuple[str, str]]:
                 path = prefix + str(pattern.pattern)
                 if not path.startswith("api/v1/") or "format" in path:
                     continue
-                path = re.sub(r"\(\?P<\w+>[^)]*\)", "{id}", path).replace("^", "").replace("$", "")
+                path = re.sub(r"\(\?P<\w+>[^)]*\)", "{id}", path)
+                path = path.replace("^", "").replace("$", "").replace("/?", "/")
                 callback = pattern.callback
                 actions = getattr(callback, "actions", None)
                 if actions:

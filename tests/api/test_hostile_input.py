@@ -1,0 +1,105 @@
+"""Requests a careless or hostile client might send: each gets a clear 4xx, never a 500."""
+
+import base64
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from clients.models import CheckIn
+from clinic.api.throttles import LoginPerIPThrottle
+from tests import factories
+from tests.api.test_check_ins import body
+
+URL = "/api/v1/check-ins/"
+
+
+@pytest.fixture
+def me(client_record, as_user):
+    return as_user(client_record.user)
+
+
+@pytest.mark.django_db
+def test_deeply_nested_json_is_400(me, key):
+    response = me.generic("POST", URL, b"[" * 5000, content_type="application/json", **key)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "parse_error"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["\u00b2", "\u0661", "1.0", "-1", "1" * 30])
+def test_client_filter_takes_plain_digits_only(me, value):
+    assert me.get(URL, {"client": value}).status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params",
+    [{"until": "9999-12-31T23:59:59-14:00"}, {"since": "0001-01-01T00:00:00+14:00"}],
+)
+def test_times_that_overflow_in_utc_are_400(me, params):
+    response = me.get(URL, params)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "overflow"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("position", ["p=garbage", "p=9999-12-31 23:59:59-14:00", "o=x&p=1"])
+def test_an_edited_cursor_is_invalid_not_a_crash(me, therapist, as_user, client_record, position):
+    factories.CheckInFactory(client=client_record)
+    cursor = base64.b64encode(position.encode()).decode()
+    assert me.get(URL, {"cursor": cursor}).status_code == 404
+    assert as_user(therapist.user).get("/api/v1/alerts/", {"cursor": cursor}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_post_without_the_trailing_slash_reaches_the_same_view(me, key):
+    response = me.post(URL.rstrip("/"), body(), format="json", **key)
+    assert response.status_code == 201
+    assert CheckIn.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("moment", ["2026-03-01T09:30:00", "2026-03-01"])
+def test_a_time_without_its_utc_offset_is_refused(me, key, moment):
+    response = me.post(URL, body(occurred_at=moment), format="json", **key)
+    assert response.status_code == 400
+    assert response.json()["errors"][0] == {
+        "field": "occurred_at",
+        "code": "offset",
+        "message": "Give the date and time with a UTC offset, e.g. 2026-03-01T09:30:00+01:00.",
+    }
+
+
+@pytest.mark.django_db
+def test_null_client_uuid_means_none_given(me, key):
+    assert me.post(URL, body(client_uuid=None), format="json", **key).status_code == 201
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["1", "maybe", ""])
+def test_open_filter_takes_true_or_false_only(therapist, as_user, value):
+    response = as_user(therapist.user).get("/api/v1/alerts/", {"open": value})
+    assert response.status_code == (200 if value == "" else 400)
+
+
+@pytest.mark.django_db
+def test_forwarded_for_header_does_not_dodge_the_login_limit(as_user, monkeypatch):
+    monkeypatch.setattr(LoginPerIPThrottle, "rate", "2/min", raising=False)
+    statuses = [
+        as_user(None)
+        .post(
+            "/api/v1/auth/login/",
+            {"email": f"user{n}@example.org", "password": "x"},
+            HTTP_X_FORWARDED_FOR=f"10.9.0.{n}",
+        )
+        .status_code
+        for n in range(3)
+    ]
+    assert statuses == [400, 400, 429]
+
+
+@pytest.mark.django_db
+def test_occurred_at_far_in_the_past_after_offset_is_too_old(me, key):
+    moment = (timezone.now() - dt.timedelta(days=40)).isoformat()
+    assert me.post(URL, body(occurred_at=moment), format="json", **key).status_code == 400
