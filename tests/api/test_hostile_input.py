@@ -44,12 +44,21 @@ def test_times_that_overflow_in_utc_are_400(me, params):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("position", ["p=garbage", "p=9999-12-31 23:59:59-14:00", "o=x&p=1"])
+@pytest.mark.parametrize("position", ["p=garbage", "o=x&p=1"])
 def test_an_edited_cursor_is_invalid_not_a_crash(me, therapist, as_user, client_record, position):
     factories.CheckInFactory(client=client_record)
     cursor = base64.b64encode(position.encode()).decode()
     assert me.get(URL, {"cursor": cursor}).status_code == 404
     assert as_user(therapist.user).get("/api/v1/alerts/", {"cursor": cursor}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_cursor_past_the_end_of_time_is_not_a_crash(me, client_record):
+    # SQLite cannot hold year 10000 in UTC (404, invalid cursor); PostgreSQL can (an
+    # honest page of everything before it). Either way, no 500.
+    factories.CheckInFactory(client=client_record)
+    cursor = base64.b64encode(b"p=9999-12-31 23:59:59-14:00").decode()
+    assert me.get(URL, {"cursor": cursor}).status_code in {200, 404}
 
 
 @pytest.mark.django_db
