@@ -169,6 +169,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-checkins-"))
@@ -190,7 +191,7 @@ def main() -> None:
         manage(env, "migrate", "-v0")
         tokens = json.loads(manage(env, "shell", "-c", SETUP.format(clients=args.clients)))
         server = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "clinic.wsgi", "--workers", "2",
+            [PYTHON, "-m", "gunicorn", "clinic.wsgi", "--workers", str(args.workers),
              "--bind", f"127.0.0.1:{args.port}", "--log-level", "warning"],
             cwd=ROOT, env=env,
         )  # fmt: skip
@@ -223,6 +224,7 @@ def main() -> None:
         "rounds": args.rounds,
         "seconds_per_round": args.seconds,
         "concurrency": args.concurrency,
+        "gunicorn_workers": args.workers,
         "trivial_per_second": med(trivial, "per_second"),
         "trivial_p50_ms": med(trivial, "p50_ms"),
         "trivial_p99_ms": med(trivial, "p99_ms"),

@@ -86,6 +86,11 @@ class Client(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def focus_area_names(self) -> list[str]:
+        known = dict(FocusArea.choices)
+        return [known.get(code, code) for code in self.focus_areas or []]
+
     def clean(self) -> None:
         unknown = set(self.focus_areas or []) - set(FocusArea.values)
         if not isinstance(self.focus_areas, list) or unknown:

@@ -318,6 +318,14 @@ def assignment_create(
         raise ValidationError({"client": "This client is not at your clinic."})
     if exercise.clinic_id != client.clinic_id:
         raise ValidationError({"exercise": "This exercise is not in the clinic's library."})
+    today = timezone.localdate(timezone=ZoneInfo(client.time_zone))
+    if ends_on is not None and ends_on < today:
+        raise ValidationError({"ends_on": "This end date has passed."})
+    ongoing = [Assignment.Status.ACTIVE, Assignment.Status.PAUSED]
+    if client.assignments.filter(exercise=exercise, status__in=ongoing).exists():
+        raise ValidationError(
+            {"exercise": "The client has this exercise already; change its schedule instead."}
+        )
     assignment = Assignment(
         client=client,
         exercise=exercise,

@@ -315,12 +315,14 @@ class DemoBuilder:
                 schedule=schedule,
                 times_per_week=per_week,
                 starts_on=starts_on,
-                ends_on=ends_on,
+                ends_on=ends_on if ends_on is None or ends_on >= self.today else None,
                 note_to_client="Take your time with this; there is no right way to do it.",
             )
             if ends_on is not None and ends_on < self.today:
+                # History: the exercise ran its course before today.
+                assignment.ends_on = ends_on
                 assignment.status = assignment.Status.ENDED
-                assignment.save(update_fields=["status"])
+                assignment.save(update_fields=["ends_on", "status"])
             assignments.append(assignment)
         return assignments
 

@@ -144,7 +144,7 @@ class Session(models.Model):
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
-        COMPLETED = "completed", "Completed"
+        COMPLETED = "completed", "Held"
         CANCELLED = "cancelled", "Cancelled"
         NO_SHOW = "no_show", "Did not attend"
 

@@ -14,7 +14,6 @@ from .selectors import windows_load
 
 RECENT = timedelta(days=28)
 SILENT_DAYS = 7
-RISING = 0.5  # points of distress a week
 
 
 @dataclass
@@ -100,7 +99,7 @@ def _row(client: Client, summary: metrics.Summary, now: datetime, names: dict) -
                 reasons.append("pushing feelings away, check-in after check-in")
         priority = min(priority, 1)
     trend = summary.distress
-    if trend and trend.slope_per_week is not None and trend.slope_per_week >= RISING:
+    if metrics.is_rising(trend):
         reasons.append(f"distress rising (+{trend.slope_per_week:.1f} a week)")
         priority = min(priority, 1)
     if days_since is None or days_since >= SILENT_DAYS:

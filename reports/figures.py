@@ -216,21 +216,29 @@ def compassion_figure(check_ins: Sequence[CheckInPoint]) -> dict:
 
 def exercises_figure(items: Sequence[Adherence], effects: Sequence[ExerciseEffect]) -> dict:
     """Adherence per assignment (top) and mean distress before against after (below)."""
-    data = [
-        {
-            "type": "bar",
-            "orientation": "h",
-            "name": "Done, % of planned",
-            "y": [item.title for item in items],
-            "x": [round(100 * item.ratio) if item.ratio is not None else 0 for item in items],
-            "marker": {"color": BLUE},
-            "xaxis": "x",
-            "yaxis": "y",
-        },
-    ]
+    data = (
+        []
+        if not items
+        else [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": "Done, % of planned",
+                "y": [item.title for item in items],
+                "x": [round(100 * item.ratio) if item.ratio is not None else 0 for item in items],
+                "marker": {"color": BLUE},
+                "xaxis": "x",
+                "yaxis": "y",
+            },
+        ]
+    )
     for name, colour, values in (
-        ("Distress before", VERMILLION, [e.mean_before for e in effects]),
-        ("Distress after", SKY, [e.mean_after for e in effects]),
+        (
+            ("Distress before", VERMILLION, [e.mean_before for e in effects]),
+            ("Distress after", SKY, [e.mean_after for e in effects]),
+        )
+        if effects
+        else ()
     ):
         data.append(
             {
@@ -244,17 +252,22 @@ def exercises_figure(items: Sequence[Adherence], effects: Sequence[ExerciseEffec
                 "yaxis": "y2",
             }
         )
-    rows = max(len(items), 1) + max(len(effects), 1) * 2
+    rows = len(items) + len(effects) * 2
     layout = _layout("Exercises", "", height=160 + 22 * rows, barmode="group")
     layout["margin"]["l"] = 12
     # Two panels, one above the other; the legend names what each bar counts.
-    layout["yaxis"] = {"domain": [0.6, 1], "automargin": True, "autorange": "reversed"}
+    # A panel with nothing to show gives its room to the other.
+    top, bottom = ([0.6, 1], [0, 0.4]) if items and effects else ([0, 1], [0, 1])
+    layout["yaxis"] = {"domain": top, "automargin": True, "autorange": "reversed"}
     layout["xaxis"] = {"range": [0, 100], "ticksuffix": "%", "anchor": "y"}
     layout["yaxis2"] = {
-        "domain": [0, 0.4],
+        "domain": bottom,
         "automargin": True,
         "autorange": "reversed",
         "anchor": "x2",
     }
-    layout["xaxis2"] = {"range": [0, 10], "anchor": "y2"}
+    layout["xaxis2"] = {"range": [0, 10], "anchor": "y2", "visible": bool(effects)}
+    layout["xaxis"]["visible"] = bool(items)
+    layout["yaxis"]["visible"] = bool(items)
+    layout["yaxis2"]["visible"] = bool(effects)
     return {"data": data, "layout": layout}

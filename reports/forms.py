@@ -17,9 +17,13 @@ class WindowForm(forms.Form):
 class AssignForm(forms.Form):
     exercise = forms.ModelChoiceField(queryset=None)
     schedule = forms.ChoiceField(choices=Assignment.Schedule.choices)
-    times_per_week = forms.IntegerField(min_value=1, max_value=7, required=False)
-    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    times_per_week = forms.IntegerField(
+        min_value=1, max_value=7, required=False, label="Times per week"
+    )
+    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Starts on")
+    ends_on = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Ends on"
+    )
     note_to_client = forms.CharField(
         required=False,
         max_length=4000,
@@ -30,6 +34,24 @@ class AssignForm(forms.Form):
     def __init__(self, *args, library, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["exercise"].queryset = library
+
+    def clean(self):
+        data = super().clean()
+        if data.get("schedule") != Assignment.Schedule.WEEKLY:
+            data["times_per_week"] = None  # the box only matters for "times per week"
+        elif not data.get("times_per_week"):
+            self.add_error("times_per_week", "Say how many times a week (1-7).")
+        return data
+
+
+def errors_in_words(form: forms.Form) -> str:
+    """Form errors as a sentence a therapist can read: labels, not field names."""
+    parts = []
+    for name, problems in form.errors.items():
+        label = form.fields[name].label or name.replace("_", " ") if name in form.fields else ""
+        text = " ".join(problems)
+        parts.append(f"{label}: {text}" if label else text)
+    return "; ".join(parts)
 
 
 class AssignmentStatusForm(forms.Form):

@@ -6,6 +6,7 @@ A window without data gives None ("no data"), never a made-up zero.
 """
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -67,6 +68,18 @@ class Trend:
     first: float
     last: float
     slope_per_week: float | None  # None with a single point or a single moment
+    first_at: datetime | None = None
+    last_at: datetime | None = None
+
+    @property
+    def slope_size(self) -> float | None:
+        return abs(self.slope_per_week) if self.slope_per_week is not None else None
+
+    @property
+    def span_days(self) -> float:
+        if self.first_at is None or self.last_at is None:
+            return 0.0
+        return (self.last_at - self.first_at).total_seconds() / 86400
 
 
 @dataclass(frozen=True)
@@ -98,8 +111,13 @@ class Adherence:
     ratio: float | None  # done (capped at expected) / expected; None when nothing was due
 
     @property
+    def planned(self) -> int:
+        """Whole times asked for: a pro-rated 2.6 is 2 asked so far, not 3."""
+        return math.floor(self.expected + 1e-9)
+
+    @property
     def missed(self) -> int:
-        return max(0, round(self.expected) - self.done)
+        return max(0, self.planned - self.done)
 
 
 @dataclass(frozen=True)
@@ -139,6 +157,25 @@ def trend(points: Sequence[tuple[datetime, float | None]]) -> Trend | None:
         first=values[0],
         last=values[-1],
         slope_per_week=slope_per_week(answered),
+        first_at=answered[0][0],
+        last_at=answered[-1][0],
+    )
+
+
+RISING_PER_WEEK = 0.5
+RISING_MIN_CHECK_INS = 4
+RISING_MIN_DAYS = 7
+
+
+def is_rising(trend: Trend | None) -> bool:
+    """Distress rising: 0.5+ a week over at least 4 check-ins spanning a week, so that
+    two bad evenings in a row are not called a trend."""
+    return bool(
+        trend
+        and trend.slope_per_week is not None
+        and trend.slope_per_week >= RISING_PER_WEEK
+        and trend.count >= RISING_MIN_CHECK_INS
+        and trend.span_days >= RISING_MIN_DAYS
     )
 
 
@@ -233,16 +270,28 @@ def expected_completions(plan: AssignmentPlan, first: date, last: date) -> float
 
 
 def adherence(
-    plans: Sequence[AssignmentPlan], completions: Sequence[CompletionPoint], first: date, last: date
+    plans: Sequence[AssignmentPlan],
+    completions: Sequence[CompletionPoint],
+    first: date,
+    last: date,
+    asked_until: date | None = None,
 ) -> list[Adherence]:
-    """Per assignment: completions in the window against what its schedule asked for."""
+    """Per assignment: completions in the window against what its schedule asked for.
+
+    ``asked_until`` ends the asking early: a window that ends today counts what was
+    asked up to yesterday, since today is not over; what was done today still counts.
+    """
     done: dict[int, int] = {}
     for completion in completions:
         if first <= completion.completed_on <= last:
             done[completion.assignment_id] = done.get(completion.assignment_id, 0) + 1
     result = []
     for plan in plans:
-        expected = expected_completions(plan, first, last)
+        expected = (
+            expected_completions(plan, first, asked_until if asked_until is not None else last)
+            if asked_until is None or asked_until >= first
+            else 0.0
+        )
         count = done.get(plan.id, 0)
         if expected == 0 and count == 0:
             continue
@@ -296,6 +345,7 @@ class Window:
     check_ins: tuple[CheckInPoint, ...]
     plans: tuple[AssignmentPlan, ...]
     completions: tuple[CompletionPoint, ...]
+    asked_until: date | None = None  # the last whole day; see ``adherence``
 
 
 @dataclass(frozen=True)
@@ -318,7 +368,9 @@ def summarize(window: Window) -> Summary:
     in_window = [
         c for c in window.completions if window.first_day <= c.completed_on <= window.last_day
     ]
-    items = adherence(window.plans, in_window, window.first_day, window.last_day)
+    items = adherence(
+        window.plans, in_window, window.first_day, window.last_day, window.asked_until
+    )
     return Summary(
         check_ins=len(points),
         distress=distress(points),

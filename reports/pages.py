@@ -70,9 +70,21 @@ def _cell(value):
     return "—" if value is None else value
 
 
-def _fig(figure: dict) -> str:
+def _wall_clock(value, zone: ZoneInfo):
+    """Datetimes as wall-clock time in ``zone``: Plotly drops UTC offsets and would
+    otherwise draw an evening check-in on the next day."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(zone).replace(tzinfo=None)
+    if isinstance(value, dict):
+        return {key: _wall_clock(item, zone) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_wall_clock(item, zone) for item in value]
+    return value
+
+
+def _fig(figure: dict, zone: ZoneInfo) -> str:
     """JSON safe to place inside <script type="application/json"> (as json_script escapes)."""
-    text = orjson.dumps(figure).decode()
+    text = orjson.dumps(_wall_clock(figure, zone)).decode()
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -103,7 +115,7 @@ def charts(
             "distress",
             "Distress",
             readings.distress(summary, span),
-            _fig(figures.distress_figure(points, sessions, window.completions)),
+            _fig(figures.distress_figure(points, sessions, window.completions), zone),
             ["When", "Distress"],
             rows(lambda c: c.distress),
             summary.distress is None,
@@ -112,7 +124,7 @@ def charts(
             "flow",
             "Emotional flow",
             readings.flow(summary, names),
-            _fig(figures.flow_figure(points, stretches, names)),
+            _fig(figures.flow_figure(points, stretches, names), zone),
             ["When", "Strongest emotion", "Intensity", "All labelled"],
             rows(
                 *strongest,
@@ -124,7 +136,7 @@ def charts(
             "charge",
             "Charge toward the other person",
             readings.charge(summary),
-            _fig(figures.charge_figure(points)),
+            _fig(figures.charge_figure(points), zone),
             ["When", "Charge (−5 hate … +5 love)"],
             rows(lambda c: c.charge),
             summary.neutrality is None,
@@ -133,7 +145,7 @@ def charts(
             "mind_space",
             "Mind space",
             readings.mind_space(summary),
-            _fig(figures.mind_space_figure(points)),
+            _fig(figures.mind_space_figure(points), zone),
             ["When", "% of the day"],
             rows(lambda c: c.mind_space),
             summary.mind_space is None,
@@ -142,7 +154,7 @@ def charts(
             "compassion",
             "Self-compassion and resistance",
             readings.compassion(summary),
-            _fig(figures.compassion_figure(points)),
+            _fig(figures.compassion_figure(points), zone),
             ["When", "Self-compassion", "Resistance"],
             rows(lambda c: c.self_compassion, lambda c: c.resistance),
             summary.self_compassion is None and summary.resistance is None,
@@ -151,7 +163,7 @@ def charts(
             "exercises",
             "Exercises",
             readings.exercises(summary),
-            _fig(figures.exercises_figure(summary.adherence, summary.exercise_effect)),
+            _fig(figures.exercises_figure(summary.adherence, summary.exercise_effect), zone),
             ["Exercise", "Done", "Planned", "Mean distress before", "Mean distress after"],
             _exercise_rows(summary),
             not summary.adherence and not summary.exercise_effect,
@@ -168,7 +180,7 @@ def _exercise_rows(summary: metrics.Summary) -> list[list]:
             [
                 item.title,
                 item.done,
-                round(item.expected, 1),
+                item.planned,
                 round(effect.mean_before, 1) if effect else "—",
                 round(effect.mean_after, 1) if effect else "—",
             ]
@@ -179,8 +191,11 @@ def _exercise_rows(summary: metrics.Summary) -> list[list]:
 def progress_report(
     *, client: Client, window_key: str, first_day=None, last_day=None
 ) -> ProgressReport:
-    """Everything on a client's progress report for one window."""
-    zone = ZoneInfo(client.time_zone)
+    """Everything on a client's progress report for one window.
+
+    Times show in the clinic's zone, as everywhere on the therapist's pages.
+    """
+    zone = ZoneInfo(client.clinic.time_zone)
     held = held_sessions(client)
     window = windows.resolve(
         window_key,

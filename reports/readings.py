@@ -41,14 +41,24 @@ def flow(summary: Summary, names: dict[str, str]) -> str:
     if f.turnover is not None:
         parts.append(f"the strongest one changed in {round(100 * f.turnover)}% of check-ins")
     text = "; ".join(parts) + "."
-    for stretch in f.stretches:
-        count = stretch.end - stretch.start + 1
-        if stretch.reason == "emotion":
-            name = names.get(stretch.label, stretch.label)
-            text += f" {name} led {count} check-ins in a row at 7 or more."
-        else:
-            text += f" Feelings were pushed away strongly in {count} check-ins in a row."
+    longest: dict[str, object] = {}
+    for stretch in f.stretches:  # one sentence per pattern: its longest run
+        if stretch.reason not in longest or _length(stretch) > _length(longest[stretch.reason]):
+            longest[stretch.reason] = stretch
+    if "emotion" in longest:
+        stretch = longest["emotion"]
+        name = names.get(stretch.label, stretch.label)
+        text += f" {name} led {_length(stretch)} check-ins in a row at intensity 7 or more."
+    if "resistance" in longest:
+        text += (
+            f" Feelings were pushed away strongly (7 or more) in {_length(longest['resistance'])}"
+            " check-ins in a row."
+        )
     return text
+
+
+def _length(stretch) -> int:
+    return stretch.end - stretch.start + 1
 
 
 def charge(summary: Summary) -> str:

@@ -107,8 +107,16 @@ def windows_load(
                 completed_at=c["completed_at"],
             )
         )
+    now = timezone.now()
+
+    def asked_until(zone: ZoneInfo):
+        # Today is not over: what today asks for counts tomorrow.
+        yesterday = timezone.localdate(now, timezone=zone) - timedelta(days=1)
+        return min(timezone.localdate(until, timezone=zone), yesterday)
+
     return {
         pk: metrics.Window(
+            asked_until=asked_until(zones[pk]),
             first_day=timezone.localdate(since, timezone=zones[pk]),
             last_day=timezone.localdate(until, timezone=zones[pk]),
             check_ins=tuple(check_ins[pk]),

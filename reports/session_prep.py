@@ -4,9 +4,10 @@ what to bring up, each suggestion naming the rule that produced it."""
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q
 from django.utils import timezone
 
-from clients.models import CheckIn, Client, Completion
+from clients.models import Alert, CheckIn, Client, Completion
 from clinic.models import Session
 
 from . import metrics, windows
@@ -14,7 +15,6 @@ from .pages import label_names
 from .selectors import held_sessions, windows_load
 
 SILENT_DAYS = 7
-RISING = 0.5
 
 
 @dataclass
@@ -89,7 +89,7 @@ def _compare(now: metrics.Summary, before: metrics.Summary) -> list[Comparison]:
 def suggestions(
     summary: metrics.Summary,
     *,
-    open_alerts: int,
+    alerts: int,
     wants_to_discuss: int,
     days_silent: int | None,
     names: dict[str, str],
@@ -100,8 +100,11 @@ def suggestions(
     def say(rule: str, text: str) -> None:
         found.append(Suggestion(rule, text))
 
-    if open_alerts:
-        say("An alert is open", "Begin with safety: how are they now, is the crisis plan right?")
+    if alerts:
+        say(
+            "An alert since the last session, or still open",
+            "Begin with safety: how are they now, is the crisis plan right?",
+        )
     if wants_to_discuss:
         plural = "s" if wants_to_discuss > 1 else ""
         say(
@@ -120,9 +123,11 @@ def suggestions(
                 "Resistance 7+ in 3+ check-ins in a row",
                 "Feelings are being pushed away: talk about what makes them hard to allow.",
             )
-    d = summary.distress
-    if d and d.slope_per_week is not None and d.slope_per_week >= RISING:
-        say("Distress rising by 0.5+ a week", "Distress has been climbing: ask what changed.")
+    if metrics.is_rising(summary.distress):
+        say(
+            "Distress rising 0.5+ a week over 4+ check-ins and a week or more",
+            "Distress has been climbing: ask what changed.",
+        )
     n = summary.neutrality
     if n and n.mean >= 3 and (n.slope_per_week is None or n.slope_per_week >= 0):
         say(
@@ -138,7 +143,8 @@ def suggestions(
     s = summary.self_compassion
     if s and s.mean <= 3:
         say("Self-compassion 3 or lower", "Practise a kinder inner voice together.")
-    if summary.adherence_overall is not None and summary.adherence_overall < 0.5:
+    planned = sum(item.expected for item in summary.adherence)
+    if planned >= 2 and summary.adherence_overall is not None and summary.adherence_overall < 0.5:
         say(
             "Fewer than half of the planned exercises done",
             "Ask, without pressure, what got in the way, and adjust the plan.",
@@ -146,6 +152,13 @@ def suggestions(
     if days_silent is not None and days_silent >= SILENT_DAYS:
         say("No check-in for 7+ days", f"No check-ins for {days_silent} days: ask how it has been.")
     return found
+
+
+def _alert_flag(alert: Alert) -> str:
+    when = timezone.localtime(alert.created_at).strftime("%a %-d %b, %H:%M")
+    if alert.acknowledged_at is None:
+        return f"{alert.get_kind_display()} on {when}: open"
+    return f"{alert.get_kind_display()} on {when}: acknowledged by {alert.acknowledged_by}"
 
 
 def prep_report(*, client: Client) -> PrepReport:
@@ -161,18 +174,21 @@ def prep_report(*, client: Client) -> PrepReport:
     summary, earlier = metrics.summarize(current_data), metrics.summarize(before_data)
     last = client.check_ins.order_by("-occurred_at").values_list("occurred_at", flat=True).first()
     days_silent = (now - last).days if last else None
-    open_alerts = client.alerts.filter(acknowledged_at__isnull=True).count()
+    # Alerts since the last session stay on the prep report after they are acknowledged.
+    alerts = list(
+        client.alerts.filter(Q(acknowledged_at__isnull=True) | Q(created_at__gte=window.since))
+        .select_related("acknowledged_by")
+        .order_by("created_at")
+    )
     discuss = list(
         client.check_ins.filter(wants_to_discuss=True, occurred_at__gte=window.since).order_by(
             "occurred_at"
         )
     )
-    flags = []
-    if open_alerts:
-        flags.append(f"{open_alerts} open alert{'s' if open_alerts > 1 else ''}")
+    flags = [_alert_flag(alert) for alert in alerts]
     if summary.flow and summary.flow.stuck:
         flags.append("stuck: one pattern repeating (see suggestions)")
-    if summary.distress and (summary.distress.slope_per_week or 0) >= RISING:
+    if metrics.is_rising(summary.distress):
         flags.append("distress rising")
     if days_silent is None or days_silent >= SILENT_DAYS:
         flags.append("no check-ins yet" if last is None else f"silent for {days_silent} days")
@@ -200,7 +216,7 @@ def prep_report(*, client: Client) -> PrepReport:
         exercises=summary.adherence,
         suggestions=suggestions(
             summary,
-            open_alerts=open_alerts,
+            alerts=len(alerts),
             wants_to_discuss=len(discuss),
             days_silent=days_silent,
             names=names,

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clients import services as client_services
@@ -71,12 +72,22 @@ def progress(request: HttpRequest, client_id: int) -> HttpResponse:
     choice = {"window": "since_last", "since": None, "until": None}
     if window_form.is_valid():
         choice.update({k: v for k, v in window_form.cleaned_data.items() if v})
+        if choice["since"] or choice["until"]:
+            choice["window"] = "custom"  # dates typed in mean these dates
+    elif window_form.is_bound:
+        messages.warning(request, "Those dates could not be read; showing the default window.")
     report = pages.progress_report(
         client=client,
         window_key=choice["window"],
         first_day=choice["since"],
         last_day=choice["until"],
     )
+    if choice["window"] == "custom" and report.window.key != "custom":
+        messages.warning(
+            request,
+            "Custom dates need a start and an end, the start first and not in the future; "
+            f"showing {report.window.label.lower()} instead.",
+        )
     library = Exercise.objects.filter(clinic_id=client.clinic_id, is_active=True)
     return render(
         request,
@@ -89,6 +100,7 @@ def progress(request: HttpRequest, client_id: int) -> HttpResponse:
                 library=library, initial={"schedule": "weekly", "times_per_week": 3}
             ),
             "session_form": forms.SessionForm(),
+            "now": timezone.now(),
         },
     )
 
@@ -120,14 +132,14 @@ def assignment_add(request: HttpRequest, client_id: int) -> HttpResponse:
     library = Exercise.objects.filter(clinic_id=client.clinic_id, is_active=True)
     form = forms.AssignForm(request.POST, library=library)
     if not form.is_valid():
-        messages.error(request, "The exercise was not assigned: " + form.errors.as_text())
+        messages.error(request, "The exercise was not assigned. " + forms.errors_in_words(form))
         return _back(client.pk)
     try:
         client_services.assignment_create(
             therapist=request.user.therapist, client=client, **form.cleaned_data
         )
     except ValidationError as error:
-        messages.error(request, "The exercise was not assigned: " + _errors(error))
+        messages.error(request, "The exercise was not assigned. " + _errors(error))
     else:
         messages.success(request, f"Assigned “{form.cleaned_data['exercise'].title}”.")
     return _back(client.pk)
@@ -139,7 +151,9 @@ def assignment_status(request: HttpRequest, client_id: int, assignment_id: int) 
     client = client_get_for(user=request.user, client_id=client_id)
     assignment = get_object_or_404(client.assignments, pk=assignment_id)
     form = forms.AssignmentStatusForm(request.POST)
-    if form.is_valid():
+    if not form.is_valid():
+        messages.error(request, "That is not an exercise status.")
+    else:
         try:
             client_services.assignment_update(
                 assignment=assignment, status=form.cleaned_data["status"]
@@ -160,7 +174,7 @@ def session_add(request: HttpRequest, client_id: int) -> HttpResponse:
     client = client_get_for(user=request.user, client_id=client_id)
     form = forms.SessionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The session was not scheduled: " + form.errors.as_text())
+        messages.error(request, "The session was not scheduled. " + forms.errors_in_words(form))
         return _back(client.pk)
     data = form.cleaned_data
     # The therapist types the time in the clinic's zone.
@@ -174,7 +188,7 @@ def session_add(request: HttpRequest, client_id: int) -> HttpResponse:
             duration_minutes=data["duration_minutes"],
         )
     except ValidationError as error:
-        messages.error(request, "The session was not scheduled: " + _errors(error))
+        messages.error(request, "The session was not scheduled. " + _errors(error))
     else:
         messages.success(request, "Session scheduled.")
     return _back(client.pk)
@@ -186,9 +200,16 @@ def session_status(request: HttpRequest, client_id: int, session_id: int) -> Htt
     client = client_get_for(user=request.user, client_id=client_id)
     session = get_object_or_404(client.sessions, pk=session_id)
     form = forms.SessionStatusForm(request.POST)
-    if form.is_valid():
+    if not form.is_valid():
+        messages.error(request, "That is not a session status.")
+        return _back(client.pk)
+    try:
         practice_services.session_mark(session=session, status=form.cleaned_data["status"])
-        messages.success(request, f"Session marked {session.get_status_display().lower()}.")
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        when = timezone.localtime(session.starts_at).strftime("%a %-d %b, %H:%M")
+        messages.success(request, f"Session of {when}: {session.get_status_display().lower()}.")
     return _back(client.pk)
 
 

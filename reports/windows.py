@@ -51,13 +51,15 @@ def resolve(
     first_day: date | None = None,
     last_day: date | None = None,
 ) -> ReportWindow:
-    """The window for ``key``; an unknown key, or custom dates missing, falls back to the default.
+    """The window for ``key``; an unknown key, or custom dates missing, reversed or in
+    the future, falls back to the default.
 
     ``held_sessions`` are the starts of sessions that took place, oldest first.
-    Without enough sessions, "since the last session" reads as the last four weeks.
+    Without a session yet, the default is the last four weeks, and says so.
     """
     past = [start for start in held_sessions if start <= now]
-    if key == "custom" and first_day and last_day and first_day <= last_day:
+    today = now.astimezone(zone).date()
+    if key == "custom" and first_day and last_day and first_day <= last_day <= today:
         since = datetime.combine(first_day, time.min, tzinfo=zone)
         until = min(now, datetime.combine(last_day, time.max, tzinfo=zone))
         return ReportWindow(key, since, until)
@@ -69,8 +71,9 @@ def resolve(
         return ReportWindow(key, now - timedelta(weeks=12), now)
     if key == "all":
         return ReportWindow(key, datetime.combine(started_on, time.min, tzinfo=zone), now)
-    since = past[-1] if past else now - FALLBACK
-    return ReportWindow(DEFAULT, since, now)
+    if not past:  # no session yet: say what is shown
+        return ReportWindow("4w", now - FALLBACK, now)
+    return ReportWindow(DEFAULT, past[-1], now)
 
 
 def previous(window: ReportWindow, held_sessions: Sequence[datetime]) -> ReportWindow:

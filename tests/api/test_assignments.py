@@ -251,3 +251,12 @@ def test_completion_outside_the_assignments_days_is_refused(client_record, as_us
         HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
     )
     assert response.status_code == 201
+
+
+@pytest.mark.django_db
+def test_the_same_exercise_is_not_assigned_twice_while_it_runs(treating, client_record):
+    assert assign(treating, client_record).status_code == 201
+    again = assign(treating, client_record)
+    assert again.status_code == 400
+    assert again.json()["errors"][0]["field"] == "exercise"
+    assert Assignment.objects.count() == 1

@@ -193,3 +193,12 @@ def test_weeks_between_lists_the_mondays():
         dt.date(2026, 3, 9),
         dt.date(2026, 3, 16),
     ]
+
+
+def test_today_is_not_counted_as_missed_before_it_is_over():
+    plan = m.AssignmentPlan(1, "Daily", "daily", starts_on=SUN)
+    # assigned on Sunday, the window ends on Sunday, asked up to Saturday: nothing due yet
+    assert m.adherence([plan], [], MON, SUN, asked_until=SUN - dt.timedelta(days=1)) == []
+    # done today anyway: it counts
+    [item] = m.adherence([plan], done(1, SUN), MON, SUN, asked_until=dt.date(2026, 3, 7))
+    assert (item.done, item.planned, item.ratio) == (1, 0, None)

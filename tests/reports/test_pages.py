@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -49,10 +50,10 @@ PAGES = ["client-progress", "client-prep"]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page", PAGES)
-def test_treating_therapist_sees_the_page(logged_in, client_record, page):
+@pytest.mark.parametrize("page_name", PAGES)
+def test_treating_therapist_sees_the_page(logged_in, client_record, page_name):
     _history(client_record, 20)
-    response = logged_in.get(reverse(page, args=[client_record.pk]))
+    response = logged_in.get(reverse(page_name, args=[client_record.pk]))
     assert response.status_code == 200
     assert client_record.label in response.content.decode()
 
@@ -76,25 +77,25 @@ def test_progress_report_has_every_chart_with_a_reading_and_a_table(logged_in, c
 def test_empty_window_says_so(logged_in, client_record):
     page = logged_in.get(reverse("client-progress", args=[client_record.pk])).content.decode()
     assert page.count("No data in this window.") == 6
-    assert "No check-ins since the last session." in page
+    assert "No check-ins over the last 4 weeks." in page  # no session yet
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page_name", PAGES)
 def test_other_therapist_and_other_clinic_get_404(
-    client, client_record, other_therapist, other_clinic_therapist, page
+    client, client_record, other_therapist, other_clinic_therapist, page_name
 ):
     for outsider in (other_therapist, other_clinic_therapist):
         client.force_login(outsider.user)
-        response = client.get(reverse(page, args=[client_record.pk]))
+        response = client.get(reverse(page_name, args=[client_record.pk]))
         assert response.status_code == 404
         assert client_record.label not in response.content.decode()
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page", PAGES)
-def test_client_user_is_refused_and_anonymous_sent_to_login(client, client_record, page):
-    url = reverse(page, args=[client_record.pk])
+@pytest.mark.parametrize("page_name", PAGES)
+def test_client_user_is_refused_and_anonymous_sent_to_login(client, client_record, page_name):
+    url = reverse(page_name, args=[client_record.pk])
     response = client.get(url)
     assert response.status_code == 302 and reverse("login") in response["Location"]
     client.force_login(client_record.user)
@@ -221,6 +222,7 @@ def test_other_therapist_cannot_act_on_the_client(client, other_therapist, clien
 
 
 @pytest.mark.django_db
+@time_machine.travel(dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC))
 def test_schedule_and_mark_sessions(logged_in, client_record):
     logged_in.post(
         reverse("client-session-add", args=[client_record.pk]),
@@ -229,12 +231,24 @@ def test_schedule_and_mark_sessions(logged_in, client_record):
     session = Session.objects.get(client=client_record)
     assert session.mode == "virtual"
     assert session.starts_at == dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)  # 10:00 in Berlin
-    logged_in.post(
-        reverse("client-session-status", args=[client_record.pk, session.pk]),
-        {"status": "completed"},
-    )
+    status_url = reverse("client-session-status", args=[client_record.pk, session.pk])
+    # not yet begun: it cannot have been held
+    page = logged_in.post(status_url, {"status": "completed"}, follow=True).content.decode()
+    assert "once it has begun" in page
+    logged_in.post(status_url, {"status": "cancelled"})
     session.refresh_from_db()
-    assert session.status == "completed"
+    assert session.status == "cancelled"
+    logged_in.post(status_url, {"status": "scheduled"})  # undo
+    session.refresh_from_db()
+    assert session.status == "scheduled"
+    # the same time twice is explained, not a crash
+    page = logged_in.post(
+        reverse("client-session-add", args=[client_record.pk]),
+        {"day": "2026-12-01", "at": "10:00", "mode": "virtual", "duration_minutes": 50},
+        follow=True,
+    ).content.decode()
+    assert "There is already a session at this time." in page
+    assert Session.objects.filter(client=client_record).count() == 1
 
 
 @pytest.mark.django_db

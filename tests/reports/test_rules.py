@@ -40,7 +40,7 @@ def test_without_sessions_or_with_bad_input_the_default_is_four_weeks():
     window = windows.resolve(
         "last_two", now=NOW, held_sessions=[], started_on=dt.date(2026, 1, 5), zone=ZONE
     )
-    assert window.key == "since_last" and window.since == NOW - dt.timedelta(days=28)
+    assert window.key == "4w" and window.since == NOW - dt.timedelta(days=28)
     reversed_dates = _resolve("custom", first_day=dt.date(2026, 3, 2), last_day=dt.date(2026, 3, 1))
     assert reversed_dates.key == "since_last"
 
@@ -76,29 +76,29 @@ def test_readings_describe_direction_in_plain_words():
 def test_reading_names_a_stuck_emotion():
     stuck = _summary(check_ins=[ci(d, 7, (("resentful", 8),)) for d in (4, 3, 2, 1)])
     text = readings.flow(stuck, {"resentful": "Resentful"})
-    assert "Resentful led 4 check-ins in a row at 7 or more." in text
+    assert "Resentful led 4 check-ins in a row at intensity 7 or more." in text
 
 
 def test_each_suggestion_names_its_rule():
     summary = _summary(
         check_ins=[
-            ci(d, 4 + (4 - d), (("resentful", 8),), charge=-4, mind_space=70, self_compassion=2)
-            for d in (4, 3, 2, 1)
+            ci(d, 4 + n, (("resentful", 8),), charge=-4, mind_space=70, self_compassion=2)
+            for n, d in enumerate((10, 7, 4, 1))
         ]
     )
     found = suggestions(
         summary,
-        open_alerts=1,
+        alerts=1,
         wants_to_discuss=2,
         days_silent=None,
         names={"resentful": "Resentful"},
     )
     rules = [s.rule for s in found]
     assert rules == [
-        "An alert is open",
+        "An alert since the last session, or still open",
         "The client asked to talk",
         "One heavy emotion led 4+ check-ins in a row",
-        "Distress rising by 0.5+ a week",
+        "Distress rising 0.5+ a week over 4+ check-ins and a week or more",
         "Charge 3+ from neutral and not easing",
         "Mind space 50%+ of the day",
         "Self-compassion 3 or lower",
@@ -107,8 +107,8 @@ def test_each_suggestion_names_its_rule():
 
 def test_quiet_healing_week_suggests_nothing_but_silence_does():
     calm = _summary(check_ins=[ci(7, 5, charge=1, mind_space=20, self_compassion=7), ci(1, 3)])
-    assert suggestions(calm, open_alerts=0, wants_to_discuss=0, days_silent=1, names={}) == []
-    silent = suggestions(calm, open_alerts=0, wants_to_discuss=0, days_silent=9, names={})
+    assert suggestions(calm, alerts=0, wants_to_discuss=0, days_silent=1, names={}) == []
+    silent = suggestions(calm, alerts=0, wants_to_discuss=0, days_silent=9, names={})
     assert [s.rule for s in silent] == ["No check-in for 7+ days"]
 
 
