@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Callable
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from rest_framework.exceptions import ErrorDetail, ValidationError
@@ -59,10 +60,6 @@ def run_once(
     """
     key = key_from(request)
     print_ = fingerprint(request)
-    # A retry is answered before anything is checked again: the state may have moved
-    # on since the first attempt (an exercise now assigned, for one), the answer not.
-    if IdempotencyKey.objects.filter(user=request.user, key=key).exists():
-        return _replay(request, key, print_, load, serialize)
     try:
         with transaction.atomic():
             status_code, resource = perform()
@@ -73,9 +70,11 @@ def run_once(
                 status_code=status_code,
                 resource_id=resource.pk,
             )
-    except IntegrityError:
+    except (IntegrityError, DjangoValidationError, ValidationError):
+        # A retry may also be refused on its way (its exercise is assigned by now,
+        # say): the state moved on since the first attempt, but the answer has not.
         if not IdempotencyKey.objects.filter(user=request.user, key=key).exists():
-            raise  # not about the key: a real error
+            raise  # not a retry: a real error, or a refusal to report
         return _replay(request, key, print_, load, serialize)
     return Response(serialize(resource), status=status_code)
 
