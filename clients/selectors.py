@@ -49,7 +49,8 @@ def clients_for(*, user: User) -> QuerySet[Client]:
 
 def client_get_for(*, user: User, client_id) -> Client:
     return get_object_or_404(
-        clients_for(user=user).select_related("primary_therapist__user"), pk=client_id
+        clients_for(user=user).select_related("primary_therapist__user", "user", "clinic"),
+        pk=client_id,
     )
 
 

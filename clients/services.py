@@ -76,7 +76,8 @@ def client_create(
     Without a password the account cannot log in until the client sets one.
     """
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": "An account with this e-mail address exists already."})
+        # Worded so as not to say at which clinic, or whether as a client.
+        raise ValidationError({"email": "This e-mail address cannot be used for a new account."})
     if Client.objects.filter(clinic_id=therapist.clinic_id, label=label).exists():
         raise ValidationError({"label": "Another client of the clinic has this label."})
     user = User.objects.create_user(
@@ -114,6 +115,16 @@ def client_invite(
         user_id = client.user_id
         transaction.on_commit(lambda: invitation_email.delay(user_id))
     return client
+
+
+def invitation_resend(*, client: Client) -> None:
+    """Send a client who has not chosen a password yet a fresh link."""
+    if client.user.has_usable_password():
+        raise ValidationError("This client has chosen a password already.")
+    from .tasks import invitation_email
+
+    user_id = client.user_id
+    transaction.on_commit(lambda: invitation_email.delay(user_id))
 
 
 def invitation_send(*, user_id: int) -> None:

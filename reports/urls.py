@@ -8,6 +8,11 @@ urlpatterns = [
     path("clients/<int:client_id>/", views.progress, name="client-progress"),
     path("clients/<int:client_id>/prep/", views.prep, name="client-prep"),
     path(
+        "clients/<int:client_id>/invitation/",
+        views.invitation_resend,
+        name="client-invitation-resend",
+    ),
+    path(
         "clients/<int:client_id>/alerts/<int:alert_id>/acknowledge/",
         views.alert_acknowledge,
         name="client-alert-ack",

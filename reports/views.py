@@ -213,6 +213,19 @@ def session_status(request: HttpRequest, client_id: int, session_id: int) -> Htt
     return _back(client.pk)
 
 
+@require_POST
+@therapist_required
+def invitation_resend(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_get_for(user=request.user, client_id=client_id)
+    try:
+        client_services.invitation_resend(client=client)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "A new invitation is on its way.")
+    return _back(client.pk)
+
+
 @therapist_required
 def client_new(request: HttpRequest) -> HttpResponse:
     therapist = request.user.therapist

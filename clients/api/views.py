@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from clients import selectors, services
@@ -147,8 +148,11 @@ class CheckInViewSet(
         """Send a check-in. Retries with the same Idempotency-Key are answered, not stored."""
         data = CheckInInput(data=request.data)
         data.is_valid(raise_exception=True)
+        client = request.user.client
+        if client.status == client.Status.DISCHARGED:
+            raise PermissionDenied("Treatment has ended; the clinic no longer receives check-ins.")
         # Validated before the write transaction opens: it holds only the writes.
-        draft = services.check_in_prepare(client=request.user.client, **data.validated_data)
+        draft = services.check_in_prepare(client=client, **data.validated_data)
 
         def perform():
             check_in, created = services.check_in_record(draft=draft)

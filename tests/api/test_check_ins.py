@@ -318,3 +318,12 @@ def test_every_offending_field_is_reported_at_once(me, key):
         "mood",
         "emotions[0].intensity",
     }
+
+
+@pytest.mark.django_db
+def test_a_discharged_client_cannot_send_check_ins(me, client_record, key):
+    client_record.status = "discharged"
+    client_record.save(update_fields=["status"])
+    response = me.post(URL, body(), format="json", **key)
+    assert response.status_code == 403
+    assert not CheckIn.objects.exists()

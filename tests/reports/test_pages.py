@@ -295,5 +295,22 @@ def test_new_client_with_a_taken_email_is_refused_on_the_form(logged_in, client_
         {"label": "Someone", "email": client_record.user.email, "time_zone": "UTC"},
     )
     assert response.status_code == 200
-    assert "exists already" in response.content.decode()
+    assert "cannot be used for a new account" in response.content.decode()
     assert not Client.objects.filter(label="Someone").exists()
+
+
+@pytest.mark.django_db
+def test_invitation_can_be_sent_again_until_a_password_is_chosen(
+    logged_in, client_record, django_capture_on_commit_callbacks
+):
+    url = reverse("client-invitation-resend", args=[client_record.pk])
+    client_record.user.set_unusable_password()
+    client_record.user.save(update_fields=["password"])
+    with django_capture_on_commit_callbacks(execute=True):
+        logged_in.post(url)
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [client_record.user.email]
+    client_record.user.set_password("a-chosen-long-password")
+    client_record.user.save(update_fields=["password"])
+    page = logged_in.post(url, follow=True).content.decode()
+    assert "chosen a password already" in page
+    assert len(mail.outbox) == 1
