@@ -178,6 +178,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "weekly-summaries-plan": {
+        "task": "reports.tasks.summaries_plan",
+        "schedule": timedelta(hours=1),
+    },
     "idempotency-keys-purge": {
         "task": "clinic.tasks.idempotency_keys_purge",
         "schedule": timedelta(hours=6),

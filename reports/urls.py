@@ -5,6 +5,10 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("clients/new/", views.client_new, name="client-new"),
+    path("summaries/", views.summaries_week, name="summaries"),
+    path(
+        "clients/<int:client_id>/summaries/", views.client_summaries, name="client-weekly-summaries"
+    ),
     path("clients/<int:client_id>/", views.progress, name="client-progress"),
     path("clients/<int:client_id>/prep/", views.prep, name="client-prep"),
     path(

@@ -22,7 +22,7 @@ from clients.selectors import client_get_for
 from clinic import services as practice_services
 
 from . import caseload as caseload_pages
-from . import forms, pages, session_prep
+from . import forms, pages, session_prep, summary_pages
 
 
 def therapist_required(view):
@@ -240,3 +240,17 @@ def client_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"{client.label} was added and invited by e-mail.")
             return _back(client.pk)
     return render(request, "reports/client_new.html", {"form": form})
+
+
+@therapist_required
+def summaries_week(request: HttpRequest) -> HttpResponse:
+    """The latest finished week's summaries of my clients, needs-attention first."""
+    rows = summary_pages.latest_week(therapist=request.user.therapist)
+    return render(request, "reports/summaries.html", rows)
+
+
+@therapist_required
+def client_summaries(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_get_for(user=request.user, client_id=client_id)
+    context = summary_pages.client_weeks(client=client)
+    return render(request, "reports/client_summaries.html", {"client": client, **context})

@@ -1,4 +1,6 @@
 import pytest
+from knox.models import AuthToken
+from rest_framework.test import APIClient
 
 from tests import factories
 
@@ -32,6 +34,20 @@ def other_clinic(db):
 @pytest.fixture
 def other_clinic_therapist(other_clinic):
     return factories.TherapistFactory(clinic=other_clinic)
+
+
+@pytest.fixture
+def as_user():
+    """An API client that sends a real knox token for ``user``, as a phone app would."""
+
+    def make(user):
+        api = APIClient()
+        if user is not None:
+            _, token = AuthToken.objects.create(user=user)
+            api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        return api
+
+    return make
 
 
 def pytest_report_header(config):

@@ -21,7 +21,7 @@ from clinic.api.pagination import SafeCursorPagination
 from clinic.api.permissions import IsClient, IsClinicMember, IsTherapist
 from clinic.api.schema import IDEMPOTENCY_KEY, errors
 from reports import selectors as report_selectors
-from reports.api.serializers import MetricsOutput, MetricsQuery
+from reports.api.serializers import MetricsOutput, MetricsQuery, WeeklySummaryOutput
 from reports.metrics import summarize
 
 from . import filters
@@ -316,6 +316,14 @@ class ClientViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         window = report_selectors.window_load(client=client, since=since, until=until)
         body = {"client": client.pk, "since": since, "until": until, "summary": summarize(window)}
         return Response(MetricsOutput(body).data)
+
+    @extend_schema(responses={200: WeeklySummaryOutput(many=True), **errors(401, 403, 404, 429)})
+    @action(detail=True, methods=["get"])
+    def summaries(self, request, pk=None):
+        """The client's weekly summaries, newest first (the last 52 weeks)."""
+        client = self.get_object()
+        rows = client.weekly_summaries.order_by("-week_start")[:52]
+        return Response(WeeklySummaryOutput(rows, many=True).data)
 
 
 class ExerciseViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):

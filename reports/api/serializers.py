@@ -71,3 +71,14 @@ class MetricsQuery(serializers.Serializer):
         if "since" in attrs and "until" in attrs and attrs["since"] > attrs["until"]:
             raise serializers.ValidationError({"until": "The end is before the start."})
         return attrs
+
+
+class WeeklySummaryOutput(serializers.Serializer):
+    week_start = serializers.DateField()
+    digest = serializers.CharField()
+    flags = serializers.ListField(child=serializers.CharField())
+    needs_attention = serializers.BooleanField()
+    figures = serializers.DictField(
+        help_text="week, previous and change: the metrics of the week, null where no data."
+    )
+    generated_at = serializers.DateTimeField()

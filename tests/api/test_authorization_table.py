@@ -51,6 +51,7 @@ TABLE = {
     ("GET", "clients/"): row(401, 403, 403, 200, 200, 200, 403),
     ("GET", "clients/{client}/"): row(401, 403, 403, 200, 404, 404, 403),
     ("GET", "clients/{client}/metrics/"): row(401, 403, 403, 200, 404, 404, 403),
+    ("GET", "clients/{client}/summaries/"): row(401, 403, 403, 200, 404, 404, 403),
     ("GET", "exercises/"): row(401, 403, 403, 200, 200, 200, 403),
     ("GET", "exercises/{exercise}/"): row(401, 403, 403, 200, 200, 404, 403),
     ("GET", "alerts/"): row(401, 403, 403, 200, 200, 200, 403),

@@ -1,0 +1,250 @@
+"""Weekly summaries: build one client-week, find the weeks still missing, tell therapists.
+
+Building is deterministic: the same week built twice leaves the same row.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from clients.models import Alert, Client
+from clinic.models import Therapist
+
+from . import metrics, weeks
+from .models import TherapistDigest, WeeklySummary
+from .selectors import windows_load
+
+WEEKS_BACK = 8
+STEADY = 0.3
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def figures_of(summary: metrics.Summary) -> dict:
+    """The week's figures as plain JSON; None where the week had no data."""
+    flow = summary.flow
+    planned = sum(item.expected for item in summary.adherence)
+    done = sum(min(item.done, item.expected) for item in summary.adherence)
+    return {
+        "check_ins": summary.check_ins,
+        "distress_mean": _round(summary.distress.mean) if summary.distress else None,
+        "distress_slope": _round(summary.distress.slope_per_week) if summary.distress else None,
+        "neutrality_mean": _round(summary.neutrality.mean) if summary.neutrality else None,
+        "mind_space_mean": _round(summary.mind_space.mean) if summary.mind_space else None,
+        "self_compassion_mean": (
+            _round(summary.self_compassion.mean) if summary.self_compassion else None
+        ),
+        "resistance_mean": _round(summary.resistance.mean) if summary.resistance else None,
+        "labels": flow.distinct_labels if flow else 0,
+        "turnover": _round(flow.turnover) if flow else None,
+        "stuck": bool(flow and flow.stuck),
+        "rising": metrics.is_rising(summary.distress),
+        "exercises_planned": round(planned),
+        "exercises_done": round(done),
+        "adherence": _round(summary.adherence_overall),
+    }  # fmt: skip
+
+
+def change(now: dict, before: dict) -> dict:
+    """This week minus last week, for every figure both weeks have."""
+    return {
+        key: _round(now[key] - before[key])
+        for key in now
+        if isinstance(now[key], int | float)
+        and not isinstance(now[key], bool)
+        and isinstance(before.get(key), int | float)
+        and not isinstance(before.get(key), bool)
+    }
+
+
+def digest(now: dict, before: dict | None) -> str:
+    """A few plain, gentle sentences about the week."""
+    if not now["check_ins"]:
+        text = "No check-ins this week"
+        if now["exercises_planned"]:
+            text += (
+                f"; {now['exercises_done']} of {now['exercises_planned']} planned exercises done"
+            )
+        return text + "."
+    plural = "s" if now["check_ins"] != 1 else ""
+    parts = [
+        f"Labelled {now['labels']} different emotions across {now['check_ins']} check-in{plural}"
+    ]
+    if before and before["check_ins"]:
+        if now["labels"] > before["labels"]:
+            parts[0] += ", more varied than last week"
+        elif now["labels"] < before["labels"]:
+            parts[0] += ", less varied than last week"
+    mean, previous = now["distress_mean"], before["distress_mean"] if before else None
+    if previous is None:
+        parts.append(f"distress averaged {mean:.1f}")
+    elif abs(mean - previous) < STEADY:
+        parts.append(f"distress held around {mean:.1f}")
+    else:
+        verb = "eased" if mean < previous else "rose"
+        parts.append(f"distress {verb} from {previous:.1f} to {mean:.1f}")
+    if now["stuck"]:
+        parts.append("one pattern kept repeating (see the progress report)")
+    if now["exercises_planned"]:
+        parts.append(
+            f"completed {now['exercises_done']} of {now['exercises_planned']} planned exercises"
+        )
+    return "; ".join(parts) + "."  # fmt: skip
+
+
+def flags_of(now: dict, safety_alerts: int) -> list[str]:
+    flags = []
+    if safety_alerts:
+        flags.append("safety concern")
+    if now["stuck"]:
+        flags.append("stuck")
+    if now["rising"]:
+        flags.append("distress rising")
+    if not now["check_ins"]:
+        flags.append("no check-ins")
+    return flags
+
+
+@transaction.atomic
+def summary_build(*, client_id: int, week_start: date) -> WeeklySummary:
+    """Build (or build again) one client's summary of one clinic week."""
+    client = Client.objects.select_related("clinic").get(pk=client_id)
+    zone = ZoneInfo(client.clinic.time_zone)
+    start, end = weeks.bounds(week_start, zone)
+    before_start, _ = weeks.bounds(week_start - timedelta(weeks=1), zone)
+    last_moment = end - timedelta(microseconds=1)
+    now = metrics.summarize(
+        windows_load(clients=[client], since=start, until=last_moment)[client.pk]
+    )
+    earlier = metrics.summarize(
+        windows_load(clients=[client], since=before_start, until=start - timedelta(microseconds=1))[
+            client.pk
+        ]
+    )
+    this_week, last_week = figures_of(now), figures_of(earlier)
+    safety = client.alerts.filter(
+        kind=Alert.Kind.SAFETY_CONCERN, created_at__gte=start, created_at__lt=end
+    ).count()
+    flags = flags_of(this_week, safety)
+    content = {
+        "figures": {
+            "week": this_week,
+            "previous": last_week,
+            "change": change(this_week, last_week),
+        },
+        "digest": digest(this_week, last_week),
+        "flags": flags,
+        "needs_attention": bool(flags),
+    }
+    # generated_at is set once: building the week again changes nothing a reader sees.
+    summary, _ = WeeklySummary.objects.update_or_create(
+        client=client,
+        week_start=week_start,
+        defaults=content,
+        create_defaults={**content, "generated_at": timezone.now()},
+    )
+    return summary
+
+
+@dataclass(frozen=True)
+class ClientWeek:
+    client_id: int
+    week_start: date
+
+
+def summaries_missing(
+    *, now: datetime | None = None, clinic_id: int | None = None, since: date | None = None
+) -> list[ClientWeek]:
+    """Every (active client, finished week) without a summary: back to the client's start,
+    and at most ``WEEKS_BACK`` weeks (or back to ``since``, for operators)."""
+    now = now or timezone.now()
+    clients = Client.objects.filter(status=Client.Status.ACTIVE).select_related("clinic")
+    if clinic_id is not None:
+        clients = clients.filter(clinic_id=clinic_id)
+    wanted = []
+    at_most = WEEKS_BACK if since is None else max(WEEKS_BACK, (now.date() - since).days // 7 + 1)
+    for client in clients:
+        first = client.started_on if since is None else max(client.started_on, since)
+        for monday in weeks.finished_weeks(
+            now=now, zone=ZoneInfo(client.clinic.time_zone), first_day=first, at_most=at_most
+        ):
+            wanted.append(ClientWeek(client.pk, monday))
+    if not wanted:
+        return []
+    oldest = min(item.week_start for item in wanted)
+    have = set(
+        WeeklySummary.objects.filter(
+            client_id__in={item.client_id for item in wanted}, week_start__gte=oldest
+        ).values_list("client_id", "week_start")
+    )
+    return [item for item in wanted if (item.client_id, item.week_start) not in have]
+
+
+def digests_due(*, now: datetime | None = None) -> list[tuple[int, date]]:
+    """(therapist, week) pairs whose summaries are all built and whose e-mail is unsent."""
+    now = now or timezone.now()
+    due = []
+    therapists = Therapist.objects.filter(is_active=True).select_related("clinic")
+    for therapist in therapists:
+        zone = ZoneInfo(therapist.clinic.time_zone)
+        week = weeks.week_start_of(now.astimezone(zone).date()) - timedelta(weeks=1)
+        active = therapist.clients.filter(
+            status=Client.Status.ACTIVE, started_on__lt=week + timedelta(weeks=1)
+        )
+        expected = active.count()
+        built = WeeklySummary.objects.filter(client__in=active, week_start=week).count()
+        sent = TherapistDigest.objects.filter(
+            therapist=therapist, week_start=week, sent_at__isnull=False
+        )
+        if expected and built == expected and not sent.exists():
+            due.append((therapist.pk, week))
+    return due
+
+
+def therapist_digest_send(*, therapist_id: int, week_start: date) -> bool:
+    """E-mail a therapist that the week's summaries are ready; once per week.
+
+    The e-mail carries counts and a link, never a name or anything a client said.
+    """
+    therapist = Therapist.objects.select_related("user").get(pk=therapist_id)
+    summaries = WeeklySummary.objects.filter(
+        client__primary_therapist=therapist, week_start=week_start
+    )
+    record, _ = TherapistDigest.objects.get_or_create(
+        therapist=therapist,
+        week_start=week_start,
+        defaults={
+            "summaries": summaries.count(),
+            "needing_attention": summaries.filter(needs_attention=True).count(),
+        },
+    )
+    claimed = TherapistDigest.objects.filter(pk=record.pk, sent_at__isnull=True).update(
+        sent_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    record.refresh_from_db()
+    try:
+        send_mail(
+            subject="Your weekly summaries are ready",
+            message=(
+                f"Hello {therapist.user.get_short_name()},\n\n"
+                f"{record.summaries} weekly summaries for the week of {week_start:%-d %B %Y} "
+                f"are ready; {record.needing_attention} of your clients may need attention.\n\n"
+                f"Read them: {settings.SITE_URL}{reverse('summaries')}\n"
+            ),
+            from_email=None,
+            recipient_list=[therapist.user.email],
+        )
+    except Exception:
+        TherapistDigest.objects.filter(pk=record.pk).update(sent_at=None)  # the retry sends it
+        raise
+    return True

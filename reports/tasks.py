@@ -1,0 +1,41 @@
+"""Celery tasks for the weekly summaries. They take ids, call a service, and are safe
+to run twice: a summary is an upsert, a digest e-mail is claimed before it is sent."""
+
+from datetime import date
+
+from celery import shared_task
+from django.db import OperationalError
+
+from . import summaries
+
+CHUNK = 50
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=8)
+def summary_build(client_id: int, week_start: str) -> int:
+    """Build one client's summary of one clinic week (ISO date of its Monday)."""
+    built = summaries.summary_build(client_id=client_id, week_start=date.fromisoformat(week_start))
+    return built.pk
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=8)
+def summaries_plan(clinic_id: int | None = None, since: str | None = None) -> int:
+    """Queue a build for every client-week still missing, in chunks; then the digests
+    whose weeks are complete. Run hourly by beat, and by ``summaries_build``."""
+    missing = summaries.summaries_missing(
+        clinic_id=clinic_id, since=date.fromisoformat(since) if since else None
+    )
+    arguments = [(item.client_id, item.week_start.isoformat()) for item in missing]
+    if arguments:  # one task per CHUNK client-weeks, each carrying ids only
+        summary_build.chunks(arguments, CHUNK).apply_async()
+    for therapist_id, week_start in summaries.digests_due():
+        therapist_digest.delay(therapist_id, week_start.isoformat())
+    return len(arguments)
+
+
+@shared_task(autoretry_for=(OperationalError, OSError), retry_backoff=True, max_retries=8)
+def therapist_digest(therapist_id: int, week_start: str) -> bool:
+    """E-mail a therapist that the week's summaries are ready (once)."""
+    return summaries.therapist_digest_send(
+        therapist_id=therapist_id, week_start=date.fromisoformat(week_start)
+    )
