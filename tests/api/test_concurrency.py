@@ -4,71 +4,32 @@ Runs against the configured database engine: SQLite (a file, with WAL and immedi
 transactions, as ``make run`` uses) or PostgreSQL (when DATABASE_URL says so).
 """
 
-import json
-import os
-import subprocess
-import sys
-import uuid
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests import processes
 
 pytestmark = pytest.mark.integration
+
+ENV = {"DJANGO_SETTINGS_MODULE": "clinic.settings_test"}
 
 
 @pytest.fixture
 def database_url(tmp_path):
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        yield f"sqlite:///{tmp_path / 'concurrency.sqlite3'}"
-        return
-    import psycopg
-
-    name = f"clinic_concurrency_{uuid.uuid4().hex[:8]}"
-    server = dict(
-        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"], dbname="postgres"
-    )
-    if db.get("PASSWORD"):
-        server["password"] = db["PASSWORD"]
-    with psycopg.connect(**server, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    yield f"postgres://{db['USER']}{password}@{server['host']}:{server['port']}/{name}"
-    with psycopg.connect(**server, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with processes.fresh_database(tmp_path) as url:
+        yield url
 
 
-def _run(database_url: str, *args: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "clinic.settings_test",
-    }
-    return subprocess.Popen(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+def _run(database_url: str, *args: str):
+    return processes.start(list(args), {**ENV, "DATABASE_URL": database_url})
 
 
-def _result(process: subprocess.Popen) -> dict:
-    out, err = process.communicate(timeout=300)
-    assert process.returncode == 0, err
-    assert "database is locked" not in err
-    return json.loads(out.strip().splitlines()[-1])
+def _result(process) -> dict:
+    return processes.last_json(processes.result(process))
 
 
 @pytest.fixture
 def tokens(database_url):
-    migrate = _run(database_url, "manage.py", "migrate", "-v0")
-    _, err = migrate.communicate(timeout=300)
-    assert migrate.returncode == 0, err
+    processes.result(_run(database_url, "manage.py", "migrate", "-v0"))
     return _result(_run(database_url, "-m", "tests.api.concurrent_writers", "setup"))["tokens"]
 
 
