@@ -26,6 +26,8 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	@# Beat plans summaries hourly; queue the missing ones now so the first visit shows them.
+	$(BIN)/python manage.py summaries_build
 	@echo ""
 	@echo "  Dashboard: http://127.0.0.1:$(PORT)/   (Ctrl-C stops everything)"
 	@echo ""
