@@ -8,7 +8,12 @@ import re
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -83,6 +88,9 @@ class RolePermissionsMixin:
         return [permissions.IsAuthenticated(), allowed()]
 
 
+@extend_schema_view(
+    list=extend_schema(responses={200: EmotionLabelOutput(many=True), **errors(401, 403, 429)}),
+)
 class EmotionLabelViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """My clinic's emotion vocabulary (not paginated: a few dozen words)."""
 
@@ -94,15 +102,21 @@ class EmotionLabelViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.G
     def scoped_queryset(self):
         return selectors.emotion_labels_for(user=self.request.user)
 
-    @extend_schema(responses={200: EmotionLabelOutput(many=True), **errors(401, 403, 429)})
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
 
 class CheckInPagination(SafeCursorPagination):
     ordering = ("-occurred_at", "-id")
 
 
+@extend_schema_view(
+    list=extend_schema(
+        description=(
+            "My check-ins (clients) or those of the clients I treat (therapists), newest first."
+        ),
+        parameters=[CLIENT_PARAMETER],
+        responses={200: CheckInOutput(many=True), **errors()},
+    ),
+    retrieve=extend_schema(responses={200: CheckInOutput, **errors(401, 403, 404, 429)}),
+)
 class CheckInViewSet(
     ScopedQuerysetMixin,
     RolePermissionsMixin,
@@ -123,17 +137,6 @@ class CheckInViewSet(
 
     def scoped_queryset(self):
         return self.narrow_to_client(selectors.check_ins_for(user=self.request.user))
-
-    @extend_schema(
-        parameters=[CLIENT_PARAMETER], responses={200: CheckInOutput(many=True), **errors()}
-    )
-    def list(self, request, *args, **kwargs):
-        """My check-ins (clients) or those of the clients I treat (therapists), newest first."""
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(responses={200: CheckInOutput, **errors(401, 403, 404, 429)})
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
 
     @extend_schema(
         request=CheckInInput,
@@ -168,6 +171,14 @@ class CheckInViewSet(
         )
 
 
+@extend_schema_view(
+    list=extend_schema(
+        description="Clients: my active assignments and when each is due. Therapists: my clients'.",
+        parameters=[CLIENT_PARAMETER],
+        responses={200: AssignmentOutput(many=True), **errors()},
+    ),
+    retrieve=extend_schema(responses={200: AssignmentOutput, **errors(401, 403, 404, 429)}),
+)
 class AssignmentViewSet(
     ScopedQuerysetMixin,
     RolePermissionsMixin,
@@ -197,17 +208,6 @@ class AssignmentViewSet(
     def _respond(self, assignment, status_code=status.HTTP_200_OK):
         fresh = selectors.assignments_for(user=self.request.user).get(pk=assignment.pk)
         return Response(AssignmentOutput(fresh).data, status=status_code)
-
-    @extend_schema(
-        parameters=[CLIENT_PARAMETER], responses={200: AssignmentOutput(many=True), **errors()}
-    )
-    def list(self, request, *args, **kwargs):
-        """Clients: my active assignments and when each is due. Therapists: my clients'."""
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(responses={200: AssignmentOutput, **errors(401, 403, 404, 429)})
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
 
     @extend_schema(
         request=AssignmentCreateInput,
@@ -275,6 +275,10 @@ class AssignmentViewSet(
         )
 
 
+@extend_schema_view(
+    list=extend_schema(responses={200: ClientOutput(many=True), **errors(401, 403, 429)}),
+    retrieve=extend_schema(responses={200: ClientOutput, **errors(401, 403, 404, 429)}),
+)
 class ClientViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     """The clients I treat."""
 
@@ -289,14 +293,6 @@ class ClientViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         return selectors.clients_for(user=self.request.user).select_related(
             "primary_therapist__user"
         )
-
-    @extend_schema(responses={200: ClientOutput(many=True), **errors(401, 403, 429)})
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(responses={200: ClientOutput, **errors(401, 403, 404, 429)})
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
 
     @extend_schema(
         parameters=[
@@ -326,6 +322,10 @@ class ClientViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         return Response(WeeklySummaryOutput(rows, many=True).data)
 
 
+@extend_schema_view(
+    list=extend_schema(responses={200: ExerciseOutput(many=True), **errors(401, 403, 429)}),
+    retrieve=extend_schema(responses={200: ExerciseOutput, **errors(401, 403, 404, 429)}),
+)
 class ExerciseViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     """My clinic's exercise library."""
 
@@ -336,15 +336,10 @@ class ExerciseViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     def scoped_queryset(self):
         return selectors.exercises_for(therapist=self.request.user.therapist)
 
-    @extend_schema(responses={200: ExerciseOutput(many=True), **errors(401, 403, 429)})
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
-    @extend_schema(responses={200: ExerciseOutput, **errors(401, 403, 404, 429)})
-    def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
-
-
+@extend_schema_view(
+    list=extend_schema(responses={200: AlertOutput(many=True), **errors(400, 401, 403, 429)}),
+)
 class AlertViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Alerts of the clients I treat."""
 
@@ -355,10 +350,6 @@ class AlertViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.GenericV
 
     def scoped_queryset(self):
         return selectors.alerts_for(therapist=self.request.user.therapist)
-
-    @extend_schema(responses={200: AlertOutput(many=True), **errors(400, 401, 403, 429)})
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=None, responses={200: AlertOutput, **errors(401, 403, 404, 429)})
     @action(detail=True, methods=["post"])
