@@ -6,7 +6,7 @@ sees themself, anyone else sees nothing. Out of scope means "does not exist" (40
 
 from datetime import timedelta
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -23,20 +23,6 @@ from .models import (
     EmotionLabel,
     Exercise,
 )
-
-
-def caseload_for(*, therapist: Therapist) -> QuerySet[Client]:
-    """The active clients a therapist treats, with their last check-in and open alerts."""
-    return (
-        Client.objects.filter(primary_therapist=therapist, status=Client.Status.ACTIVE)
-        .annotate(
-            last_check_in_at=Max("check_ins__occurred_at"),
-            open_alert_count=Count(
-                "alerts", filter=Q(alerts__acknowledged_at__isnull=True), distinct=True
-            ),
-        )
-        .order_by("-open_alert_count", "label")
-    )
 
 
 def clients_for(*, user: User) -> QuerySet[Client]:

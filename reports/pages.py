@@ -82,7 +82,7 @@ def _wall_clock(value, zone: ZoneInfo):
     return value
 
 
-def _fig(figure: dict, zone: ZoneInfo) -> str:
+def figure_json(figure: dict, zone: ZoneInfo) -> str:
     """JSON safe to place inside <script type="application/json"> (as json_script escapes)."""
     text = orjson.dumps(_wall_clock(figure, zone)).decode()
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -115,7 +115,7 @@ def charts(
             "distress",
             "Distress",
             readings.distress(summary, span),
-            _fig(figures.distress_figure(points, sessions, window.completions), zone),
+            figure_json(figures.distress_figure(points, sessions, window.completions), zone),
             ["When", "Distress"],
             rows(lambda c: c.distress),
             summary.distress is None,
@@ -124,7 +124,7 @@ def charts(
             "flow",
             "Emotional flow",
             readings.flow(summary, names),
-            _fig(figures.flow_figure(points, stretches, names), zone),
+            figure_json(figures.flow_figure(points, stretches, names), zone),
             ["When", "Strongest emotion", "Intensity", "All labelled"],
             rows(
                 *strongest,
@@ -136,7 +136,7 @@ def charts(
             "charge",
             "Charge toward the other person",
             readings.charge(summary),
-            _fig(figures.charge_figure(points), zone),
+            figure_json(figures.charge_figure(points), zone),
             ["When", "Charge (−5 hate … +5 love)"],
             rows(lambda c: c.charge),
             summary.neutrality is None,
@@ -145,7 +145,7 @@ def charts(
             "mind_space",
             "Mind space",
             readings.mind_space(summary),
-            _fig(figures.mind_space_figure(points), zone),
+            figure_json(figures.mind_space_figure(points), zone),
             ["When", "% of the day"],
             rows(lambda c: c.mind_space),
             summary.mind_space is None,
@@ -154,7 +154,7 @@ def charts(
             "compassion",
             "Self-compassion and resistance",
             readings.compassion(summary),
-            _fig(figures.compassion_figure(points), zone),
+            figure_json(figures.compassion_figure(points), zone),
             ["When", "Self-compassion", "Resistance"],
             rows(lambda c: c.self_compassion, lambda c: c.resistance),
             summary.self_compassion is None and summary.resistance is None,
@@ -163,7 +163,7 @@ def charts(
             "exercises",
             "Exercises",
             readings.exercises(summary),
-            _fig(figures.exercises_figure(summary.adherence, summary.exercise_effect), zone),
+            figure_json(figures.exercises_figure(summary.adherence, summary.exercise_effect), zone),
             ["Exercise", "Done", "Planned", "Mean distress before", "Mean distress after"],
             _exercise_rows(summary),
             not summary.adherence and not summary.exercise_effect,

@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Alert, Client
-from clinic.models import Therapist
+from clinic.models import Clinic, Therapist
 
 from . import metrics, weeks
 from .models import TherapistDigest, WeeklySummary
@@ -189,23 +190,36 @@ def summaries_missing(
 
 
 def digests_due(*, now: datetime | None = None) -> list[tuple[int, date]]:
-    """(therapist, week) pairs whose summaries are all built and whose e-mail is unsent."""
+    """(therapist, week) pairs whose summaries are all built and whose e-mail is unsent.
+
+    One query per clinic (its last finished week depends on its time zone).
+    """
     now = now or timezone.now()
     due = []
-    therapists = Therapist.objects.filter(is_active=True).select_related("clinic")
-    for therapist in therapists:
-        zone = ZoneInfo(therapist.clinic.time_zone)
-        week = weeks.week_start_of(now.astimezone(zone).date()) - timedelta(weeks=1)
-        active = therapist.clients.filter(
-            status=Client.Status.ACTIVE, started_on__lt=week + timedelta(weeks=1)
+    for clinic in Clinic.objects.filter(therapists__is_active=True).distinct():
+        week = weeks.week_start_of(now.astimezone(ZoneInfo(clinic.time_zone)).date())
+        week -= timedelta(weeks=1)
+        treated = Q(
+            clients__status=Client.Status.ACTIVE,
+            clients__started_on__lt=week + timedelta(weeks=1),
         )
-        expected = active.count()
-        built = WeeklySummary.objects.filter(client__in=active, week_start=week).count()
         sent = TherapistDigest.objects.filter(
-            therapist=therapist, week_start=week, sent_at__isnull=False
+            therapist=OuterRef("pk"), week_start=week, sent_at__isnull=False
         )
-        if expected and built == expected and not sent.exists():
-            due.append((therapist.pk, week))
+        therapists = (
+            Therapist.objects.filter(clinic=clinic, is_active=True)
+            .annotate(
+                expected=Count("clients", filter=treated, distinct=True),
+                built=Count(
+                    "clients__weekly_summaries",
+                    filter=treated & Q(clients__weekly_summaries__week_start=week),
+                    distinct=True,
+                ),
+            )
+            .filter(expected__gt=0, expected=F("built"))
+            .exclude(Exists(sent))
+        )
+        due += [(pk, week) for pk in therapists.values_list("pk", flat=True)]
     return due
 
 

@@ -3,7 +3,6 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-import orjson
 from django.utils import timezone
 
 from clients.models import Client
@@ -11,6 +10,7 @@ from clinic.models import Therapist
 
 from . import figures, weeks
 from .models import WeeklySummary
+from .pages import figure_json
 
 
 def latest_week(*, therapist: Therapist) -> dict:
@@ -46,5 +46,5 @@ def client_weeks(*, client: Client) -> dict:
             "font": figures.FONT,
         },
     }
-    text = orjson.dumps(trend).decode().replace("<", "\\u003c").replace(">", "\\u003e")
-    return {"summaries": summaries, "trend_json": text}
+    zone = ZoneInfo(client.clinic.time_zone)
+    return {"summaries": summaries, "trend_json": figure_json(trend, zone)}

@@ -157,6 +157,17 @@ def test_caseload_queries_do_not_grow_with_clients(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("days", [10, 120])
+def test_prep_report_queries_do_not_grow_with_days(
+    logged_in, client_record, django_assert_max_num_queries, days
+):
+    _history(client_record, days)
+    with django_assert_max_num_queries(24):
+        response = logged_in.get(reverse("client-prep", args=[client_record.pk]))
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("days", [10, 365])
 def test_progress_report_queries_do_not_grow_with_days(
     logged_in, client_record, django_assert_max_num_queries, days
@@ -213,12 +224,20 @@ def test_bad_assignment_from_the_page_is_explained_and_nothing_is_stored(logged_
 
 
 @pytest.mark.django_db
-def test_other_therapist_cannot_act_on_the_client(client, other_therapist, client_record):
+def test_other_therapist_cannot_act_on_the_client(
+    client, other_therapist, other_clinic_therapist, client_record
+):
     alert = factories.AlertFactory(client=client_record)
-    client.force_login(other_therapist.user)
-    response = client.post(reverse("client-alert-ack", args=[client_record.pk, alert.pk]))
-    assert response.status_code == 404
+    client_record.user.set_unusable_password()
+    client_record.user.save(update_fields=["password"])
+    for outsider in (other_therapist, other_clinic_therapist):
+        client.force_login(outsider.user)
+        response = client.post(reverse("client-alert-ack", args=[client_record.pk, alert.pk]))
+        assert response.status_code == 404
+        resend = client.post(reverse("client-invitation-resend", args=[client_record.pk]))
+        assert resend.status_code == 404
     assert Alert.objects.get(pk=alert.pk).is_open
+    assert not mail.outbox
 
 
 @pytest.mark.django_db

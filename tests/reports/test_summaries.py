@@ -178,3 +178,49 @@ def test_operators_command_queues_what_is_missing(client_in_berlin):
     call_command("summaries_build", "--since", "2026-03-01", stdout=out)
     assert "3 client-weeks queued." in out.getvalue()
     assert WeeklySummary.objects.count() == 3  # eager in tests: queued means built
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_no_digest_while_a_clients_week_is_missing(client_in_berlin, therapist):
+    second = factories.ClientFactory(primary_therapist=therapist, started_on=dt.date(2026, 3, 4))
+    week = dt.date(2026, 3, 16)
+    summaries.summary_build(client_id=client_in_berlin.pk, week_start=week)
+    assert summaries.digests_due() == []
+    summaries.summary_build(client_id=second.pk, week_start=week)
+    assert summaries.digests_due() == [(therapist.pk, week)]
+    summaries.therapist_digest_send(therapist_id=therapist.pk, week_start=week)
+    assert summaries.digests_due() == []
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("clients", [2, 40])
+def test_summaries_page_queries_do_not_grow_with_clients(
+    client, therapist, django_assert_max_num_queries, clients
+):
+    for _ in range(clients):
+        record = factories.ClientFactory(
+            primary_therapist=therapist, started_on=dt.date(2026, 3, 9)
+        )
+        summaries.summary_build(client_id=record.pk, week_start=dt.date(2026, 3, 16))
+    client.force_login(therapist.user)
+    with django_assert_max_num_queries(6):
+        page = client.get(reverse("summaries")).content.decode()
+    assert page.count('class="card summary') == clients
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("weeks_built", [1, 8])
+def test_client_summaries_page_queries_do_not_grow_with_weeks(
+    client, client_in_berlin, therapist, django_assert_max_num_queries, weeks_built
+):
+    for n in range(weeks_built):
+        summaries.summary_build(
+            client_id=client_in_berlin.pk, week_start=dt.date(2026, 3, 16) - dt.timedelta(weeks=n)
+        )
+    client.force_login(therapist.user)
+    with django_assert_max_num_queries(6):
+        page = client.get(reverse("client-weekly-summaries", args=[client_in_berlin.pk]))
+    assert page.content.decode().count("Week of") == weeks_built
