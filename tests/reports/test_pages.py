@@ -333,3 +333,21 @@ def test_invitation_can_be_sent_again_until_a_password_is_chosen(
     page = logged_in.post(url, follow=True).content.decode()
     assert "chosen a password already" in page
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"window": "custom", "since": "2026-03-10", "until": "2026-03-01"},
+        {"window": "custom", "since": "2026-03-10"},
+        {"since": "not-a-date"},
+        {"window": "fortnight"},
+    ],
+)
+def test_unusable_windows_are_explained_and_fall_back(logged_in, client_record, params):
+    response = logged_in.get(reverse("client-progress", args=[client_record.pk]), params)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "could not be read" in page or "Custom dates need a start and an end" in page
+    assert "Last 4 weeks" in page  # what is shown instead (no session yet)
