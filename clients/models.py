@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from clinic.encryption import EncryptedTextField
 from clinic.models import Clinic, Therapist, User
 from clinic.validators import validate_time_zone
 
@@ -259,7 +260,7 @@ class Completion(models.Model):
     helpfulness = models.PositiveSmallIntegerField(
         validators=scale("helpfulness"), help_text="1 (not helpful) to 5 (very)."
     )
-    reflection = models.TextField(blank=True)
+    reflection = EncryptedTextField(blank=True)
     client_uuid = models.UUIDField(default=uuid.uuid4)
 
     class Meta:
@@ -314,7 +315,7 @@ class CheckIn(models.Model):
     )
     wants_to_discuss = models.BooleanField(default=False)
     safety_concern = models.BooleanField(default=False)
-    note = models.TextField(blank=True)
+    note = EncryptedTextField(blank=True)
     labels = models.ManyToManyField(EmotionLabel, through="CheckInEmotion", related_name="+")
 
     class Meta:

@@ -1,6 +1,9 @@
+import time
 import zoneinfo
 
+from django.conf import settings
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 
 class ClinicTimeZoneMiddleware:
@@ -17,3 +20,47 @@ class ClinicTimeZoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+STAFF_ROLES = {"operator", "clinic_admin", "therapist"}
+
+
+class StaffIdleTimeoutMiddleware:
+    """A staff session ends after STAFF_IDLE_TIMEOUT of no requests.
+
+    Each request pushes the session's expiry forward; the session store itself refuses an
+    expired session, so an unattended screen at the clinic logs itself out. The expiry
+    is rewritten at most once a minute to spare a database write per request.
+    """
+
+    REFRESHED_KEY = "_idle_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.role in STAFF_ROLES:
+            self._extend(request.session)
+        return self.get_response(request)
+
+    def _extend(self, session) -> None:
+        now = int(time.time())
+        if now - session.get(self.REFRESHED_KEY, 0) >= 60:
+            session[self.REFRESHED_KEY] = now
+            session.set_expiry(int(settings.STAFF_IDLE_TIMEOUT.total_seconds()))
+
+
+class NoStoreMiddleware:
+    """Pages and API answers can hold health information: no browser or proxy may keep them.
+
+    Static files are served before this runs (WhiteNoise) and keep their long cache.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        return response

@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+# A fixed data key, inherited by the worker and server processes that tests start.
+os.environ.setdefault("DATA_KEYS", "dGVzdC1vbmx5LWRhdGEta2V5LW5vdC1zZWNyZXQtMzI=")
 
 from .settings import *  # noqa: E402,F403
 

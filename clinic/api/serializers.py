@@ -72,9 +72,10 @@ class LoginInput(StrictSerializer):
     password = serializers.CharField(max_length=256, trim_whitespace=False)
 
     def validate(self, attrs):
-        user = authenticate(
-            self.context["request"], email=attrs["email"].lower(), password=attrs["password"]
-        )
+        # The Django request, not DRF's wrapper: django-axes marks a locked-out attempt on it
+        # and its middleware turns that into the 429 answer.
+        http_request = self.context["request"]._request
+        user = authenticate(http_request, email=attrs["email"].lower(), password=attrs["password"])
         if user is None:
             raise serializers.ValidationError(
                 "E-mail and password do not match an account.", code="invalid_credentials"

@@ -190,7 +190,7 @@ def test_assignment_list_query_count_does_not_grow(
     for _ in range(12):
         assignment = factories.AssignmentFactory(client=client_record)
         factories.CompletionFactory(assignment=assignment)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = as_user(client_record.user).get(URL)
     assert len(response.json()["results"]) == 12
 

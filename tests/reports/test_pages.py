@@ -151,7 +151,7 @@ def test_caseload_queries_do_not_grow_with_clients(
         client = factories.ClientFactory(primary_therapist=therapist)
         factories.CheckInEmotionFactory(check_in=factories.CheckInFactory(client=client))
         factories.AssignmentFactory(client=client)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(16):
         response = logged_in.get("/")
     assert response.content.decode().count("priority-") == clients
 
@@ -162,7 +162,7 @@ def test_prep_report_queries_do_not_grow_with_days(
     logged_in, client_record, django_assert_max_num_queries, days
 ):
     _history(client_record, days)
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(28):
         response = logged_in.get(reverse("client-prep", args=[client_record.pk]))
     assert response.status_code == 200
 
@@ -173,7 +173,7 @@ def test_progress_report_queries_do_not_grow_with_days(
     logged_in, client_record, django_assert_max_num_queries, days
 ):
     _history(client_record, days)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(22):
         response = logged_in.get(
             reverse("client-progress", args=[client_record.pk]), {"window": "all"}
         )

@@ -1,0 +1,37 @@
+"""Re-encrypt every client's free text with the first key in DATA_KEYS."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from tqdm import tqdm
+
+from clients.models import CheckIn, Completion
+
+ENCRYPTED_FIELDS = [(CheckIn, "note"), (Completion, "reflection")]
+CHUNK = 500
+
+
+class Command(BaseCommand):
+    help = (
+        "Re-encrypts check-in notes and completion reflections with the first key in "
+        "DATA_KEYS. Put the new key first, run this, then remove the old key."
+    )
+
+    def handle(self, *args, **options):
+        show_bar = options["verbosity"] > 0 and self.stdout.isatty()
+        for model, field in ENCRYPTED_FIELDS:
+            rows = model.objects.exclude(**{field: ""}).order_by("pk")
+            total = rows.count()
+            done = 0
+            with tqdm(total=total, desc=f"{model.__name__}.{field}", disable=not show_bar) as bar:
+                last_pk = 0
+                while True:
+                    with transaction.atomic():
+                        # Reading decrypts with any listed key; saving encrypts with the first.
+                        chunk = list(rows.filter(pk__gt=last_pk).only("pk", field)[:CHUNK])
+                        if not chunk:
+                            break
+                        model.objects.bulk_update(chunk, [field])
+                    last_pk = chunk[-1].pk
+                    done += len(chunk)
+                    bar.update(len(chunk))
+            self.stdout.write(f"{model.__name__}.{field}: {done} of {total} rows re-encrypted")
