@@ -2,11 +2,15 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
+from django.urls import path
 
 from clients.services import clinic_library_install
 
+from . import audit
 from .admin_scope import ClinicScopedAdmin
-from .models import Clinic, Session, Therapist, User
+from .models import AuditEvent, Clinic, Session, Therapist, User
 
 
 @admin.register(Clinic)
@@ -99,3 +103,50 @@ class SessionAdmin(ClinicScopedAdmin):
     list_filter = ["mode", "status"]
     date_hierarchy = "starts_at"
     list_select_related = ["client", "therapist__user"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ClinicScopedAdmin):
+    """The clinic's audit trail: browse, filter, and export what the filters show as CSV."""
+
+    audit_reads = False
+    list_display = [
+        "at",
+        "actor",
+        "actor_role",
+        "action",
+        "object_type",
+        "object_ids",
+        "client_id",
+        "view",
+        "ip",
+    ]
+    list_filter = ["action", "actor_role", "object_type", ("at", admin.DateFieldListFilter)]
+    search_fields = ["=actor__email", "=client__id", "view"]
+    date_hierarchy = "at"
+    list_select_related = ["actor"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_urls(self):
+        export = self.admin_site.admin_view(self.export_csv)
+        return [path("export.csv", export, name="clinic_auditevent_export")] + super().get_urls()
+
+    def export_csv(self, request):
+        """The rows the change list shows with the same filters, every page of them."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        changelist = self.get_changelist_instance(request)
+        rows = changelist.get_queryset(request)
+        audit.record(request, action="export", object_type="auditevent", object_ids=[])
+        response = StreamingHttpResponse(audit.csv_lines(rows), content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
+        return response

@@ -8,6 +8,8 @@ the lookup from itself to its clinic in ``clinic_lookup``.
 from django.contrib import admin
 from django.http import HttpRequest
 
+from . import audit
+
 
 def _clinic_filter(model, clinic_id: int) -> dict:
     return {model.clinic_lookup: clinic_id}
@@ -18,6 +20,22 @@ class ClinicScopedAdmin(admin.ModelAdmin):
     sets_clinic = False
     # Clinical records that clients wrote are never edited here.
     read_only_records = False
+    # Lists and records opened here are recorded in the audit trail.
+    audit_reads = True
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if self.audit_reads and response.status_code == 200 and changelist is not None:
+            ids = [obj.pk for obj in changelist.result_list]
+            audit.record_read(request, self.model._meta.model_name, ids)
+        return response
+
+    def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if self.audit_reads and request.method == "GET" and response.status_code == 200:
+            audit.record_read(request, self.model._meta.model_name, [object_id])
+        return response
 
     def _in_scope(self, request: HttpRequest, obj=None) -> bool:
         user = request.user

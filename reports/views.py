@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from clients import services as client_services
 from clients.models import Exercise
 from clients.selectors import client_get_for
+from clinic import audit
 from clinic import services as practice_services
 
 from . import caseload as caseload_pages
@@ -58,6 +59,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or "active"
     focus = request.GET.get("focus") or ""
     rows = caseload_pages.caseload(therapist=request.user.therapist, status=status, focus=focus)
+    audit.record_read(request, "caseload", [row.client.pk for row in rows])
     return render(
         request,
         "reports/caseload.html",
@@ -88,6 +90,7 @@ def progress(request: HttpRequest, client_id: int) -> HttpResponse:
             "Custom dates need a start and an end, the start first and not in the future; "
             f"showing {report.window.label.lower()} instead.",
         )
+    audit.record_read(request, "progress_report", [client.pk], client_id=client.pk)
     library = Exercise.objects.filter(clinic_id=client.clinic_id, is_active=True)
     return render(
         request,
@@ -108,6 +111,7 @@ def progress(request: HttpRequest, client_id: int) -> HttpResponse:
 @therapist_required
 def prep(request: HttpRequest, client_id: int) -> HttpResponse:
     client = client_get_for(user=request.user, client_id=client_id)
+    audit.record_read(request, "session_prep", [client.pk], client_id=client.pk)
     return render(
         request,
         "reports/prep.html",
@@ -246,6 +250,7 @@ def client_new(request: HttpRequest) -> HttpResponse:
 def summaries_week(request: HttpRequest) -> HttpResponse:
     """The latest finished week's summaries of my clients, needs-attention first."""
     rows = summary_pages.latest_week(therapist=request.user.therapist)
+    audit.record_read(request, "weeklysummary", [summary.pk for summary in rows["summaries"]])
     return render(request, "reports/summaries.html", rows)
 
 
@@ -253,4 +258,5 @@ def summaries_week(request: HttpRequest) -> HttpResponse:
 def client_summaries(request: HttpRequest, client_id: int) -> HttpResponse:
     client = client_get_for(user=request.user, client_id=client_id)
     context = summary_pages.client_weeks(client=client)
+    audit.record_read(request, "client.summaries", [client.pk], client_id=client.pk)
     return render(request, "reports/client_summaries.html", {"client": client, **context})

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from clients import selectors, services
 from clients.models import Alert, Assignment, CheckIn, Client, EmotionLabel, Exercise
+from clinic import audit
 from clinic.api.idempotency import run_once
 from clinic.api.pagination import SafeCursorPagination
 from clinic.api.permissions import IsClient, IsClinicMember, IsTherapist
@@ -76,6 +77,35 @@ class ScopedQuerysetMixin:
         return self.scoped_queryset()
 
 
+class AuditedReadsMixin:
+    """A successful GET by staff leaves an audit row naming the records it returned."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method == "GET" and response.status_code == 200:
+            object_type = self.queryset.model._meta.model_name
+            if self.action not in ("list", "retrieve"):
+                object_type = f"{object_type}.{self.action}"
+            pk = self.kwargs.get("pk")
+            ids, client_id = _returned_ids(response.data, pk)
+            if self.queryset.model is Client and pk is not None:
+                client_id = int(pk)
+            audit.record_read(request._request, object_type, ids, client_id=client_id)
+        return response
+
+
+def _returned_ids(data, pk) -> tuple[list[int], int | None]:
+    """The ids of the records in a response body, and their client when there is one."""
+    if pk is not None:
+        client = data.get("client") if isinstance(data, dict) else None
+        return [int(pk)], client if isinstance(client, int) else None
+    items = data.get("results", []) if isinstance(data, dict) else data
+    ids = [item["id"] for item in items if "id" in item]
+    clients = {item.get("client") for item in items}
+    client = clients.pop() if len(clients) == 1 else None
+    return ids, client if isinstance(client, int) else None
+
+
 class RolePermissionsMixin:
     """``permissions_by_action`` maps an action to who may call it; the default is nobody."""
 
@@ -118,6 +148,7 @@ class CheckInPagination(SafeCursorPagination):
     retrieve=extend_schema(responses={200: CheckInOutput, **errors(401, 403, 404, 429)}),
 )
 class CheckInViewSet(
+    AuditedReadsMixin,
     ScopedQuerysetMixin,
     RolePermissionsMixin,
     ClientNarrowingMixin,
@@ -180,6 +211,7 @@ class CheckInViewSet(
     retrieve=extend_schema(responses={200: AssignmentOutput, **errors(401, 403, 404, 429)}),
 )
 class AssignmentViewSet(
+    AuditedReadsMixin,
     ScopedQuerysetMixin,
     RolePermissionsMixin,
     ClientNarrowingMixin,
@@ -279,7 +311,7 @@ class AssignmentViewSet(
     list=extend_schema(responses={200: ClientOutput(many=True), **errors(401, 403, 429)}),
     retrieve=extend_schema(responses={200: ClientOutput, **errors(401, 403, 404, 429)}),
 )
-class ClientViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+class ClientViewSet(AuditedReadsMixin, ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     """The clients I treat."""
 
     serializer_class = ClientOutput
@@ -340,7 +372,9 @@ class ExerciseViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(responses={200: AlertOutput(many=True), **errors(400, 401, 403, 429)}),
 )
-class AlertViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class AlertViewSet(
+    AuditedReadsMixin, ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     """Alerts of the clients I treat."""
 
     serializer_class = AlertOutput

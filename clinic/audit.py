@@ -1,0 +1,252 @@
+"""The audit trail: every read of client data by staff, and every write by anyone.
+
+Reads are recorded where they happen (pages and API views call ``record_read``).
+Writes are recorded from model signals, because a write can come from a page, the API,
+the admin or a background task, and none of them may forget it. Rows hold kinds and ids
+only, never a value from the record.
+"""
+
+import contextvars
+import ipaddress
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest
+
+STAFF_ROLES = {"operator", "clinic_admin", "therapist"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    role: str
+    clinic_id: int | None
+    ip: str | None
+    view: str = ""
+
+
+SYSTEM = Actor(user_id=None, role="system", clinic_id=None, ip=None)
+# The request being served, if any. The actor is read from it when a write happens, since
+# an API token is only checked inside the view, after the middleware has run.
+_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
+    "audit_request", default=None
+)
+
+
+def current_actor() -> Actor:
+    request = _request.get()
+    return actor_for(request) if request is not None else SYSTEM
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The caller's address: REMOTE_ADDR, or X-Forwarded-For as far as NUM_PROXIES trusts it."""
+    address = request.META.get("REMOTE_ADDR")
+    proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0
+    if proxies:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [hop for hop in hops if hop]
+        if hops:
+            address = hops[-min(proxies, len(hops))]
+    try:
+        return str(ipaddress.ip_address(address))
+    except (TypeError, ValueError):
+        return None
+
+
+def actor_for(request: HttpRequest) -> Actor:
+    user = getattr(request, "user", None)
+    match = getattr(request, "resolver_match", None)
+    view = (match.view_name or "")[:80] if match else ""
+    if user is None or not user.is_authenticated:
+        return Actor(
+            user_id=None, role="anonymous", clinic_id=None, ip=client_ip(request), view=view
+        )
+    return Actor(
+        user_id=user.pk, role=user.role, clinic_id=user.clinic_id, ip=client_ip(request), view=view
+    )
+
+
+class AuditContextMiddleware:
+    """Makes the requester known to the write signals for the length of the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _request.reset(token)
+
+
+def _write(
+    actor: Actor, *, action: str, object_type: str, object_ids, client_id=None, clinic_id=None
+):
+    from .models import AuditEvent
+
+    AuditEvent.objects.create(
+        actor_id=actor.user_id,
+        actor_role=actor.role,
+        clinic_id=clinic_id if clinic_id is not None else actor.clinic_id,
+        action=action,
+        object_type=object_type,
+        object_ids=[int(pk) for pk in object_ids],
+        client_id=client_id,
+        view=actor.view,
+        ip=actor.ip,
+    )
+
+
+def record(
+    request: HttpRequest | None,
+    *,
+    action: str,
+    object_type: str,
+    object_ids,
+    client_id: int | None = None,
+    clinic_id: int | None = None,
+) -> None:
+    """Record one event by the requester (or by the system, outside a request)."""
+    actor = actor_for(request) if request is not None else current_actor()
+    _write(
+        actor,
+        action=action,
+        object_type=object_type,
+        object_ids=object_ids,
+        client_id=client_id,
+        clinic_id=clinic_id,
+    )
+
+
+def record_read(
+    request: HttpRequest, object_type: str, object_ids, client_id: int | None = None
+) -> None:
+    """Record that a member of staff saw these records. Clients reading their own are not."""
+    user = request.user
+    if not user.is_authenticated or user.role not in STAFF_ROLES:
+        return
+    ids = list(object_ids)
+    if client_id is None and object_type == "client" and len(ids) == 1:
+        client_id = ids[0]
+    record(request, action="view", object_type=object_type, object_ids=ids, client_id=client_id)
+
+
+# --- Writes ------------------------------------------------------------------
+
+
+def _related_id(instance, lookup: str) -> int | None:
+    """Follow a ``clinic_lookup`` path such as ``assignment__client__clinic`` to an id."""
+    *hops, last = lookup.split("__")
+    obj = instance
+    for hop in hops:
+        obj = getattr(obj, hop, None)
+        if obj is None:
+            return None
+    return getattr(obj, f"{last}_id", None) if last != "pk" else obj.pk
+
+
+def _client_id(instance) -> int | None:
+    if instance._meta.label == "clients.Client":
+        return instance.pk
+    path = instance.clinic_lookup.removesuffix("__clinic")
+    return _related_id(instance, path) if path.endswith("client") else None
+
+
+def _on_save(sender, instance, created, raw=False, **kwargs):
+    if raw:  # loaddata
+        return
+    _on_write(instance, "create" if created else "update")
+
+
+def _on_delete(sender, instance, **kwargs):
+    _on_write(instance, "delete")
+
+
+def _on_write(instance, action: str) -> None:
+    try:
+        clinic_id = _related_id(instance, instance.clinic_lookup)
+        client_id = _client_id(instance)
+    except ObjectDoesNotExist:  # a parent already gone in a cascade; the row's own id remains
+        clinic_id = client_id = None
+    _write(
+        current_actor(),
+        action=action,
+        object_type=instance._meta.model_name,
+        object_ids=[instance.pk],
+        client_id=client_id,
+        clinic_id=clinic_id,
+    )
+
+
+def audited_models():
+    """Every model that belongs to a clinic, except the trail itself."""
+    from django.apps import apps
+
+    return [
+        model
+        for model in apps.get_models()
+        if hasattr(model, "clinic_lookup") and model._meta.label != "clinic.AuditEvent"
+    ]
+
+
+def connect_write_signals() -> None:
+    for model in audited_models():
+        post_save.connect(_on_save, sender=model, dispatch_uid=f"audit-save-{model._meta.label}")
+        post_delete.connect(
+            _on_delete, sender=model, dispatch_uid=f"audit-delete-{model._meta.label}"
+        )
+
+
+# --- Export ------------------------------------------------------------------
+
+CSV_COLUMNS = [
+    "at",
+    "actor_id",
+    "actor_email",
+    "actor_role",
+    "clinic_id",
+    "action",
+    "object_type",
+    "object_ids",
+    "client_id",
+    "view",
+    "ip",
+]
+
+
+def csv_lines(events):
+    """The trail as CSV lines, streamed so a long trail never sits in memory."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        line = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return line
+
+    writer.writerow(CSV_COLUMNS)
+    yield flush()
+    for event in events.select_related("actor").iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                event.at.isoformat(),
+                event.actor_id or "",
+                event.actor.email if event.actor_id and event.actor else "",
+                event.actor_role,
+                event.clinic_id or "",
+                event.action,
+                event.object_type,
+                " ".join(str(pk) for pk in event.object_ids),
+                event.client_id or "",
+                event.view,
+                event.ip or "",
+            ]
+        )
+        yield flush()

@@ -1,0 +1,210 @@
+"""The audit trail: staff reads and all writes are recorded, append-only, browsable per clinic."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.models import AuditEvent
+from reports.tasks import summaries_plan
+from tests import factories
+
+API_HEADERS = {"HTTP_IDEMPOTENCY_KEY": "audit-test-key-0001"}
+
+
+@pytest.fixture
+def history(client_record):
+    check_ins = factories.CheckInFactory.create_batch(2, client=client_record)
+    assignment = factories.AssignmentFactory(client=client_record)
+    factories.AlertFactory(client=client_record, check_in=check_ins[0])
+    return check_ins, assignment
+
+
+def views_of(user, **filters):
+    return AuditEvent.objects.filter(actor=user, action="view", **filters)
+
+
+STAFF_PAGES = [
+    ("/", "caseload"),
+    ("/clients/{id}/", "progress_report"),
+    ("/clients/{id}/prep/", "session_prep"),
+    ("/clients/{id}/summaries/", "client.summaries"),
+    ("/summaries/", "weeklysummary"),
+]
+STAFF_API_READS = [
+    ("/api/v1/clients/", "client"),
+    ("/api/v1/clients/{id}/", "client"),
+    ("/api/v1/clients/{id}/metrics/", "client.metrics"),
+    ("/api/v1/clients/{id}/summaries/", "client.summaries"),
+    ("/api/v1/check-ins/?client={id}", "checkin"),
+    ("/api/v1/check-ins/{check_in}/", "checkin"),
+    ("/api/v1/assignments/", "assignment"),
+    ("/api/v1/assignments/{assignment}/", "assignment"),
+    ("/api/v1/alerts/", "alert"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "object_type"), STAFF_PAGES)
+def test_every_staff_page_of_client_data_is_recorded(
+    client, client_record, history, url, object_type
+):
+    therapist = client_record.primary_therapist.user
+    client.force_login(therapist)
+    assert client.get(url.format(id=client_record.pk)).status_code == 200
+    event = views_of(therapist, object_type=object_type).get()
+    assert event.clinic_id == client_record.clinic_id
+    assert event.actor_role == "therapist"
+    assert event.ip == "127.0.0.1"
+    assert event.view  # the route's name
+    if "{id}" in url:
+        assert event.client_id == client_record.pk
+    else:
+        assert client_record.pk in event.object_ids or event.object_ids == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "object_type"), STAFF_API_READS)
+def test_every_staff_api_read_is_recorded_with_what_it_returned(
+    as_user, client_record, history, url, object_type
+):
+    check_ins, assignment = history
+    therapist = client_record.primary_therapist.user
+    response = as_user(therapist).get(
+        url.format(id=client_record.pk, check_in=check_ins[0].pk, assignment=assignment.pk)
+    )
+    assert response.status_code == 200
+    event = views_of(therapist, object_type=object_type).get()
+    assert event.object_ids, "the ids returned are named"
+    assert event.clinic_id == client_record.clinic_id
+    if object_type == "checkin" and "{check_in}" not in url:
+        assert sorted(event.object_ids) == sorted(c.pk for c in check_ins)
+        assert event.client_id == client_record.pk
+
+
+@pytest.mark.django_db
+def test_a_refused_read_records_no_view(as_user, client_record, other_clinic_therapist):
+    response = as_user(other_clinic_therapist.user).get(f"/api/v1/clients/{client_record.pk}/")
+    assert response.status_code == 404
+    assert not views_of(other_clinic_therapist.user).exists()
+
+
+@pytest.mark.django_db
+def test_a_client_reading_their_own_records_is_not_a_staff_read(as_user, client_record, history):
+    assert as_user(client_record.user).get("/api/v1/check-ins/").status_code == 200
+    assert not AuditEvent.objects.filter(action="view").exists()
+
+
+@pytest.mark.django_db
+def test_a_check_in_sent_with_a_token_is_recorded_as_the_clients_write(as_user, client_record):
+    body = {
+        "occurred_at": timezone.now().isoformat(),
+        "distress": 4,
+        "emotions": [{"label": "grief", "intensity": 6}],
+    }
+    response = as_user(client_record.user).post("/api/v1/check-ins/", body, **API_HEADERS)
+    assert response.status_code == 201, response.json()
+    event = AuditEvent.objects.get(action="create", object_type="checkin")
+    assert event.actor_id == client_record.user.pk
+    assert event.actor_role == "client"
+    assert event.object_ids == [response.json()["id"]]
+    assert event.client_id == client_record.pk
+    assert event.clinic_id == client_record.clinic_id
+
+
+@pytest.mark.django_db
+def test_a_page_write_is_recorded_as_the_therapists(client, client_record, history):
+    _, assignment = history
+    client.force_login(client_record.primary_therapist.user)
+    url = reverse("client-assignment-status", args=[client_record.pk, assignment.pk])
+    assert client.post(url, {"status": "paused"}).status_code == 302
+    event = AuditEvent.objects.get(action="update", object_type="assignment")
+    assert event.actor_id == client_record.primary_therapist.user.pk
+    assert event.object_ids == [assignment.pk]
+
+
+@pytest.mark.django_db
+def test_background_writes_are_recorded_as_the_systems(client_record, time_machine):
+    factories.CheckInFactory(client=client_record)
+    time_machine.move_to("2026-12-09 12:00Z")
+    summaries_plan()
+    events = AuditEvent.objects.filter(object_type="weeklysummary", action="create")
+    assert events.exists()
+    assert {(e.actor_id, e.actor_role) for e in events} == {(None, "system")}
+    assert {e.clinic_id for e in events} == {client_record.clinic_id}
+
+
+@pytest.mark.django_db
+def test_the_trail_is_append_only(client_record, history):
+    event = AuditEvent.objects.first()
+    event.action = "view"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.update(action="view")
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().delete()
+
+
+@pytest.fixture
+def clinic_admin(clinic):
+    return factories.ClinicAdminFactory(clinic=clinic)
+
+
+@pytest.mark.django_db
+def test_clinic_admin_browses_only_their_clinics_trail_and_cannot_change_it(
+    client, clinic_admin, client_record, other_clinic_therapist, as_user
+):
+    other_client = factories.ClientFactory(primary_therapist=other_clinic_therapist)
+    as_user(other_clinic_therapist.user).get(f"/api/v1/clients/{other_client.pk}/")
+    as_user(client_record.primary_therapist.user).get(f"/api/v1/clients/{client_record.pk}/")
+    client.force_login(clinic_admin)
+
+    listing = client.get("/admin/clinic/auditevent/?action__exact=view")
+    assert listing.status_code == 200
+    shown = list(listing.context["cl"].result_list)
+    assert {e.clinic_id for e in shown} == {client_record.clinic_id}
+
+    theirs = AuditEvent.objects.filter(clinic=other_clinic_therapist.clinic_id).first()
+    assert client.get(f"/admin/clinic/auditevent/{theirs.pk}/change/").status_code == 302
+    mine = shown[0]
+    assert client.post(f"/admin/clinic/auditevent/{mine.pk}/delete/").status_code == 403
+    assert client.post(f"/admin/clinic/auditevent/{mine.pk}/change/", {}).status_code == 403
+    assert AuditEvent.objects.filter(pk=mine.pk).exists()
+
+
+@pytest.mark.django_db
+def test_clinic_admin_exports_the_filtered_trail_as_csv(
+    client, clinic_admin, client_record, other_clinic_therapist, as_user
+):
+    therapist = client_record.primary_therapist.user
+    as_user(therapist).get(f"/api/v1/clients/{client_record.pk}/")
+    other_client = factories.ClientFactory(primary_therapist=other_clinic_therapist)
+    as_user(other_clinic_therapist.user).get(f"/api/v1/clients/{other_client.pk}/")
+    client.force_login(clinic_admin)
+
+    response = client.get("/admin/clinic/auditevent/export.csv?action__exact=view")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [(r["actor_email"], r["object_type"], r["client_id"]) for r in rows] == [
+        (therapist.email, "client", str(client_record.pk))
+    ]
+    assert AuditEvent.objects.filter(actor=clinic_admin, action="export").count() == 1
+
+
+@pytest.mark.django_db
+def test_admin_reads_of_records_are_recorded(client, clinic_admin, client_record, history):
+    client.force_login(clinic_admin)
+    check_ins, _ = history
+    assert client.get("/admin/clients/checkin/").status_code == 200
+    assert client.get(f"/admin/clients/checkin/{check_ins[0].pk}/change/").status_code == 200
+    events = views_of(clinic_admin, object_type="checkin").order_by("id")
+    assert [sorted(e.object_ids) for e in events] == [
+        sorted(c.pk for c in check_ins),
+        [check_ins[0].pk],
+    ]
