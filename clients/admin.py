@@ -1,7 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
 from clinic.admin_scope import ClinicScopedAdmin
 
+from . import records
 from .models import (
     Alert,
     Assignment,
@@ -22,6 +27,60 @@ class ClientAdmin(ClinicScopedAdmin):
     list_select_related = ["primary_therapist__user"]
     readonly_fields = ["created_at"]
     sets_clinic = True
+
+    # A client leaves through "Erase", which removes their account too and is audited.
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:client_id>/export.<str:file_format>",
+                wrap(self.export_view),
+                name="clients_client_export",
+            ),
+            path("<int:client_id>/erase/", wrap(self.erase_view), name="clients_client_erase"),
+        ] + super().get_urls()
+
+    def _client_in_scope(self, request, client_id: int) -> Client:
+        client = self.get_queryset(request).filter(pk=client_id).first()
+        if client is None or not self.has_view_permission(request, client):
+            raise Http404
+        return client
+
+    def export_view(self, request, client_id: int, file_format: str):
+        """The client's full record as JSON, or as CSV files in a zip."""
+        if file_format not in ("json", "zip"):
+            raise Http404
+        client = self._client_in_scope(request, client_id)
+        body = records.client_record_export(client=client, request=request, file_format=file_format)
+        content_type = "application/json" if file_format == "json" else "application/zip"
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="client-{client.pk}.{file_format}"'
+        return response
+
+    def erase_view(self, request, client_id: int):
+        """Ask for the client's label to be typed, then erase the record and the account."""
+        client = self._client_in_scope(request, client_id)
+        if not self.has_change_permission(request, client):
+            raise Http404
+        mismatch = False
+        if request.method == "POST":
+            if request.POST.get("confirm_label", "").strip() == client.label:
+                label = client.label
+                records.client_erase(client=client, request=request)
+                messages.success(request, f"{label}'s record and account were erased.")
+                return redirect(reverse("admin:clients_client_changelist"))
+            mismatch = True
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "client": client,
+            "mismatch": mismatch,
+            "title": f"Erase {client.label}",
+        }
+        return TemplateResponse(request, "admin/clients/client/erase.html", context)
 
 
 @admin.register(EmotionLabel)

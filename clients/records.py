@@ -1,0 +1,114 @@
+"""A client's whole record: exported for them or for the clinic, or erased.
+
+Both are for clinic admins (the clinic is the data controller) and both leave an entry in
+the audit trail. The export holds every row about the client, decrypted; the erasure removes
+those rows and the client's account, and keeps only the trail's ids.
+"""
+
+import csv
+import io
+import json
+import zipfile
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from clinic import audit
+
+from .models import Alert, Assignment, CheckIn, CheckInEmotion, Client, Completion
+
+
+def _rows(queryset, extra: tuple[str, ...] = ()) -> list[dict]:
+    fields = [field.attname for field in queryset.model._meta.concrete_fields]
+    return list(queryset.order_by("pk").values(*fields, *extra))
+
+
+def client_record(*, client: Client) -> dict[str, list[dict]]:
+    """Every row about the client, table by table, free text decrypted."""
+    from clinic.models import Session
+    from reports.models import WeeklySummary
+
+    user = client.user
+    return {
+        "client": _rows(Client.objects.filter(pk=client.pk)),
+        "account": [
+            {
+                "email": user.email,
+                "display_name": user.display_name,
+                "date_joined": user.date_joined,
+                "last_login": user.last_login,
+            }
+        ],
+        "sessions": _rows(Session.objects.filter(client=client)),
+        "assignments": _rows(Assignment.objects.filter(client=client), ("exercise__title",)),
+        "completions": _rows(Completion.objects.filter(assignment__client=client)),
+        "check_ins": _rows(CheckIn.objects.filter(client=client)),
+        "check_in_emotions": _rows(
+            CheckInEmotion.objects.filter(check_in__client=client), ("label__code",)
+        ),
+        "alerts": _rows(Alert.objects.filter(client=client)),
+        "weekly_summaries": _rows(WeeklySummary.objects.filter(client=client)),
+    }
+
+
+def record_json(record: dict) -> bytes:
+    body = {"exported_at": timezone.now(), **record}
+    return json.dumps(body, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False).encode()
+
+
+def record_zip(record: dict) -> bytes:
+    """One CSV file per table, in a zip; lists and objects are written as JSON text."""
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for table, rows in record.items():
+            text = io.StringIO()
+            columns = list(rows[0]) if rows else []
+            writer = csv.DictWriter(text, fieldnames=columns)
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({key: _cell(value) for key, value in row.items()})
+            zipped.writestr(f"{table}.csv", text.getvalue())
+    return archive.getvalue()
+
+
+def _cell(value):
+    if isinstance(value, list | dict):
+        return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def client_record_export(*, client: Client, request, file_format: str) -> bytes:
+    """The record as ``json`` or ``zip`` (CSV files); the export is audited."""
+    record = client_record(client=client)
+    audit.record(
+        request,
+        action="export",
+        object_type=f"client.{file_format}",
+        object_ids=[client.pk],
+        client_id=client.pk,
+        clinic_id=client.clinic_id,
+    )
+    return record_json(record) if file_format == "json" else record_zip(record)
+
+
+def client_erase(*, client: Client, request) -> None:
+    """Delete the client's records and their account. The audit trail keeps the ids."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    client_id, clinic_id, user = client.pk, client.clinic_id, client.user
+    with transaction.atomic():
+        client.delete()  # sessions, assignments, completions, check-ins, alerts, summaries
+        for model in (AccessAttempt, AccessLog, AccessFailureLog):  # sign-in records name them
+            model.objects.filter(username=user.email).delete()
+        user.delete()  # tokens, idempotency keys
+        audit.record(
+            request,
+            action="erase",
+            object_type="client",
+            object_ids=[client_id],
+            client_id=client_id,
+            clinic_id=clinic_id,
+        )

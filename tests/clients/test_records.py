@@ -1,0 +1,154 @@
+"""Clinic admins export a client's whole record and erase it; both are audited."""
+
+import csv
+import io
+import json
+import zipfile
+
+import pytest
+from django.db import connection
+from knox.models import AuthToken
+
+from clients.models import CheckIn, Client, Completion
+from clinic.models import AuditEvent, Session, User
+from reports.models import WeeklySummary
+from tests import factories
+
+NOTE = "the night I found the other phone"
+REFLECTION = "writing the unsent letter helped a little"
+
+
+@pytest.fixture
+def clinic_admin(clinic):
+    return factories.ClinicAdminFactory(clinic=clinic)
+
+
+@pytest.fixture
+def full_record(client_record):
+    check_in = factories.CheckInFactory(client=client_record, note=NOTE, safety_concern=True)
+    factories.CheckInEmotionFactory(check_in=check_in)
+    assignment = factories.AssignmentFactory(client=client_record)
+    factories.CompletionFactory(assignment=assignment, reflection=REFLECTION)
+    factories.AlertFactory(client=client_record, check_in=check_in)
+    factories.SessionFactory(client=client_record, therapist=client_record.primary_therapist)
+    WeeklySummary.objects.create(client=client_record, week_start="2026-11-16", digest="A week.")
+    AuthToken.objects.create(user=client_record.user)
+    return client_record
+
+
+def export(client, client_id, file_format):
+    return client.get(f"/admin/clients/client/{client_id}/export.{file_format}")
+
+
+@pytest.mark.django_db
+def test_json_export_holds_every_table_with_the_free_text_readable(
+    client, clinic_admin, full_record
+):
+    client.force_login(clinic_admin)
+    response = export(client, full_record.pk, "json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "attachment" in response["Content-Disposition"]
+    assert "no-store" in response["Cache-Control"]
+    body = json.loads(response.content)
+    assert body["client"][0]["label"] == full_record.label
+    assert body["account"][0]["email"] == full_record.user.email
+    assert body["check_ins"][0]["note"] == NOTE
+    assert body["completions"][0]["reflection"] == REFLECTION
+    for table in ("sessions", "assignments", "check_in_emotions", "alerts", "weekly_summaries"):
+        assert len(body[table]) == 1, table
+    event = AuditEvent.objects.get(action="export")
+    assert (event.actor_id, event.object_type, event.client_id) == (
+        clinic_admin.pk,
+        "client.json",
+        full_record.pk,
+    )
+
+
+@pytest.mark.django_db
+def test_zip_export_has_one_csv_per_table(client, clinic_admin, full_record):
+    client.force_login(clinic_admin)
+    response = export(client, full_record.pk, "zip")
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert set(archive.namelist()) >= {"client.csv", "check_ins.csv", "completions.csv"}
+    check_ins = list(csv.DictReader(io.StringIO(archive.read("check_ins.csv").decode())))
+    assert check_ins[0]["note"] == NOTE
+    assert (
+        json.loads(
+            list(csv.DictReader(io.StringIO(archive.read("client.csv").decode())))[0]["focus_areas"]
+        )
+        == full_record.focus_areas
+    )
+    assert AuditEvent.objects.filter(action="export", object_type="client.zip").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("file_format", ["json", "zip"])
+def test_another_clinics_admin_and_therapists_cannot_export(
+    client, full_record, other_clinic, file_format
+):
+    client.force_login(factories.ClinicAdminFactory(clinic=other_clinic))
+    assert export(client, full_record.pk, file_format).status_code == 404
+    client.force_login(full_record.primary_therapist.user)  # not an admin user at all
+    assert export(client, full_record.pk, file_format).status_code == 302  # to the admin login
+    assert not AuditEvent.objects.filter(action="export").exists()
+
+
+@pytest.mark.django_db
+def test_erasure_needs_the_label_typed(client, clinic_admin, full_record):
+    client.force_login(clinic_admin)
+    url = f"/admin/clients/client/{full_record.pk}/erase/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"confirm_label": "someone else"})
+    assert response.status_code == 200
+    assert "nothing was erased" in response.content.decode()
+    assert Client.objects.filter(pk=full_record.pk).exists()
+
+
+@pytest.mark.django_db
+def test_erasure_removes_the_record_and_the_account_and_keeps_only_ids(
+    client, clinic_admin, full_record
+):
+    client.force_login(clinic_admin)
+    user_id, email = full_record.user_id, full_record.user.email
+    response = client.post(
+        f"/admin/clients/client/{full_record.pk}/erase/", {"confirm_label": full_record.label}
+    )
+    assert response.status_code == 302
+
+    assert not Client.objects.filter(pk=full_record.pk).exists()
+    assert not User.objects.filter(pk=user_id).exists()
+    assert not AuthToken.objects.filter(user_id=user_id).exists()
+    for model in (CheckIn, Completion, Session, WeeklySummary):
+        assert not model.objects.exists(), model
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM clients_checkinemotion")
+        assert cursor.fetchone()[0] == 0
+
+    erase = AuditEvent.objects.get(action="erase")
+    assert (erase.actor_id, erase.client_id, erase.object_ids) == (
+        clinic_admin.pk,
+        full_record.pk,
+        [full_record.pk],
+    )
+    # The trail of the client's own writes outlives them, as ids.
+    assert AuditEvent.objects.filter(client_id=full_record.pk, action="delete").exists()
+    trail = json.dumps(list(AuditEvent.objects.values()), default=str)
+    assert email not in trail and NOTE not in trail
+
+
+@pytest.mark.django_db
+def test_another_clinics_admin_cannot_erase(client, full_record, other_clinic):
+    client.force_login(factories.ClinicAdminFactory(clinic=other_clinic))
+    url = f"/admin/clients/client/{full_record.pk}/erase/"
+    assert client.post(url, {"confirm_label": full_record.label}).status_code == 404
+    assert Client.objects.filter(pk=full_record.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_plain_admin_delete_is_not_offered(client, clinic_admin, full_record):
+    client.force_login(clinic_admin)
+    response = client.post(f"/admin/clients/client/{full_record.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert Client.objects.filter(pk=full_record.pk).exists()
