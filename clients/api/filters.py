@@ -26,7 +26,21 @@ class InRangeIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = InRangeIsoDateTimeField
 
 
-class CheckInFilter(django_filters.FilterSet):
+class StrictFilterSet(django_filters.FilterSet):
+    """A filter given with no value is refused, not silently ignored: ``?until=`` is a
+    mistake the caller should hear about."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name in self.filters:
+            values = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+            if any(value == "" for value in values):
+                self.form.add_error(name, "Give a value, or leave the parameter out.")
+                valid = False
+        return valid
+
+
+class CheckInFilter(StrictFilterSet):
     since = InRangeIsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
     until = InRangeIsoDateTimeFilter(field_name="occurred_at", lookup_expr="lte")
 
@@ -35,7 +49,7 @@ class CheckInFilter(django_filters.FilterSet):
         fields = ["since", "until"]
 
 
-class AssignmentFilter(django_filters.FilterSet):
+class AssignmentFilter(StrictFilterSet):
     status = django_filters.ChoiceFilter(choices=Assignment.Status.choices)
 
     class Meta:
@@ -43,7 +57,7 @@ class AssignmentFilter(django_filters.FilterSet):
         fields = ["status"]
 
 
-class AlertFilter(django_filters.FilterSet):
+class AlertFilter(StrictFilterSet):
     open = django_filters.ChoiceFilter(
         choices=[("true", "true"), ("false", "false")],
         method="filter_open",

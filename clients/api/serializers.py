@@ -171,11 +171,6 @@ class AssignmentUpdateInput(StrictSerializer):
         max_length=NOTE_MAX_CHARS, allow_blank=True, required=False, source="note_to_client"
     )
 
-    def validate(self, attrs):
-        if not attrs:
-            raise serializers.ValidationError("Nothing to change.", code="empty")
-        return attrs
-
 
 class CompletionInput(StrictSerializer):
     client_uuid = serializers.UUIDField(required=False, allow_null=True)

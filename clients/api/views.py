@@ -47,8 +47,11 @@ from .serializers import (
 
 IsClientOrTherapist = IsClient | IsTherapist
 
+CLIENT_ID_DIGITS = 18
 CLIENT_PARAMETER = OpenApiParameter(
-    "client", int, description="Only this client's records (therapists)."
+    "client",
+    {"type": "integer", "minimum": 1, "maximum": 10**CLIENT_ID_DIGITS - 1},
+    description="Only this client's records (therapists).",
 )
 
 
@@ -59,7 +62,7 @@ class ClientNarrowingMixin:
         client_id = self.request.query_params.get("client")
         if client_id is None:
             return queryset
-        if not re.fullmatch(r"[0-9]{1,18}", client_id):
+        if not re.fullmatch(rf"[0-9]{{1,{CLIENT_ID_DIGITS}}}", client_id):
             raise serializers.ValidationError({"client": ["A client id is a whole number."]})
         client = selectors.client_get_for(user=self.request.user, client_id=int(client_id))
         return queryset.filter(client=client)
@@ -308,7 +311,7 @@ class AssignmentViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: ClientOutput(many=True), **errors(401, 403, 429)}),
+    list=extend_schema(responses={200: ClientOutput(many=True), **errors()}),
     retrieve=extend_schema(responses={200: ClientOutput, **errors(401, 403, 404, 429)}),
 )
 class ClientViewSet(AuditedReadsMixin, ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
@@ -337,7 +340,8 @@ class ClientViewSet(AuditedReadsMixin, ScopedQuerysetMixin, viewsets.ReadOnlyMod
     def metrics(self, request, pk=None):
         """The emotional-processing figures of one window, as the reports show them."""
         client = self.get_object()
-        query = MetricsQuery(data=request.query_params)
+        # A plain dict, so "?until=" is an error rather than "not given" as in HTML forms.
+        query = MetricsQuery(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         until = query.validated_data.get("until") or timezone.now()
         since = query.validated_data.get("since") or report_selectors.default_since(client, until)
@@ -346,7 +350,7 @@ class ClientViewSet(AuditedReadsMixin, ScopedQuerysetMixin, viewsets.ReadOnlyMod
         return Response(MetricsOutput(body).data)
 
     @extend_schema(responses={200: WeeklySummaryOutput(many=True), **errors(401, 403, 404, 429)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def summaries(self, request, pk=None):
         """The client's weekly summaries, newest first (the last 52 weeks)."""
         client = self.get_object()
@@ -355,7 +359,7 @@ class ClientViewSet(AuditedReadsMixin, ScopedQuerysetMixin, viewsets.ReadOnlyMod
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: ExerciseOutput(many=True), **errors(401, 403, 429)}),
+    list=extend_schema(responses={200: ExerciseOutput(many=True), **errors()}),
     retrieve=extend_schema(responses={200: ExerciseOutput, **errors(401, 403, 404, 429)}),
 )
 class ExerciseViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
@@ -370,7 +374,7 @@ class ExerciseViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: AlertOutput(many=True), **errors(400, 401, 403, 429)}),
+    list=extend_schema(responses={200: AlertOutput(many=True), **errors()}),
 )
 class AlertViewSet(
     AuditedReadsMixin, ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.GenericViewSet

@@ -20,7 +20,7 @@ ERROR_DESCRIPTIONS = {
     400: "Invalid request: each offending field with the reason",
     401: "Not logged in, or the token expired or was revoked",
     403: "Logged in, but this role cannot do this",
-    404: "No such record among those you may see",
+    404: "No such record among those you may see (or no page with this cursor)",
     422: "This Idempotency-Key was used with a different request",
     429: "Too many requests; see Retry-After",
 }

@@ -12,6 +12,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .schema import ErrorOutput
 from .serializers import LoginInput, LoginOutput, MeOutput
 from .throttles import LoginPerAccountThrottle, LoginPerIPThrottle
 
@@ -25,7 +26,14 @@ class LoginView(APIView):
 
     @extend_schema(
         request=LoginInput,
-        responses={200: LoginOutput, 400: OpenApiResponse(description="Wrong e-mail or password")},
+        responses={
+            200: LoginOutput,
+            400: OpenApiResponse(ErrorOutput, description="Wrong e-mail or password"),
+            429: OpenApiResponse(
+                ErrorOutput,
+                description="Too many attempts from this address, or for this account (paused)",
+            ),
+        },
         auth=[],
     )
     def post(self, request):

@@ -46,7 +46,7 @@ TABLE = {
     ("GET", "assignments/"): row(401, 200, 200, 200, 200, 200, 403),
     ("POST", "assignments/"): row(401, 403, 403, 400, 400, 400, 403),
     ("GET", "assignments/{assignment}/"): row(401, 200, 404, 200, 404, 404, 403),
-    ("PATCH", "assignments/{assignment}/"): row(401, 403, 403, 400, 404, 404, 403),
+    ("PATCH", "assignments/{assignment}/"): row(401, 403, 403, 200, 404, 404, 403),
     ("POST", "assignments/{assignment}/completions/"): row(401, 400, 404, 403, 403, 403, 403),
     ("GET", "clients/"): row(401, 403, 403, 200, 200, 200, 403),
     ("GET", "clients/{client}/"): row(401, 403, 403, 200, 404, 404, 403),

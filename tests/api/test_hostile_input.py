@@ -48,8 +48,40 @@ def test_times_that_overflow_in_utc_are_400(me, params):
 def test_an_edited_cursor_is_invalid_not_a_crash(me, therapist, as_user, client_record, position):
     factories.CheckInFactory(client=client_record)
     cursor = base64.b64encode(position.encode()).decode()
-    assert me.get(URL, {"cursor": cursor}).status_code == 404
+    response = me.get(URL, {"cursor": cursor})
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["field"] == "cursor"
     assert as_user(therapist.user).get("/api/v1/alerts/", {"cursor": cursor}).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page_size", ["0", "201", "-5", "null", "1e3", ""])
+def test_a_page_size_outside_1_to_200_is_400_naming_it(me, page_size):
+    response = me.get(URL, {"page_size": page_size})
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"field": "page_size", "code": "invalid", "message": "A whole number from 1 to 200."}
+    ]
+
+
+@pytest.mark.django_db
+def test_a_repeated_page_size_is_400(me):
+    assert me.get(f"{URL}?page_size=5&page_size=6").status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("param", ["since", "until"])
+def test_an_empty_filter_is_400_not_ignored(me, param):
+    response = me.get(f"{URL}?{param}=")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == param
+
+
+@pytest.mark.django_db
+def test_an_empty_metrics_window_end_is_400(therapist, client_record, as_user):
+    response = as_user(therapist.user).get(f"/api/v1/clients/{client_record.pk}/metrics/?until=")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "until"
 
 
 @pytest.mark.django_db
@@ -89,7 +121,8 @@ def test_null_client_uuid_means_none_given(me, key):
 @pytest.mark.parametrize("value", ["1", "maybe", ""])
 def test_open_filter_takes_true_or_false_only(therapist, as_user, value):
     response = as_user(therapist.user).get("/api/v1/alerts/", {"open": value})
-    assert response.status_code == (200 if value == "" else 400)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "open"
 
 
 @pytest.mark.django_db
