@@ -4,7 +4,8 @@ Each starts from the requester: a therapist sees the clients they treat, a clien
 sees themself, anyone else sees nothing. Out of scope means "does not exist" (404).
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
@@ -23,6 +24,7 @@ from .models import (
     EmotionLabel,
     Exercise,
 )
+from .schedule import due_next
 
 
 def clients_for(*, user: User) -> QuerySet[Client]:
@@ -69,6 +71,25 @@ def assignments_for(*, user: User) -> QuerySet[Assignment]:
         .select_related("exercise", "assigned_by__user", "client")
         .prefetch_related(Prefetch("completions", queryset=recent, to_attr="recent_completions"))
         .annotate(completion_count=Count("completions"))
+    )
+
+
+def assignment_due_next(assignment: Assignment) -> date | None:
+    """The next day, in the client's calendar, the exercise is asked for; None when
+    nothing is. Uses what ``assignments_for`` prefetched when it is there."""
+    zone = ZoneInfo(assignment.client.time_zone)
+    recent = getattr(assignment, "recent_completions", None)
+    if recent is None:  # a single assignment fresh from a write
+        recent = list(assignment.completions.all())
+    return due_next(
+        schedule=assignment.schedule,
+        times_per_week=assignment.times_per_week,
+        starts_on=assignment.starts_on,
+        ends_on=assignment.ends_on,
+        active=assignment.status == Assignment.Status.ACTIVE,
+        today=timezone.localdate(timezone=zone),
+        done_days=[timezone.localdate(c.completed_at, timezone=zone) for c in recent],
+        done_ever=getattr(assignment, "completion_count", len(recent)),
     )
 
 

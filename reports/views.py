@@ -48,7 +48,10 @@ def _errors(error: ValidationError) -> str:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Therapists see their caseload; others are told where their work is."""
+    """Therapists see their caseload, clients their check-in page; others are told
+    where their work is."""
+    if getattr(request.user, "role", None) == "client" and hasattr(request.user, "client"):
+        return redirect("client-home")
     if getattr(request.user, "role", None) != "therapist" or not hasattr(request.user, "therapist"):
         return render(request, "clinic/home.html", {})
     return caseload(request)

@@ -1,12 +1,10 @@
-from zoneinfo import ZoneInfo
-
 from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clients.models import SCALES, Assignment, Client, EmotionLabel, Exercise, FocusArea
-from clients.schedule import due_next
+from clients.selectors import assignment_due_next
 from clinic.api.serializers import (
     AwareDateTimeField,
     StrictBooleanField,
@@ -126,20 +124,7 @@ class AssignmentOutput(serializers.Serializer):
 
     @extend_schema_field(serializers.DateField(allow_null=True))
     def get_due_next(self, assignment):
-        zone = ZoneInfo(assignment.client.time_zone)
-        recent = getattr(assignment, "recent_completions", None)
-        if recent is None:  # a single assignment fresh from a write
-            recent = list(assignment.completions.all())
-        return due_next(
-            schedule=assignment.schedule,
-            times_per_week=assignment.times_per_week,
-            starts_on=assignment.starts_on,
-            ends_on=assignment.ends_on,
-            active=assignment.status == Assignment.Status.ACTIVE,
-            today=timezone.localdate(timezone=zone),
-            done_days=[timezone.localdate(c.completed_at, timezone=zone) for c in recent],
-            done_ever=getattr(assignment, "completion_count", len(recent)),
-        )
+        return assignment_due_next(assignment)
 
 
 class AssignmentCreateInput(StrictSerializer):

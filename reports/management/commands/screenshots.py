@@ -1,7 +1,8 @@
-"""Screenshots of the therapist's pages for the README, from the demo data.
+"""Screenshots of the therapist's pages and the client's page for the README, from the demo data.
 
-Starts this project's server on a free port, logs in as the demo therapist in
-Debian's Chromium (driven by Playwright) and saves PNGs. Needs the dev extras and
+Starts this project's server on a free port, logs in as the demo therapist and as a
+demo client on a phone-sized screen in Debian's Chromium (driven by Playwright) and
+saves PNGs. Needs the dev extras and
 `apt-get install chromium`; `make screenshots` runs it after loading the demo.
 """
 
@@ -28,6 +29,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 THERAPIST = "dana@harbor.example"
+CLIENT = "client01@harbor.example"
+PHONE = {"width": 390, "height": 844}
+NARROWEST = 360  # the client's page must not scroll sideways on a screen this wide
 
 
 def _free_port() -> int:
@@ -37,7 +41,10 @@ def _free_port() -> int:
 
 
 class Command(BaseCommand):
-    help = "Save screenshots of the caseload, a progress report and a session-prep report."
+    help = (
+        "Save screenshots of the caseload, a progress report, a session-prep report and "
+        "the client's check-in page on a phone."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--out", default=str(Path(settings.BASE_DIR) / "docs" / "screenshots"))
@@ -85,10 +92,46 @@ class Command(BaseCommand):
                     page.wait_for_timeout(400)  # let Plotly finish its layout
                     page.screenshot(path=str(out / name), full_page=full_page)
                     self.stdout.write(f"saved {out / name}")
+                self._client_page(browser, base, out, options["password"])
                 browser.close()
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+    def _client_page(self, browser, base: str, out: Path, password: str) -> None:
+        """The client's page on a phone: the check-in with a few feelings labelled and
+        rated, the safety question answered yes, and an exercise opened to record it."""
+        page = browser.new_page(viewport=PHONE)
+        page.goto(base + "/accounts/login/")
+        page.fill("#id_username", CLIENT)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        page.set_viewport_size({"width": NARROWEST, "height": PHONE["height"]})
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > NARROWEST:
+            raise CommandError(f"the client's page is {width} px wide at {NARROWEST} px")
+        page.set_viewport_size(PHONE)
+        for code, intensity in (("sad", "7"), ("longing", "5"), ("hopeful", "3")):
+            page.check(f"#emotion-{code}")
+            page.fill(f"#intensity-{code}", intensity)
+        page.fill("#scale-distress", "6")
+        page.fill("#scale-charge", "2")
+        self._shot(page, out / "client-check-in.png", "body")
+        self._shot(page, out / "client-sliders.png", "#strength-sad")
+        page.check("#safety-yes")
+        self._shot(page, out / "client-safety.png", "fieldset.safety")
+        page.click("details.record summary >> nth=0")
+        self._shot(page, out / "client-exercises.png", "#h-exercises")
+        page.close()
+
+    def _shot(self, page, path: Path, top: str) -> None:
+        page.locator(top).first.evaluate(
+            "node => window.scrollTo(0, node.getBoundingClientRect().top + window.scrollY - 12)"
+        )
+        page.wait_for_timeout(100)
+        page.screenshot(path=str(path))
+        self.stdout.write(f"saved {path}")
 
     def _wait(self, base: str) -> None:
         for _ in range(60):
