@@ -10,7 +10,9 @@ from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core.exceptions import FieldError
 from django.db import models
+from django.db.models.lookups import Exact, IsNull
 
 
 class DataKeyError(RuntimeError):
@@ -46,13 +48,32 @@ def decrypt_text(token: str) -> str:
         ) from None
 
 
+class EmptyOnlyExact(Exact):
+    """``note=""`` works; ``note="some text"`` could never match a token, so it is refused."""
+
+    def get_db_prep_lookup(self, value, connection):
+        if value not in ("", None):
+            raise FieldError(
+                f"{self.lhs.target.name} is encrypted: it can only be compared with ''."
+            )
+        return super().get_db_prep_lookup(value, connection)
+
+
 class EncryptedTextField(models.TextField):
     """A TextField stored as a Fernet token.
 
     The empty string stays empty, so "has a note" remains a plain query
-    (``exclude(note="")``); any other text is unreadable without a data key.
-    Lookups on the content are meaningless, since every token is different.
+    (``exclude(note="")``); any other text is unreadable without a data key. Other
+    lookups on the content are refused: every token is different, so they would
+    silently match nothing.
     """
+
+    def get_lookup(self, lookup_name):
+        if lookup_name == "exact":
+            return EmptyOnlyExact
+        if lookup_name == "isnull":
+            return IsNull
+        raise FieldError(f"{self.name} is encrypted: only '' and isnull can be queried.")
 
     def get_prep_value(self, value):
         value = super().get_prep_value(value)

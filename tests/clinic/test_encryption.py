@@ -2,6 +2,7 @@
 
 import pytest
 from cryptography.fernet import Fernet
+from django.core.exceptions import FieldError
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
@@ -95,3 +96,10 @@ def test_rows_written_before_encryption_are_encrypted_by_the_migration_step(db):
     assert encrypt_plaintext_column(connection, "clients_checkin", "note") == 0  # idempotent
     assert raw_column("clients_checkin", "note", check_in.pk).startswith("gAAAA")
     assert CheckIn.objects.get(pk=check_in.pk).note == NOTE
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lookup", [{"note": "some text"}, {"note__startswith": "I kept"}])
+def test_a_lookup_on_the_content_is_refused_rather_than_matching_nothing(lookup):
+    with pytest.raises(FieldError, match="encrypted"):
+        list(CheckIn.objects.filter(**lookup))
