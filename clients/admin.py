@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from clinic.admin_scope import ClinicScopedAdmin
+from clinic.models import User
 
 from . import records
 from .models import (
@@ -27,6 +28,13 @@ class ClientAdmin(ClinicScopedAdmin):
     list_select_related = ["primary_therapist__user"]
     readonly_fields = ["created_at"]
     sets_clinic = True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "user" and field is not None:
+            # Only client logins: erasing a client deletes its login with it.
+            field.queryset = field.queryset.filter(role=User.Role.CLIENT)
+        return field
 
     # A client leaves through "Erase", which removes their account too and is audited.
     def has_delete_permission(self, request, obj=None) -> bool:

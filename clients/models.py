@@ -96,6 +96,8 @@ class Client(models.Model):
         unknown = set(self.focus_areas or []) - set(FocusArea.values)
         if not isinstance(self.focus_areas, list) or unknown:
             raise ValidationError({"focus_areas": f"Unknown focus areas: {sorted(unknown)}"})
+        if self.user_id is not None and self.user.role != User.Role.CLIENT:
+            raise ValidationError({"user": "A client's login must have the client role."})
 
 
 class EmotionLabel(models.Model):

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic import audit
+from clinic.models import User
+from clinic.spreadsheets import safe_cell
 
 from .models import Alert, Assignment, CheckIn, CheckInEmotion, Client, Completion
 
@@ -77,7 +79,7 @@ def _cell(value):
         return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    return value
+    return safe_cell(value)
 
 
 def client_record_export(*, client: Client, request, file_format: str) -> bytes:
@@ -101,9 +103,12 @@ def client_erase(*, client: Client, request) -> None:
     client_id, clinic_id, user = client.pk, client.clinic_id, client.user
     with transaction.atomic():
         client.delete()  # sessions, assignments, completions, check-ins, alerts, summaries
-        for model in (AccessAttempt, AccessLog, AccessFailureLog):  # sign-in records name them
-            model.objects.filter(username=user.email).delete()
-        user.delete()  # tokens, idempotency keys
+        # Only a client login goes with the record; a staff account never does, whatever
+        # it was linked to.
+        if user.role == User.Role.CLIENT:
+            for model in (AccessAttempt, AccessLog, AccessFailureLog):  # they name the e-mail
+                model.objects.filter(username=user.email).delete()
+            user.delete()  # tokens, idempotency keys
         audit.record(
             request,
             action="erase",

@@ -29,7 +29,10 @@ def attempt_description(username, ip_address, user_agent, path_info, request) ->
 
 def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:
     minutes = int(settings.AXES_COOLOFF_TIME / timedelta(minutes=1))
-    message = f"Too many failed sign-ins for this account. Please try again in {minutes} minutes."
+    message = (
+        "Too many failed sign-ins for this account or from this network. "
+        f"Please try again in {minutes} minutes."
+    )
     if request.path.startswith("/api/"):
         response = JsonResponse(
             {"errors": [{"field": None, "code": "locked_out", "message": message}]}, status=429

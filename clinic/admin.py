@@ -116,7 +116,7 @@ class AuditEventAdmin(ClinicScopedAdmin):
         "actor_role",
         "action",
         "object_type",
-        "object_ids",
+        "records",
         "client_id",
         "view",
         "ip",
@@ -135,6 +135,13 @@ class AuditEventAdmin(ClinicScopedAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description="record ids")
+    def records(self, event) -> str:
+        """A long list (a caseload) would stretch the table: the first few, and how many."""
+        shown = ", ".join(str(pk) for pk in event.object_ids[:5])
+        more = len(event.object_ids) - 5
+        return f"{shown} … ({len(event.object_ids)} in all)" if more > 0 else shown
 
     def get_urls(self):
         export = self.admin_site.admin_view(self.export_csv)

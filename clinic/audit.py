@@ -7,6 +7,8 @@ only, never a value from the record.
 """
 
 import contextvars
+import csv
+import io
 import ipaddress
 from dataclasses import dataclass
 
@@ -14,6 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
+
+from .spreadsheets import safe_cell
 
 STAFF_ROLES = {"operator", "clinic_admin", "therapist"}
 
@@ -155,8 +159,20 @@ def _client_id(instance) -> int | None:
     return _related_id(instance, path) if path.endswith("client") else None
 
 
-def _on_save(sender, instance, created, raw=False, **kwargs):
+def _on_save(sender, instance, created, raw=False, update_fields=None, **kwargs):
     if raw:  # loaddata
+        return
+    if sender._meta.label == "clinic.User" and update_fields == frozenset({"last_login"}):
+        # Django stamps last_login as someone signs in: record the sign-in, by them.
+        actor = current_actor()
+        signed_in = Actor(
+            user_id=instance.pk,
+            role=instance.role,
+            clinic_id=instance.clinic_id,
+            ip=actor.ip,
+            view=actor.view,
+        )
+        _write(signed_in, action="login", object_type="user", object_ids=[instance.pk])
         return
     _on_write(instance, "create" if created else "update")
 
@@ -219,9 +235,6 @@ CSV_COLUMNS = [
 
 def csv_lines(events):
     """The trail as CSV lines, streamed so a long trail never sits in memory."""
-    import csv
-    import io
-
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -236,17 +249,20 @@ def csv_lines(events):
     for event in events.select_related("actor").iterator(chunk_size=2000):
         writer.writerow(
             [
-                event.at.isoformat(),
-                event.actor_id or "",
-                event.actor.email if event.actor_id and event.actor else "",
-                event.actor_role,
-                event.clinic_id or "",
-                event.action,
-                event.object_type,
-                " ".join(str(pk) for pk in event.object_ids),
-                event.client_id or "",
-                event.view,
-                event.ip or "",
+                safe_cell(cell)
+                for cell in (
+                    event.at.isoformat(),
+                    event.actor_id or "",
+                    event.actor.email if event.actor_id and event.actor else "",
+                    event.actor_role,
+                    event.clinic_id or "",
+                    event.action,
+                    event.object_type,
+                    " ".join(str(pk) for pk in event.object_ids),
+                    event.client_id or "",
+                    event.view,
+                    event.ip or "",
+                )
             ]
         )
         yield flush()

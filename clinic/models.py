@@ -228,6 +228,7 @@ class AuditEvent(models.Model):
         DELETE = "delete", "Deleted"
         EXPORT = "export", "Exported"
         ERASE = "erase", "Erased"
+        LOGIN = "login", "Signed in"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -164,7 +164,9 @@ STAFF_IDLE_TIMEOUT = timedelta(minutes=env.int("STAFF_IDLE_TIMEOUT_MINUTES", def
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
-AXES_RESET_ON_SUCCESS = True
+# A successful sign-in does not wipe the count: with an account of their own, someone
+# could otherwise sign in between guesses at other people's passwords and never be paused.
+AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_CALLABLE = "clinic.accounts.login_account"
 AXES_LOCKOUT_CALLABLE = "clinic.accounts.lockout_response"
 AXES_CLIENT_STR_CALLABLE = "clinic.accounts.attempt_description"
@@ -315,10 +317,30 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Query strings can name a client (an admin search): logged request lines drop them.
+    "filters": {"drop_query_strings": {"()": "clinic.log_filters.DropQueryStrings"}},
+    "formatters": {
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["drop_query_strings"]},
+        "server": {
+            "class": "logging.StreamHandler",
+            "formatter": "server",
+            "filters": ["drop_query_strings"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # Django logs to its own console handler too; once is enough.
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        # Django logs to its own console handler too; once is enough.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # runserver's request lines.
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- Production hardening -------------------------------------------------

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import django_filters
 from django import forms
@@ -6,11 +7,19 @@ from django_filters.fields import IsoDateTimeField
 
 from clients.models import Alert, Assignment, CheckIn
 
+AWARE_TIME = re.compile(r"T.*(Z|[+-][0-9]{2}(:?[0-9]{2})?)$", re.IGNORECASE)
+
 
 class InRangeIsoDateTimeField(IsoDateTimeField):
-    """An ISO 8601 time that still exists once converted to UTC (year 1 to 9999)."""
+    """An ISO 8601 time with its UTC offset that still exists once converted to UTC (year 1
+    to 9999). A date alone, or a time without an offset, could mean any of 24 hours."""
 
     def clean(self, value):
+        if isinstance(value, str) and value and not AWARE_TIME.search(value):
+            raise forms.ValidationError(
+                "Give the date and time with a UTC offset, e.g. 2026-03-01T09:30:00+01:00.",
+                code="offset",
+            )
         value = super().clean(value)
         if value is not None:
             try:

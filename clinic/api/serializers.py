@@ -45,25 +45,37 @@ class AwareDateTimeField(serializers.DateTimeField):
 
 
 class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know, so a typo in an app is an error, not lost data.
-    Unknown fields are reported together with every other error of the body."""
+    """Refuses fields it does not know, so a typo in an app is an error, not lost data, and
+    text that is not a JSON string (DRF would turn 5 into "5"). These are reported together
+    with every other error of the body."""
 
     def to_internal_value(self, data):
-        unknown = {}
+        refused = {}
         if isinstance(data, dict):
             known = {field.field_name for field in self._writable_fields}
-            unknown = {
+            refused = {
                 name: [serializers.ErrorDetail("Unknown field.", code="unknown_field")]
                 for name in sorted(set(data) - known)
             }
+            refused.update(
+                {
+                    field.field_name: [
+                        serializers.ErrorDetail("Text must be a JSON string.", code="invalid")
+                    ]
+                    for field in self._writable_fields
+                    if isinstance(field, serializers.CharField)
+                    and data.get(field.field_name) is not None
+                    and not isinstance(data[field.field_name], str)
+                }
+            )
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as error:
-            if unknown and isinstance(error.detail, dict):
-                raise serializers.ValidationError({**error.detail, **unknown}) from error
+            if refused and isinstance(error.detail, dict):
+                raise serializers.ValidationError({**error.detail, **refused}) from error
             raise
-        if unknown:
-            raise serializers.ValidationError(unknown)
+        if refused:
+            raise serializers.ValidationError(refused)
         return value
 
 

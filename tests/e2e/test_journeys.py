@@ -137,6 +137,7 @@ def test_journey_2_therapist_sees_the_safety_flag_first_and_acts_on_it(actors, p
     person.tab.click("#check-in button[type=submit]")
     _wait_for_status(person.tab, "#check-in", "Thank you.")
     assert crisis.is_visible() and CRISIS in crisis.inner_text()
+    assert "your therapist has been told" in crisis.inner_text()
     alert = Alert.objects.get(client=client, acknowledged_at__isnull=True)
 
     dana = actors()

@@ -237,7 +237,11 @@
     paintForm(form);
     say(form, SAVED[form.dataset.kind]);
     if (form.dataset.kind === "check-in") {
-      if (data && data.crisis_resources) { showCrisis(data.crisis_resources); }
+      if (data && data.crisis_resources) {
+        showCrisis(data.crisis_resources);
+        var next = document.querySelector("#crisis .crisis-next");
+        if (next) { next.textContent = "Your check-in is sent and your therapist has been told."; }
+      }
       addRecent(data);
     }
   }
