@@ -70,6 +70,10 @@ class Trend:
     slope_per_week: float | None  # None with a single point or a single moment
     first_at: datetime | None = None
     last_at: datetime | None = None
+    # The least-squares line at the first and the last moment, kept within the values seen:
+    # "from about 7 to about 4" describes the trend, not two single evenings.
+    line_first: float | None = None
+    line_last: float | None = None
 
     @property
     def slope_size(self) -> float | None:
@@ -149,6 +153,8 @@ def trend(points: Sequence[tuple[datetime, float | None]]) -> Trend | None:
     if not answered:
         return None
     values = [value for _, value in answered]
+    slope = slope_per_week(answered)
+    line_first, line_last = _line_ends(answered, slope)
     return Trend(
         count=len(values),
         mean=fmean(values),
@@ -156,10 +162,27 @@ def trend(points: Sequence[tuple[datetime, float | None]]) -> Trend | None:
         maximum=max(values),
         first=values[0],
         last=values[-1],
-        slope_per_week=slope_per_week(answered),
+        slope_per_week=slope,
         first_at=answered[0][0],
         last_at=answered[-1][0],
+        line_first=line_first,
+        line_last=line_last,
     )
+
+
+def _line_ends(points, slope: float | None) -> tuple[float | None, float | None]:
+    if slope is None:
+        return None, None
+    origin = points[0][0]
+    xs = [(moment - origin).total_seconds() / SECONDS_PER_WEEK for moment, _ in points]
+    ys = [value for _, value in points]
+    mean_x, mean_y = fmean(xs), fmean(ys)
+    low, high = min(ys), max(ys)
+
+    def at(x: float) -> float:
+        return min(high, max(low, mean_y + slope * (x - mean_x)))
+
+    return at(xs[0]), at(xs[-1])
 
 
 RISING_PER_WEEK = 0.5

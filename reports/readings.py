@@ -25,10 +25,10 @@ def distress(summary: Summary, span: str) -> str:
     if t.count == 1:
         return f"One check-in {span}, with distress at {_n(t.last)}."
     verb = _direction(t, "eased", "rose", "held")
-    if verb == "held":
+    if verb == "held" or _n(t.line_first) == _n(t.line_last):
         return f"Distress held around {_n(t.mean)} across {t.count} check-ins {span}."
     return (
-        f"Distress {verb} from {_n(t.first)} to {_n(t.last)} {span} "
+        f"Distress {verb} from about {_n(t.line_first)} to {_n(t.line_last)} {span} "
         f"({t.count} check-ins, average {_n(t.mean)})."
     )
 
@@ -74,11 +74,11 @@ def mind_space(summary: Summary) -> str:
     if t is None:
         return "No answers about mind space in this window."
     verb = _direction(t, "down", "up", "steady")
-    if verb == "steady":
+    if verb == "steady" or round(t.line_first) == round(t.line_last):
         return f"The other person took up about {round(t.mean)}% of the day, fairly steady."
     return (
         f"The other person took up about {round(t.mean)}% of the day, "
-        f"{verb} from {round(t.first)}% to {round(t.last)}%."
+        f"{verb} from about {round(t.line_first)}% to {round(t.line_last)}%."
     )
 
 

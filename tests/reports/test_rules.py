@@ -61,10 +61,20 @@ def ci(days, distress, emotions=(("sad", 5),), **signals):
     return m.CheckInPoint(NOW - dt.timedelta(days=days), distress, tuple(emotions), **signals)
 
 
+def test_a_reading_follows_the_trend_not_two_single_evenings():
+    # Mind space falls over the weeks, though the first evening was low and the last high.
+    points = [(28, 60), (24, 95), (20, 90), (14, 85), (10, 80), (6, 70), (3, 65), (0, 75)]
+    summary = _summary(check_ins=[ci(days, 5, mind_space=value) for days, value in points])
+    text = readings.mind_space(summary)
+    assert text.startswith("The other person took up about 78% of the day, down from about ")
+    start, end = (int(part.rstrip("%.")) for part in text.split("from about ")[1].split(" to "))
+    assert start > end
+
+
 def test_readings_describe_direction_in_plain_words():
     falling = _summary(check_ins=[ci(14, 7), ci(7, 6), ci(0, 4)])
     assert readings.distress(falling, "since the last session") == (
-        "Distress eased from 7 to 4 since the last session (3 check-ins, average 5.7)."
+        "Distress eased from about 7 to 4.2 since the last session (3 check-ins, average 5.7)."
     )
     steady = _summary(check_ins=[ci(14, 5), ci(0, 5)])
     assert readings.distress(steady, "over the last 4 weeks").startswith("Distress held around 5")
