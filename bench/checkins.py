@@ -26,6 +26,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -179,6 +181,8 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "clinic.settings",
         "DEBUG": "false",
         "SECRET_KEY": "bench-" + uuid.uuid4().hex * 2,
+        "DATA_KEYS": Fernet.generate_key().decode(),
+        "SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": database_url,
         "VAR_DIR": str(workdir),

@@ -21,6 +21,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -32,6 +34,8 @@ def configure(db: str) -> callable:
         DJANGO_SETTINGS_MODULE="clinic.settings",
         DEBUG="false",
         SECRET_KEY="bench-" + uuid.uuid4().hex * 2,
+        DATA_KEYS=Fernet.generate_key().decode(),
+        SECURE_SSL_REDIRECT="false",  # the test client speaks plain HTTP
         ALLOWED_HOSTS="testserver",
         VAR_DIR=str(workdir),
         LOG_LEVEL="WARNING",
