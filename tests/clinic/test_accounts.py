@@ -123,3 +123,21 @@ def test_pages_and_api_answers_with_health_data_are_not_stored(client, as_user, 
     api = as_user(client_record.primary_therapist.user)
     for url in (f"/api/v1/clients/{client_record.pk}/", "/api/v1/check-ins/"):
         assert "no-store" in api.get(url)["Cache-Control"], url
+
+
+@pytest.mark.django_db
+def test_choosing_a_weak_password_from_the_invitation_is_refused(client, clinic):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = factories.UserFactory(clinic=clinic, role="client", password=None)
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    url = reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(user)])
+    form_url = client.get(url)["Location"]  # Django swaps the token for a session marker
+    response = client.post(form_url, {"new_password1": "password1", "new_password2": "password1"})
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["new_password2"])
+    assert "too common" in errors
+    user.refresh_from_db()
+    assert not user.has_usable_password()
