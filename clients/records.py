@@ -88,7 +88,7 @@ def client_record_export(*, client: Client, request, file_format: str) -> bytes:
     audit.record(
         request,
         action="export",
-        object_type=f"client.{file_format}",
+        object_type="client",
         object_ids=[client.pk],
         client_id=client.pk,
         clinic_id=client.clinic_id,
@@ -99,16 +99,31 @@ def client_record_export(*, client: Client, request, file_format: str) -> bytes:
 def client_erase(*, client: Client, request) -> None:
     """Delete the client's records and their account. The audit trail keeps the ids."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from clinic.models import Session
 
     client_id, clinic_id, user = client.pk, client.clinic_id, client.user
+    erases_login = user.role == User.Role.CLIENT  # a staff account never goes with a record
+    # The admin's history repeats names ("Robin M.", the login's e-mail) of what it edited.
+    edited_in_admin = {
+        Client: [client_id],
+        Assignment: list(client.assignments.values_list("pk", flat=True)),
+        Session: list(client.sessions.values_list("pk", flat=True)),
+        User: [user.pk] if erases_login else [],
+    }
     with transaction.atomic():
         client.delete()  # sessions, assignments, completions, check-ins, alerts, summaries
-        # Only a client login goes with the record; a staff account never does, whatever
-        # it was linked to.
-        if user.role == User.Role.CLIENT:
+        if erases_login:
             for model in (AccessAttempt, AccessLog, AccessFailureLog):  # they name the e-mail
-                model.objects.filter(username=user.email).delete()
+                model.objects.filter(username__iexact=user.email).delete()
             user.delete()  # tokens, idempotency keys
+        for model, ids in edited_in_admin.items():
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id__in=[str(pk) for pk in ids],
+            ).delete()
         audit.record(
             request,
             action="erase",

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from clinic import audit
 from clinic.models import Clinic, Therapist, User
 
 from . import library
@@ -170,6 +171,8 @@ def alert_notify_therapist(*, alert_id: int) -> bool:
     )
     if not claimed:
         return False
+    # update() sends no save signal: the audit row is written here.
+    audit.record(None, action="update", object_type="alert", object_ids=[alert_id])
     alert = Alert.objects.select_related("client__primary_therapist__user").get(pk=alert_id)
     therapist_user = alert.client.primary_therapist.user
     try:
@@ -194,9 +197,17 @@ def alert_notify_therapist(*, alert_id: int) -> bool:
 @transaction.atomic
 def alert_acknowledge(*, alert: Alert, by: User) -> Alert:
     """Mark an alert as seen; acknowledging again keeps the first who and when."""
-    Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
+    changed = Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
         acknowledged_by=by, acknowledged_at=timezone.now()
     )
+    if changed:  # update() sends no save signal: the audit row is written here
+        audit.record(
+            None,
+            action="update",
+            object_type="alert",
+            object_ids=[alert.pk],
+            client_id=alert.client_id,
+        )
     alert.refresh_from_db(fields=["acknowledged_by", "acknowledged_at"])
     return alert
 
@@ -302,6 +313,7 @@ def check_in_record(*, draft: CheckInDraft) -> tuple[CheckIn, bool]:
             # The same client_uuid arrived twice at once; the other one was stored.
             stored = CheckIn.objects.get(client=check_in.client, client_uuid=check_in.client_uuid)
             return stored, False
+    # Saved in bulk (no signals): they are part of the check-in, whose audit row covers them.
     emotions = CheckInEmotion.objects.bulk_create(
         CheckInEmotion(check_in=check_in, label=label, intensity=intensity)
         for label, intensity in draft.labels

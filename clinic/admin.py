@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
-from django.urls import path
+from django.shortcuts import redirect
+from django.urls import path, reverse
 
 from clients.services import clinic_library_install
 
@@ -151,7 +153,11 @@ class AuditEventAdmin(ClinicScopedAdmin):
         """The rows the change list shows with the same filters, every page of them."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            # What the change list itself does with a filter it cannot read.
+            return redirect(reverse("admin:clinic_auditevent_changelist") + "?e=1")
         rows = changelist.get_queryset(request)
         audit.record(request, action="export", object_type="auditevent", object_ids=[])
         response = StreamingHttpResponse(audit.csv_lines(rows), content_type="text/csv")

@@ -28,13 +28,13 @@ class ClinicScopedAdmin(admin.ModelAdmin):
         changelist = getattr(response, "context_data", {}).get("cl")
         if self.audit_reads and response.status_code == 200 and changelist is not None:
             ids = [obj.pk for obj in changelist.result_list]
-            audit.record_read(request, self.model._meta.model_name, ids)
+            audit.record_admin_read(request, self.model, ids)
         return response
 
     def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         if self.audit_reads and request.method == "GET" and response.status_code == 200:
-            audit.record_read(request, self.model._meta.model_name, [object_id])
+            audit.record_admin_read(request, self.model, [object_id])
         return response
 
     def _in_scope(self, request: HttpRequest, obj=None) -> bool:

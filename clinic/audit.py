@@ -17,9 +17,10 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 
+from .models import User
 from .spreadsheets import safe_cell
 
-STAFF_ROLES = {"operator", "clinic_admin", "therapist"}
+STAFF_ROLES = User.STAFF_ROLES
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,11 @@ def current_actor() -> Actor:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The caller's address: REMOTE_ADDR, or X-Forwarded-For as far as NUM_PROXIES trusts it."""
+    """The caller's address: REMOTE_ADDR, or X-Forwarded-For as far as NUM_PROXIES trusts it.
+
+    The same rule as the API's throttles; django-axes uses this function too, so sign-in
+    limits, throttles and the audit trail all name the same address.
+    """
     address = request.META.get("REMOTE_ADDR")
     proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0
     if proxies:
@@ -54,8 +59,9 @@ def client_ip(request: HttpRequest) -> str | None:
         if hops:
             address = hops[-min(proxies, len(hops))]
     try:
-        return str(ipaddress.ip_address(address))
-    except (TypeError, ValueError):
+        # No IPv6 zone ("%eth0"): it means nothing beyond this host, and PostgreSQL refuses it.
+        return str(ipaddress.ip_address(address.split("%", 1)[0]))
+    except (AttributeError, ValueError):
         return None
 
 
@@ -125,17 +131,48 @@ def record(
     )
 
 
+def _is_staff(request: HttpRequest) -> bool:
+    user = request.user
+    return user.is_authenticated and user.role in STAFF_ROLES
+
+
 def record_read(
     request: HttpRequest, object_type: str, object_ids, client_id: int | None = None
 ) -> None:
-    """Record that a member of staff saw these records. Clients reading their own are not."""
-    user = request.user
-    if not user.is_authenticated or user.role not in STAFF_ROLES:
+    """Record that a member of staff saw these records (``object_type`` is the model's
+    name; the page or route is in ``view``). Clients reading their own are not recorded."""
+    if not _is_staff(request):
         return
     ids = list(object_ids)
     if client_id is None and object_type == "client" and len(ids) == 1:
         client_id = ids[0]
     record(request, action="view", object_type=object_type, object_ids=ids, client_id=client_id)
+
+
+def record_admin_read(request: HttpRequest, model, object_ids) -> None:
+    """A read in the admin, filed under each record's own clinic and client.
+
+    An operator belongs to no clinic, so the reader's clinic would hide their reads from
+    the clinic's trail; the records know where they belong (one query for a whole list).
+    """
+    if not _is_staff(request) or not object_ids:
+        return
+    client_path = _client_path(model)
+    fields = ["pk", model.clinic_lookup, *([client_path] if client_path else [])]
+    groups: dict[int | None, list[tuple[int, int | None]]] = {}
+    for row in model._default_manager.filter(pk__in=object_ids).values_list(*fields):
+        pk, clinic_id, client_id = row[0], row[1], row[2] if client_path else None
+        groups.setdefault(clinic_id, []).append((pk, client_id))
+    for clinic_id, rows in groups.items():
+        clients = {client_id for _, client_id in rows}
+        record(
+            request,
+            action="view",
+            object_type=model._meta.model_name,
+            object_ids=[pk for pk, _ in rows],
+            client_id=clients.pop() if len(clients) == 1 else None,
+            clinic_id=clinic_id,
+        )
 
 
 # --- Writes ------------------------------------------------------------------
@@ -152,11 +189,19 @@ def _related_id(instance, lookup: str) -> int | None:
     return getattr(obj, f"{last}_id", None) if last != "pk" else obj.pk
 
 
+def _client_path(model) -> str | None:
+    """The lookup from a model to its client, from its ``clinic_lookup`` (None if it has none)."""
+    if model._meta.label == "clients.Client":
+        return "pk"
+    path = model.clinic_lookup.removesuffix("__clinic")
+    return path if path.endswith("client") else None
+
+
 def _client_id(instance) -> int | None:
-    if instance._meta.label == "clients.Client":
-        return instance.pk
-    path = instance.clinic_lookup.removesuffix("__clinic")
-    return _related_id(instance, path) if path.endswith("client") else None
+    path = _client_path(type(instance))
+    if path is None:
+        return None
+    return instance.pk if path == "pk" else _related_id(instance, path)
 
 
 def _on_save(sender, instance, created, raw=False, update_fields=None, **kwargs):

@@ -6,12 +6,14 @@ every key listed decrypts (MultiFernet), which is how a key is rotated:
 put the new key first, run ``manage.py rotate_data_key``, then drop the old one.
 """
 
+import base64
+import binascii
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import FieldError
-from django.db import models
+from django.db import models, transaction
 from django.db.models.lookups import Exact, IsNull
 
 
@@ -87,31 +89,43 @@ class EncryptedTextField(models.TextField):
         return decrypt_text(value)
 
 
-def encrypt_plaintext_column(connection, table: str, column: str) -> int:
+def encrypt_plaintext_column(connection, table: str, column: str, chunk: int = 1000) -> int:
     """Encrypt the rows of ``table.column`` that are still plain text; returns how many.
 
-    Used by the migration that turned the column into an EncryptedTextField, with raw SQL
-    because the field itself would try to decrypt the plain text.
+    Used by the migration that turned the column into an EncryptedTextField, and by
+    ``rotate_data_key`` for rows an old process may have written since. Raw SQL, because the
+    field itself would try to decrypt plain text; a transaction per chunk of rows, so a
+    large table is neither held in memory nor locked as a whole.
     """
     qn = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, {qn(column)} FROM {qn(table)} WHERE {qn(column)} <> ''")  # noqa: S608
-        rows = cursor.fetchall()
-        changed = 0
-        for pk, text in rows:
-            if _is_token(text):
-                continue
-            cursor.execute(
-                f"UPDATE {qn(table)} SET {qn(column)} = %s WHERE id = %s",  # noqa: S608
-                [encrypt_text(text), pk],
-            )
-            changed += 1
-    return changed
+    select = (
+        f"SELECT id, {qn(column)} FROM {qn(table)} "  # noqa: S608 - names from our own models
+        f"WHERE id > %s AND {qn(column)} <> '' ORDER BY id"
+    )
+    update = f"UPDATE {qn(table)} SET {qn(column)} = %s WHERE id = %s"  # noqa: S608
+    changed, last_id = 0, 0
+    while True:
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            cursor.execute(f"{select} LIMIT {int(chunk)}", [last_id])
+            rows = cursor.fetchall()
+            if not rows:
+                return changed
+            plain = [(encrypt_text(text), pk) for pk, text in rows if not looks_like_token(text)]
+            if plain:
+                cursor.executemany(update, plain)
+        changed += len(plain)
+        last_id = rows[-1][0]
 
 
-def _is_token(text: str) -> bool:
+def looks_like_token(text: str) -> bool:
+    """Whether stored text has the shape of a Fernet token, whichever key made it.
+
+    Judged by shape rather than by decrypting, so a row under a key no longer listed is
+    not taken for plain text and encrypted a second time.
+    """
     try:
-        data_fernet().decrypt(text.encode())
-    except InvalidToken:
+        raw = base64.urlsafe_b64decode(text.encode())
+    except (ValueError, binascii.Error):
         return False
-    return True
+    # version byte, 8-byte time, 16-byte IV, whole AES blocks, 32-byte HMAC
+    return len(raw) >= 73 and raw[0] == 0x80 and (len(raw) - 57) % 16 == 0

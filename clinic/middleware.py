@@ -2,6 +2,7 @@ import time
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
@@ -22,9 +23,6 @@ class ClinicTimeZoneMiddleware:
         return self.get_response(request)
 
 
-STAFF_ROLES = {"operator", "clinic_admin", "therapist"}
-
-
 class StaffIdleTimeoutMiddleware:
     """A staff session ends after STAFF_IDLE_TIMEOUT of no requests.
 
@@ -39,10 +37,14 @@ class StaffIdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        response = self.get_response(request)
+        # After the view, so the request that signs someone in starts their idle clock too.
+        # Only for a signed-in browser session: an API token has its own end (clinic.api.auth).
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.role in STAFF_ROLES:
+        signed_in = hasattr(request, "session") and request.session.get(SESSION_KEY)
+        if signed_in and user.is_authenticated and user.role in user.STAFF_ROLES:
             self._extend(request.session)
-        return self.get_response(request)
+        return response
 
     def _extend(self, session) -> None:
         now = int(time.time())

@@ -64,6 +64,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(unique=True)
     display_name = models.CharField(max_length=150, blank=True)
+    # Who works at the practice, as opposed to the people in treatment.
+    STAFF_ROLES = frozenset({"operator", "clinic_admin", "therapist"})
+
     role = models.CharField(max_length=20, choices=Role.choices)
     clinic = models.ForeignKey(
         Clinic, null=True, blank=True, on_delete=models.PROTECT, related_name="users"

@@ -170,6 +170,8 @@ AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_CALLABLE = "clinic.accounts.login_account"
 AXES_LOCKOUT_CALLABLE = "clinic.accounts.lockout_response"
 AXES_CLIENT_STR_CALLABLE = "clinic.accounts.attempt_description"
+# The address the API's throttles and the audit trail use, X-Forwarded-For per NUM_PROXIES.
+AXES_CLIENT_IP_CALLABLE = "clinic.audit.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -252,7 +254,7 @@ REST_FRAMEWORK = {
     # Phone apps send a knox token; the dashboard's own pages use the session (with CSRF).
     # Token first, so an unauthenticated request gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "clinic.api.auth.RoleAwareTokenAuthentication",  # knox; staff tokens end when idle
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -275,10 +277,6 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
-if REST_FRAMEWORK["NUM_PROXIES"]:
-    # django-axes records the same client address the API's throttles use.
-    AXES_IPWARE_PROXY_COUNT = REST_FRAMEWORK["NUM_PROXIES"]
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30)),
     # A token in use stays valid; one left alone expires after TOKEN_TTL.

@@ -62,7 +62,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or "active"
     focus = request.GET.get("focus") or ""
     rows = caseload_pages.caseload(therapist=request.user.therapist, status=status, focus=focus)
-    audit.record_read(request, "caseload", [row.client.pk for row in rows])
+    audit.record_read(request, "client", [row.client.pk for row in rows])
     return render(
         request,
         "reports/caseload.html",
@@ -93,7 +93,7 @@ def progress(request: HttpRequest, client_id: int) -> HttpResponse:
             "Custom dates need a start and an end, the start first and not in the future; "
             f"showing {report.window.label.lower()} instead.",
         )
-    audit.record_read(request, "progress_report", [client.pk], client_id=client.pk)
+    audit.record_read(request, "client", [client.pk])
     library = Exercise.objects.filter(clinic_id=client.clinic_id, is_active=True)
     return render(
         request,
@@ -114,7 +114,7 @@ def progress(request: HttpRequest, client_id: int) -> HttpResponse:
 @therapist_required
 def prep(request: HttpRequest, client_id: int) -> HttpResponse:
     client = client_get_for(user=request.user, client_id=client_id)
-    audit.record_read(request, "session_prep", [client.pk], client_id=client.pk)
+    audit.record_read(request, "client", [client.pk])
     return render(
         request,
         "reports/prep.html",
@@ -261,5 +261,5 @@ def summaries_week(request: HttpRequest) -> HttpResponse:
 def client_summaries(request: HttpRequest, client_id: int) -> HttpResponse:
     client = client_get_for(user=request.user, client_id=client_id)
     context = summary_pages.client_weeks(client=client)
-    audit.record_read(request, "client.summaries", [client.pk], client_id=client.pk)
+    audit.record_read(request, "client", [client.pk])
     return render(request, "reports/client_summaries.html", {"client": client, **context})

@@ -86,9 +86,7 @@ class AuditedReadsMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method == "GET" and response.status_code == 200:
-            object_type = self.queryset.model._meta.model_name
-            if self.action not in ("list", "retrieve"):
-                object_type = f"{object_type}.{self.action}"
+            object_type = self.queryset.model._meta.model_name  # the route is in `view`
             pk = self.kwargs.get("pk")
             ids, client_id = _returned_ids(response.data, pk)
             if self.queryset.model is Client and pk is not None:

@@ -10,6 +10,10 @@ def encrypt_existing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # The encryption commits chunk by chunk (see encrypt_plaintext_column), so a large
+    # table is not locked in one long transaction. Stop web and worker before migrating.
+    atomic = False
+
     dependencies = [
         ("clients", "0004_api_support"),
     ]

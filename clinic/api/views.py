@@ -4,7 +4,6 @@ from django.contrib.auth.signals import user_logged_in
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.models import AuthToken
-from knox.settings import knox_settings
 from knox.views import LogoutAllView as KnoxLogoutAllView
 from knox.views import LogoutView as KnoxLogoutView
 from rest_framework.decorators import api_view, permission_classes
@@ -12,6 +11,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .auth import RoleAwareTokenAuthentication, token_ttl_for
 from .schema import ErrorOutput
 from .serializers import LoginInput, LoginOutput, MeOutput
 from .throttles import LoginPerAccountThrottle, LoginPerIPThrottle
@@ -42,7 +42,7 @@ class LoginView(APIView):
         user = data.validated_data["user"]
         # Expired tokens are of no use to anyone; drop them while we are here.
         AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
-        instance, token = AuthToken.objects.create(user=user, expiry=knox_settings.TOKEN_TTL)
+        instance, token = AuthToken.objects.create(user=user, expiry=token_ttl_for(user))
         user_logged_in.send(sender=user.__class__, request=request, user=user)
         body = {
             "token": token,
@@ -55,6 +55,8 @@ class LoginView(APIView):
 class LogoutView(KnoxLogoutView):
     """Revoke the token this request carries."""
 
+    authentication_classes = [RoleAwareTokenAuthentication]
+
     @extend_schema(request=None, responses={204: None})
     def post(self, request, format=None):
         return super().post(request, format)
@@ -62,6 +64,8 @@ class LogoutView(KnoxLogoutView):
 
 class LogoutAllView(KnoxLogoutAllView):
     """Revoke every token of this account, on every device."""
+
+    authentication_classes = [RoleAwareTokenAuthentication]
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request, format=None):

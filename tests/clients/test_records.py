@@ -62,7 +62,7 @@ def test_json_export_holds_every_table_with_the_free_text_readable(
     event = AuditEvent.objects.get(action="export")
     assert (event.actor_id, event.object_type, event.client_id) == (
         clinic_admin.pk,
-        "client.json",
+        "client",
         full_record.pk,
     )
 
@@ -82,7 +82,7 @@ def test_zip_export_has_one_csv_per_table(client, clinic_admin, full_record):
         )
         == full_record.focus_areas
     )
-    assert AuditEvent.objects.filter(action="export", object_type="client.zip").count() == 1
+    assert AuditEvent.objects.filter(action="export", object_type="client").count() == 1
 
 
 @pytest.mark.django_db
@@ -192,3 +192,29 @@ def test_a_formula_in_a_note_is_exported_as_text(client, clinic_admin, client_re
     check_ins = list(csv.DictReader(io.StringIO(archive.read("check_ins.csv").decode())))
     assert check_ins[0]["note"] == "'" + formula
     assert check_ins[0]["distress"] == "5"  # numbers stay numbers
+
+
+@pytest.mark.django_db
+def test_erasure_also_clears_the_admins_history_and_sign_in_records(
+    client, clinic_admin, full_record
+):
+    from axes.models import AccessAttempt
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    label, email = full_record.label, full_record.user.email
+    for obj in (full_record, full_record.user):
+        LogEntry.objects.create(
+            user=clinic_admin,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            object_repr=str(obj),
+            action_flag=CHANGE,
+        )
+    AccessAttempt.objects.create(
+        username=email.upper(), ip_address="127.0.0.1", user_agent="x", failures_since_start=1
+    )
+    client.force_login(clinic_admin)
+    client.post(f"/admin/clients/client/{full_record.pk}/erase/", {"confirm_label": label})
+    assert not LogEntry.objects.exists()  # both entries named the client
+    assert not AccessAttempt.objects.filter(username__iexact=email).exists()

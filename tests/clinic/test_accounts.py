@@ -141,3 +141,73 @@ def test_choosing_a_weak_password_from_the_invitation_is_refused(client, clinic)
     assert "too common" in errors
     user.refresh_from_db()
     assert not user.has_usable_password()
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_each_caller_is_counted_by_its_own_address(client, clinic, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    guesser, colleague = "203.0.113.7", "198.51.100.4"
+    users = [factories.TherapistFactory(clinic=clinic).user for _ in range(6)]
+    for user in users[:5]:  # five failures from one address behind the proxy...
+        client.post(
+            reverse("login"),
+            {"username": user.email, "password": "not-it"},
+            HTTP_X_FORWARDED_FOR=guesser,
+        )
+    # ...pause that address, not everyone who comes through the same proxy.
+    blocked = client.post(
+        reverse("login"),
+        {"username": users[5].email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR=guesser,
+    )
+    assert blocked.status_code == 429
+    allowed = client.post(
+        reverse("login"),
+        {"username": users[5].email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR=colleague,
+    )
+    assert allowed.status_code == 302
+
+
+def test_an_ipv6_zone_is_dropped_from_the_address(rf, settings):
+    from clinic.audit import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="fe80::1%eth0")
+    assert client_ip(request) == "fe80::1"
+    assert client_ip(rf.get("/", REMOTE_ADDR="not an address")) is None
+
+
+@pytest.mark.django_db
+def test_a_staff_api_token_ends_after_thirty_idle_minutes_and_use_extends_it(as_user, therapist):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        body = api_login(as_user, therapist.user.email, PASSWORD).json()
+    api = as_user(None)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
+    with time_machine.travel(start + timedelta(minutes=25), tick=False):
+        assert api.get("/api/v1/me/").status_code == 200
+    with time_machine.travel(start + timedelta(minutes=50), tick=False):
+        assert api.get("/api/v1/me/").status_code == 200
+    with time_machine.travel(start + timedelta(minutes=81), tick=False):
+        assert api.get("/api/v1/me/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_clients_api_token_lasts_for_weeks(as_user, client_record, settings):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        body = api_login(as_user, client_record.user.email, PASSWORD).json()
+    api = as_user(None)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
+    with time_machine.travel(start + timedelta(days=20), tick=False):
+        assert api.get("/api/v1/me/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_staff_session_starts_its_idle_clock_at_sign_in(client, therapist):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        response = web_login(client, therapist.user.email, PASSWORD)  # no further request
+        assert response.status_code == 302
+    with time_machine.travel(start + timedelta(minutes=31), tick=False):
+        assert client.get("/").status_code == 302

@@ -26,18 +26,18 @@ def views_of(user, **filters):
     return AuditEvent.objects.filter(actor=user, action="view", **filters)
 
 
-STAFF_PAGES = [
-    ("/", "caseload"),
-    ("/clients/{id}/", "progress_report"),
-    ("/clients/{id}/prep/", "session_prep"),
-    ("/clients/{id}/summaries/", "client.summaries"),
-    ("/summaries/", "weeklysummary"),
+STAFF_PAGES = [  # the page, what the row names as read, and the route it records
+    ("/", "client", "home"),
+    ("/clients/{id}/", "client", "client-progress"),
+    ("/clients/{id}/prep/", "client", "client-prep"),
+    ("/clients/{id}/summaries/", "client", "client-weekly-summaries"),
+    ("/summaries/", "weeklysummary", "summaries"),
 ]
 STAFF_API_READS = [
     ("/api/v1/clients/", "client"),
     ("/api/v1/clients/{id}/", "client"),
-    ("/api/v1/clients/{id}/metrics/", "client.metrics"),
-    ("/api/v1/clients/{id}/summaries/", "client.summaries"),
+    ("/api/v1/clients/{id}/metrics/", "client"),
+    ("/api/v1/clients/{id}/summaries/", "client"),
     ("/api/v1/check-ins/?client={id}", "checkin"),
     ("/api/v1/check-ins/{check_in}/", "checkin"),
     ("/api/v1/assignments/", "assignment"),
@@ -47,9 +47,9 @@ STAFF_API_READS = [
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("url", "object_type"), STAFF_PAGES)
+@pytest.mark.parametrize(("url", "object_type", "route"), STAFF_PAGES)
 def test_every_staff_page_of_client_data_is_recorded(
-    client, client_record, history, url, object_type
+    client, client_record, history, url, object_type, route
 ):
     therapist = client_record.primary_therapist.user
     client.force_login(therapist)
@@ -58,7 +58,7 @@ def test_every_staff_page_of_client_data_is_recorded(
     assert event.clinic_id == client_record.clinic_id
     assert event.actor_role == "therapist"
     assert event.ip == "127.0.0.1"
-    assert event.view  # the route's name
+    assert event.view == route
     if "{id}" in url:
         assert event.client_id == client_record.pk
     else:
@@ -78,6 +78,7 @@ def test_every_staff_api_read_is_recorded_with_what_it_returned(
     assert response.status_code == 200
     event = views_of(therapist, object_type=object_type).get()
     assert event.object_ids, "the ids returned are named"
+    assert event.view.replace("-", "").startswith(object_type)  # e.g. client-metrics
     assert event.clinic_id == client_record.clinic_id
     if object_type == "checkin" and "{check_in}" not in url:
         assert sorted(event.object_ids) == sorted(c.pk for c in check_ins)
@@ -208,6 +209,26 @@ def test_admin_reads_of_records_are_recorded(client, clinic_admin, client_record
         sorted(c.pk for c in check_ins),
         [check_ins[0].pk],
     ]
+    assert {(e.clinic_id, e.client_id) for e in events} == {
+        (client_record.clinic_id, client_record.pk)
+    }
+
+
+@pytest.mark.django_db
+def test_an_operators_admin_reads_are_filed_under_each_records_clinic(
+    client, client_record, other_clinic_therapist
+):
+    operator = factories.UserFactory(role="operator", clinic=None, is_staff=True, is_superuser=True)
+    theirs = factories.ClientFactory(primary_therapist=other_clinic_therapist)
+    factories.CheckInFactory(client=client_record)
+    factories.CheckInFactory(client=theirs)
+    client.force_login(operator)
+    assert client.get("/admin/clients/checkin/").status_code == 200
+    events = views_of(operator, object_type="checkin")
+    assert {(e.clinic_id, e.client_id) for e in events} == {
+        (client_record.clinic_id, client_record.pk),
+        (theirs.clinic_id, theirs.pk),
+    }
 
 
 @pytest.mark.django_db
@@ -242,3 +263,36 @@ def test_a_long_list_of_ids_is_shortened_in_the_admin_table(client, clinic):
         actor_role="therapist", action="view", object_type="caseload", object_ids=list(range(40))
     )
     assert AuditEventAdmin.records(None, event) == "0, 1, 2, 3, 4 … (40 in all)"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("way", ["page", "api"])
+def test_acknowledging_an_alert_is_recorded(client, as_user, client_record, history, way):
+    therapist = client_record.primary_therapist.user
+    alert = client_record.alerts.get()
+    if way == "page":
+        client.force_login(therapist)
+        client.post(reverse("client-alert-ack", args=[client_record.pk, alert.pk]))
+    else:
+        as_user(therapist).post(f"/api/v1/alerts/{alert.pk}/acknowledge/")
+    event = AuditEvent.objects.get(action="update", object_type="alert")
+    assert (event.actor_id, event.object_ids, event.client_id) == (
+        therapist.pk,
+        [alert.pk],
+        client_record.pk,
+    )
+    # Acknowledging again changes nothing, and records no second write.
+    as_user(therapist).post(f"/api/v1/alerts/{alert.pk}/acknowledge/")
+    assert AuditEvent.objects.filter(action="update", object_type="alert").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["at__year=x", "at__gte=garbage", "action__exact=view"])
+def test_an_unreadable_export_filter_is_not_a_crash(client, clinic_admin, query):
+    client.force_login(clinic_admin)
+    response = client.get(f"/admin/clinic/auditevent/export.csv?{query}")
+    if query.startswith("action"):
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert response["Location"].endswith("?e=1")

@@ -103,3 +103,35 @@ def test_rows_written_before_encryption_are_encrypted_by_the_migration_step(db):
 def test_a_lookup_on_the_content_is_refused_rather_than_matching_nothing(lookup):
     with pytest.raises(FieldError, match="encrypted"):
         list(CheckIn.objects.filter(**lookup))
+
+
+@pytest.mark.django_db
+def test_migration_step_works_in_chunks_and_leaves_tokens_of_a_retired_key_alone(settings):
+    check_ins = factories.CheckInFactory.create_batch(5, note="")
+    retired = Fernet(Fernet.generate_key()).encrypt(b"written under a retired key").decode()
+    with connection.cursor() as cursor:
+        for index, check_in in enumerate(check_ins[:4]):
+            cursor.execute(
+                "UPDATE clients_checkin SET note = %s WHERE id = %s", [f"note {index}", check_in.pk]
+            )
+        cursor.execute(
+            "UPDATE clients_checkin SET note = %s WHERE id = %s", [retired, check_ins[4].pk]
+        )
+
+    assert encrypt_plaintext_column(connection, "clients_checkin", "note", chunk=2) == 4
+    assert raw_column("clients_checkin", "note", check_ins[4].pk) == retired  # not re-wrapped
+    assert [CheckIn.objects.get(pk=c.pk).note for c in check_ins[:4]] == [
+        f"note {i}" for i in range(4)
+    ]
+
+
+@pytest.mark.django_db
+def test_rotation_first_encrypts_plain_text_an_old_process_wrote(settings, capsys):
+    check_in = factories.CheckInFactory(note="")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE clients_checkin SET note = 'late plain' WHERE id = %s", [check_in.pk]
+        )
+    call_command("rotate_data_key")
+    assert "CheckIn.note: 1 plain rows encrypted" in capsys.readouterr().out
+    assert CheckIn.objects.get(pk=check_in.pk).note == "late plain"

@@ -1,10 +1,12 @@
 """Re-encrypt every client's free text with the first key in DATA_KEYS."""
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from tqdm import tqdm
 
 from clients.models import CheckIn, Completion
+from clinic import audit
+from clinic.encryption import encrypt_plaintext_column
 
 ENCRYPTED_FIELDS = [(CheckIn, "note"), (Completion, "reflection")]
 CHUNK = 500
@@ -19,6 +21,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         show_bar = options["verbosity"] > 0 and self.stdout.isatty()
         for model, field in ENCRYPTED_FIELDS:
+            # Plain text an old process wrote after the upgrade is encrypted first.
+            leftovers = encrypt_plaintext_column(
+                connection, model._meta.db_table, model._meta.get_field(field).column
+            )
+            if leftovers:
+                self.stdout.write(f"{model.__name__}.{field}: {leftovers} plain rows encrypted")
             rows = model.objects.exclude(**{field: ""}).order_by("pk")
             total = rows.count()
             done = 0
@@ -31,6 +39,12 @@ class Command(BaseCommand):
                         if not chunk:
                             break
                         model.objects.bulk_update(chunk, [field])
+                        audit.record(
+                            None,
+                            action="update",
+                            object_type=model._meta.model_name,
+                            object_ids=[row.pk for row in chunk],
+                        )
                     last_pk = chunk[-1].pk
                     done += len(chunk)
                     bar.update(len(chunk))
