@@ -116,8 +116,9 @@ class Adherence:
 
     @property
     def planned(self) -> int:
-        """Whole times asked for: a pro-rated 2.6 is 2 asked so far, not 3."""
-        return math.floor(self.expected + 1e-9)
+        """Whole times asked for, rounded half up as the readings and summaries say it
+        ("5 of about 8"). Today is already left out of ``expected`` until it is over."""
+        return math.floor(self.expected + 0.5)
 
     @property
     def missed(self) -> int:

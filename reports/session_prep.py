@@ -82,6 +82,7 @@ def _compare(now: metrics.Summary, before: metrics.Summary) -> list[Comparison]:
             pct(now.adherence_overall),
             "%",
             better_when="higher",
+            digits=0,  # "65%", as the progress report says it
         ),
     ]
 

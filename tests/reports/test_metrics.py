@@ -202,3 +202,9 @@ def test_today_is_not_counted_as_missed_before_it_is_over():
     # done today anyway: it counts
     [item] = m.adherence([plan], done(1, SUN), MON, SUN, asked_until=dt.date(2026, 3, 7))
     assert (item.done, item.planned, item.ratio) == (1, 0, None)
+
+
+@pytest.mark.parametrize(("expected", "planned", "missed"), [(7.7, 8, 3), (2.4, 2, 0), (2.5, 3, 1)])
+def test_planned_is_the_whole_number_the_readings_say(expected, planned, missed):
+    item = m.Adherence(1, "Letter", expected=expected, done=5 if expected > 5 else 2, ratio=None)
+    assert (item.planned, item.missed) == (planned, missed)
