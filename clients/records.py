@@ -103,27 +103,47 @@ def client_erase(*, client: Client, request) -> None:
     from django.contrib.contenttypes.models import ContentType
 
     from clinic.models import Session
+    from reports.models import WeeklySummary
 
     client_id, clinic_id, user = client.pk, client.clinic_id, client.user
     erases_login = user.role == User.Role.CLIENT  # a staff account never goes with a record
-    # The admin's history repeats names ("Robin M.", the login's e-mail) of what it edited.
-    edited_in_admin = {
-        Client: [client_id],
-        Assignment: list(client.assignments.values_list("pk", flat=True)),
-        Session: list(client.sessions.values_list("pk", flat=True)),
-        User: [user.pk] if erases_login else [],
+    doomed = {
+        model: list(rows.values_list("pk", flat=True))
+        for model, rows in (
+            (Client, Client.objects.filter(pk=client_id)),
+            (Session, Session.objects.filter(client=client)),
+            (Assignment, Assignment.objects.filter(client=client)),
+            (Completion, Completion.objects.filter(assignment__client=client)),
+            (CheckIn, CheckIn.objects.filter(client=client)),
+            (CheckInEmotion, CheckInEmotion.objects.filter(check_in__client=client)),
+            (Alert, Alert.objects.filter(client=client)),
+            (WeeklySummary, WeeklySummary.objects.filter(client=client)),
+            (User, User.objects.filter(pk=user.pk, role=User.Role.CLIENT)),
+        )
     }
-    with transaction.atomic():
+    with transaction.atomic(), audit.writes_recorded_by_caller():
         client.delete()  # sessions, assignments, completions, check-ins, alerts, summaries
         if erases_login:
             for model in (AccessAttempt, AccessLog, AccessFailureLog):  # they name the e-mail
                 model.objects.filter(username__iexact=user.email).delete()
             user.delete()  # tokens, idempotency keys
-        for model, ids in edited_in_admin.items():
+        # The admin's history repeats names ("Robin M.", the login's e-mail) of what it edited.
+        for model in (Client, Assignment, Session, User):
             LogEntry.objects.filter(
                 content_type=ContentType.objects.get_for_model(model),
-                object_id__in=[str(pk) for pk in ids],
+                object_id__in=[str(pk) for pk in doomed[model]],
             ).delete()
+        # One row per kind of record deleted, instead of one per row.
+        for model, ids in doomed.items():
+            if ids:
+                audit.record(
+                    request,
+                    action="delete",
+                    object_type=model._meta.model_name,
+                    object_ids=ids,
+                    client_id=client_id,
+                    clinic_id=clinic_id,
+                )
         audit.record(
             request,
             action="erase",

@@ -111,10 +111,7 @@ def client_invite(
             time_zone=time_zone,
             focus_areas=focus_areas,
         )
-        from .tasks import invitation_email
-
-        user_id = client.user_id
-        transaction.on_commit(lambda: invitation_email.delay(user_id))
+        _invitation_queue(client.user_id)
     return client
 
 
@@ -122,9 +119,12 @@ def invitation_resend(*, client: Client) -> None:
     """Send a client who has not chosen a password yet a fresh link."""
     if client.user.has_usable_password():
         raise ValidationError("This client has chosen a password already.")
+    _invitation_queue(client.user_id)
+
+
+def _invitation_queue(user_id: int) -> None:
     from .tasks import invitation_email
 
-    user_id = client.user_id
     transaction.on_commit(lambda: invitation_email.delay(user_id))
 
 

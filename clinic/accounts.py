@@ -10,6 +10,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from rest_framework.exceptions import ErrorDetail
+
+from .api.errors import error_body
 
 
 def login_account(request: HttpRequest, credentials: dict | None) -> str | None:
@@ -34,9 +37,7 @@ def lockout_response(request, original_response=None, credentials=None) -> HttpR
         f"Please try again in {minutes} minutes."
     )
     if request.path.startswith("/api/"):
-        response = JsonResponse(
-            {"errors": [{"field": None, "code": "locked_out", "message": message}]}, status=429
-        )
+        response = JsonResponse(error_body(ErrorDetail(message, code="locked_out")), status=429)
     else:
         response = render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(minutes * 60)

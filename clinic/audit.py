@@ -10,6 +10,7 @@ import contextvars
 import csv
 import io
 import ipaddress
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -204,8 +205,25 @@ def _client_id(instance) -> int | None:
     return instance.pk if path == "pk" else _related_id(instance, path)
 
 
+# Set while a caller deletes or writes many rows and records them itself, one row per kind:
+# an erasure removes thousands of rows, and a row (and a query) for each would be waste.
+_recorded_by_caller: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "audit_recorded_by_caller", default=False
+)
+
+
+@contextmanager
+def writes_recorded_by_caller():
+    """Inside this block, the write signals record nothing; the caller records the writes."""
+    token = _recorded_by_caller.set(True)
+    try:
+        yield
+    finally:
+        _recorded_by_caller.reset(token)
+
+
 def _on_save(sender, instance, created, raw=False, update_fields=None, **kwargs):
-    if raw:  # loaddata
+    if raw or _recorded_by_caller.get():  # loaddata, or a caller that records in bulk
         return
     if sender._meta.label == "clinic.User" and update_fields == frozenset({"last_login"}):
         # Django stamps last_login as someone signs in: record the sign-in, by them.
@@ -223,7 +241,8 @@ def _on_save(sender, instance, created, raw=False, update_fields=None, **kwargs)
 
 
 def _on_delete(sender, instance, **kwargs):
-    _on_write(instance, "delete")
+    if not _recorded_by_caller.get():
+        _on_write(instance, "delete")
 
 
 def _on_write(instance, action: str) -> None:

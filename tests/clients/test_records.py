@@ -218,3 +218,22 @@ def test_erasure_also_clears_the_admins_history_and_sign_in_records(
     client.post(f"/admin/clients/client/{full_record.pk}/erase/", {"confirm_label": label})
     assert not LogEntry.objects.exists()  # both entries named the client
     assert not AccessAttempt.objects.filter(username__iexact=email).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("check_ins", [2, 40])
+def test_erasure_work_does_not_grow_with_the_record(
+    rf, clinic_admin, client_record, check_ins, django_assert_max_num_queries
+):
+    for check_in in factories.CheckInFactory.create_batch(check_ins, client=client_record):
+        factories.CheckInEmotionFactory(check_in=check_in)
+    request = rf.post("/")
+    request.user = clinic_admin
+    client_id = client_record.pk
+    with django_assert_max_num_queries(50):  # 40 with 2 check-ins, 44 with 40
+        records.client_erase(client=client_record, request=request)
+    deletes = AuditEvent.objects.filter(action="delete", client_id=client_id)
+    by_kind = {event.object_type: len(event.object_ids) for event in deletes}
+    assert by_kind["checkin"] == check_ins
+    assert by_kind["checkinemotion"] == check_ins
+    assert deletes.count() == len(by_kind)  # one row per kind, not one per record

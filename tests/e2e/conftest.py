@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from clinic.models import Session
+from reports.management.commands.screenshots import CHROMIUM_ARGS
 from tests import factories
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the
@@ -20,15 +21,6 @@ from tests import factories
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "a-long-test-password"  # tests.factories.UserFactory's
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
