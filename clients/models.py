@@ -386,6 +386,11 @@ class Alert(models.Model):
     notified_at = models.DateTimeField(
         null=True, blank=True, help_text="When the therapist was told by e-mail."
     )
+    escalated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When covering therapists and clinic admins were told it waits.",
+    )
 
     class Meta:
         ordering = ["-created_at"]

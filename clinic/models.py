@@ -1,12 +1,14 @@
 """The practice itself: clinics, the people who log in, therapists and sessions."""
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from .validators import validate_time_zone
+from .validators import validate_phone, validate_time_zone
 
 
 class Clinic(models.Model):
@@ -21,13 +23,84 @@ class Clinic(models.Model):
         blank=True,
         help_text="Shown to a client at once when they answer the safety question with yes.",
     )
+    phone = models.CharField(
+        _("clinic phone"),
+        max_length=32,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("The clinic's own number; clients can tap it to call."),
+    )
+    phone_hours = models.CharField(
+        _("phone hours"),
+        max_length=120,
+        blank=True,
+        help_text=_("When the phone is answered, e.g. 'weekdays 9:00 to 17:00'."),
+    )
+    safety_response = models.TextField(
+        _("when a safety answer is read"),
+        blank=True,
+        help_text=_(
+            "An honest sentence for clients on when their therapist will see a safety answer, "
+            "e.g. 'Your therapist reads alerts on weekdays between 9:00 and 18:00.'"
+        ),
+    )
+    escalate_after_minutes = models.PositiveIntegerField(
+        _("escalate after (minutes)"),
+        default=120,
+        validators=[MinValueValidator(10), MaxValueValidator(7 * 24 * 60)],
+        help_text=_(
+            "A safety alert with no follow-up after this long is e-mailed to the covering "
+            "therapists and the clinic admins."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(escalate_after_minutes__gte=10, escalate_after_minutes__lte=10080),
+                name="clinic_escalate_after_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class CrisisLine(models.Model):
+    """A number a client in crisis can call or text, shown as a link in the crisis box."""
+
+    clinic_lookup = "clinic"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="crisis_lines")
+    name = models.CharField(
+        _("name"), max_length=120, help_text=_("e.g. 'Suicide & Crisis Lifeline'")
+    )
+    call = models.CharField(
+        _("number to call"), max_length=32, blank=True, validators=[validate_phone]
+    )
+    text = models.CharField(
+        _("number to text"), max_length=32, blank=True, validators=[validate_phone]
+    )
+    hours = models.CharField(_("hours"), max_length=80, blank=True, help_text=_("e.g. '24/7'"))
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("crisis line")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(call="") | ~Q(text=""), name="crisis_line_call_or_text"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if not self.call and not self.text:
+            raise ValidationError(_("Give a number to call, a number to text, or both."))
 
 
 class UserManager(BaseUserManager["User"]):
@@ -124,6 +197,14 @@ class Therapist(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="therapists")
     credentials = models.CharField(max_length=100, blank=True, help_text="e.g. LMFT, EMDR")
     is_active = models.BooleanField(default=True)
+    covers_alerts = models.BooleanField(
+        _("covers colleagues' alerts"),
+        default=False,
+        help_text=_(
+            "Receives safety alerts of colleagues' clients that wait too long for follow-up, "
+            "and may open and follow up those alerts only."
+        ),
+    )
 
     class Meta:
         ordering = ["user__display_name"]

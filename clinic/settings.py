@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "axes",
     "clinic",
     "clients",
+    "clients.safety",
     "reports",
 ]
 
