@@ -207,6 +207,11 @@ def distress(check_ins: Sequence[CheckInPoint]) -> Trend | None:
     return trend([(c.occurred_at, c.distress) for c in check_ins])
 
 
+def charge(check_ins: Sequence[CheckInPoint]) -> Trend | None:
+    """Signed charge (-5 anger or resentment .. +5 love or longing): which side it is on."""
+    return trend([(c.occurred_at, c.charge) for c in check_ins])
+
+
 def neutrality(check_ins: Sequence[CheckInPoint]) -> Trend | None:
     """|charge|: 0 is neutral, the sign of having moved on; falling is healing."""
     return trend(
@@ -384,6 +389,7 @@ class Summary:
     adherence: list[Adherence]
     adherence_overall: float | None
     exercise_effect: list[ExerciseEffect]
+    charge: Trend | None = None  # signed; ``neutrality`` is its distance from 0
 
 
 def summarize(window: Window) -> Summary:
@@ -406,4 +412,5 @@ def summarize(window: Window) -> Summary:
         adherence=items,
         adherence_overall=adherence_overall(items),
         exercise_effect=exercise_effect(in_window),
+        charge=charge(points),
     )

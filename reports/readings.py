@@ -1,59 +1,135 @@
-"""One plain-language line per chart, in the product's gentle voice.
+"""One plain-language reading per chart, in the product's gentle voice.
 
 Healing is not linear, so the words describe direction and context, never failure.
+Which way each signal went is decided in ``directions``; this module only words it,
+and every sentence goes through gettext so that it can be translated whole.
 """
 
-from .metrics import Summary, Trend
+from collections.abc import Sequence
 
-STEADY = 0.3  # a slope under this many points a week reads as "steady"
+from django.utils.formats import number_format
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-
-def _n(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
-
-
-def _direction(trend: Trend, falling: str, rising: str, steady: str) -> str:
-    if trend.slope_per_week is None or abs(trend.slope_per_week) < STEADY:
-        return steady
-    return falling if trend.slope_per_week < 0 else rising
+from . import directions as d
+from .metrics import CheckInPoint, Summary
 
 
-def distress(summary: Summary, span: str) -> str:
+def _n(value: float, digits: int = 1) -> str:
+    """A figure as the directions decided on it: rounded the same way, no trailing zero."""
+    decimals = len(d.shown(value, digits).partition(".")[2])
+    return number_format(d.quoted(value, digits), decimals)
+
+
+def _series(check_ins: Sequence[CheckInPoint], signal) -> list:
+    return [(c.occurred_at, signal(c)) for c in check_ins]
+
+
+def _recent_words(direction: d.Direction, up: str, down: str, held: str, digits: int) -> str:
+    figures = {"from": _n(direction.start, digits), "to": _n(direction.end, digits)}
+    if direction.way == d.UP:
+        return up % figures
+    if direction.way == d.DOWN:
+        return down % figures
+    return held % {"mean": _n(direction.mean, digits)}
+
+
+def distress(summary: Summary, span: str, check_ins: Sequence[CheckInPoint] = ()) -> str:
+    way = d.of_trend(summary.distress, d.DISTRESS)
+    if way is None:
+        return _("No check-ins %(span)s.") % {"span": span}
     t = summary.distress
-    if t is None:
-        return f"No check-ins {span}."
     if t.count == 1:
-        return f"One check-in {span}, with distress at {_n(t.last)}."
-    verb = _direction(t, "eased", "rose", "held")
-    if verb == "held" or _n(t.line_first) == _n(t.line_last):
-        return f"Distress held around {_n(t.mean)} across {t.count} check-ins {span}."
-    return (
-        f"Distress {verb} from about {_n(t.line_first)} to {_n(t.line_last)} {span} "
-        f"({t.count} check-ins, average {_n(t.mean)})."
-    )
+        return _("One check-in %(span)s, with distress at %(value)s.") % {
+            "span": span,
+            "value": _n(t.last),
+        }
+    values = {
+        "span": span,
+        "count": t.count,
+        "mean": _n(t.mean),
+        "from": _n(way.start or 0),
+        "to": _n(way.end or 0),
+    }
+    if way.way == d.UP:
+        text = ngettext(
+            "Distress rose from about %(from)s to %(to)s %(span)s "
+            "(%(count)d check-in, average %(mean)s).",
+            "Distress rose from about %(from)s to %(to)s %(span)s "
+            "(%(count)d check-ins, average %(mean)s).",
+            t.count,
+        )
+    elif way.way == d.DOWN:
+        text = ngettext(
+            "Distress eased from about %(from)s to %(to)s %(span)s "
+            "(%(count)d check-in, average %(mean)s).",
+            "Distress eased from about %(from)s to %(to)s %(span)s "
+            "(%(count)d check-ins, average %(mean)s).",
+            t.count,
+        )
+    elif way.way == d.HELD:
+        text = ngettext(
+            "Distress held around %(mean)s across %(count)d check-in %(span)s.",
+            "Distress held around %(mean)s across %(count)d check-ins %(span)s.",
+            t.count,
+        )
+    else:
+        text = ngettext(
+            "Distress averaged %(mean)s across %(count)d check-in %(span)s.",
+            "Distress averaged %(mean)s across %(count)d check-ins %(span)s.",
+            t.count,
+        )
+    text %= values
+    lately = d.recent(_series(check_ins, lambda c: c.distress), way, d.DISTRESS)
+    if lately is not None:
+        text += " " + _recent_words(
+            lately,
+            _("In the 4 weeks up to the last check-in, it rose from about %(from)s to %(to)s."),
+            _("In the 4 weeks up to the last check-in, it eased from about %(from)s to %(to)s."),
+            _("In the 4 weeks up to the last check-in, it held around %(mean)s."),
+            d.DISTRESS.digits,
+        )
+    return text
 
 
 def flow(summary: Summary, names: dict[str, str]) -> str:
     f = summary.flow
     if f is None:
-        return "No emotions labelled in this window."
-    parts = [f"{f.distinct_labels} different emotions labelled"]
-    if f.turnover is not None:
-        parts.append(f"the strongest one changed in {round(100 * f.turnover)}% of check-ins")
-    text = "; ".join(parts) + "."
+        return _("No emotions labelled in this window.")
+    if f.turnover is None:
+        text = ngettext(
+            "%(count)d different emotion labelled.",
+            "%(count)d different emotions labelled.",
+            f.distinct_labels,
+        ) % {"count": f.distinct_labels}
+    else:
+        text = ngettext(
+            "%(count)d different emotion labelled; "
+            "the strongest one changed in %(percent)d%% of check-ins.",
+            "%(count)d different emotions labelled; "
+            "the strongest one changed in %(percent)d%% of check-ins.",
+            f.distinct_labels,
+        ) % {"count": f.distinct_labels, "percent": round(100 * f.turnover)}
     longest: dict[str, object] = {}
     for stretch in f.stretches:  # one sentence per pattern: its longest run
         if stretch.reason not in longest or _length(stretch) > _length(longest[stretch.reason]):
             longest[stretch.reason] = stretch
     if "emotion" in longest:
         stretch = longest["emotion"]
-        name = names.get(stretch.label, stretch.label)
-        text += f" {name} led {_length(stretch)} check-ins in a row at intensity 7 or more."
+        run = _length(stretch)
+        text += " " + ngettext(
+            "%(name)s led %(count)d check-in in a row at intensity 7 or more.",
+            "%(name)s led %(count)d check-ins in a row at intensity 7 or more.",
+            run,
+        ) % {"name": names.get(stretch.label, stretch.label), "count": run}
     if "resistance" in longest:
-        text += (
-            f" Feelings were pushed away strongly (7 or more) in {_length(longest['resistance'])}"
-            " check-ins in a row."
-        )
+        run = _length(longest["resistance"])
+        text += " " + ngettext(
+            "Feelings were pushed away strongly (7 or more) in %(count)d check-in in a row.",
+            "Feelings were pushed away strongly (7 or more) in %(count)d check-ins in a row.",
+            run,
+        ) % {"count": run}
     return text
 
 
@@ -61,52 +137,232 @@ def _length(stretch) -> int:
     return stretch.end - stretch.start + 1
 
 
-def charge(summary: Summary) -> str:
-    t = summary.neutrality
-    if t is None:
-        return "No answers about the other person in this window."
-    move = _direction(t, "moving toward neutral", "moving away from neutral", "fairly steady")
-    return f"The charge was {_n(t.mean)} from neutral on average, {move}."
+def _side_sentence(side: str, both: bool) -> str:
+    # Spelled out so that gettext's extractor finds each sentence.
+    return {
+        (d.ANGER, False): _(
+            "The charge was on the side of anger or resentment, "
+            "%(distance)s from neutral on average."
+        ),
+        (d.ANGER, True): _(
+            "The charge was mostly on the side of anger or resentment, "
+            "%(distance)s from neutral on average."
+        ),
+        (d.LOVE, False): _(
+            "The charge was on the side of love or longing, %(distance)s from neutral on average."
+        ),
+        (d.LOVE, True): _(
+            "The charge was mostly on the side of love or longing, "
+            "%(distance)s from neutral on average."
+        ),
+        (d.NEUTRAL, True): _(
+            "The charge moved between anger or resentment and love or longing, "
+            "%(distance)s from neutral on average."
+        ),
+        (d.NEUTRAL, False): _("The charge stayed at neutral."),
+    }[(side, both)]
 
 
-def mind_space(summary: Summary) -> str:
+def charge(summary: Summary, check_ins: Sequence[CheckInPoint] = ()) -> str:
+    found = d.charge(summary.charge, summary.neutrality)
+    if found is None:
+        return _("No answers about the other person in this window.")
+    text = _side_sentence(found.side, found.both_sides) % {"distance": _n(found.distance)}
+    move = found.movement
+    figures = {"from": _n(move.start or 0), "to": _n(move.end or 0)}
+    if move.way == d.CROSSED and found.crossed_to == d.LOVE:
+        sentence = _(
+            "It crossed from anger or resentment to love or longing, from about %(from)s to %(to)s."
+        )
+    elif move.way == d.CROSSED:
+        sentence = _(
+            "It crossed from love or longing to anger or resentment, from about %(from)s to %(to)s."
+        )
+    elif move.way == d.DOWN:
+        sentence = _("It moved toward neutral, from about %(from)s to %(to)s away.")
+    elif move.way == d.UP:
+        sentence = _("It moved away from neutral, from about %(from)s to %(to)s away.")
+    elif move.way == d.HELD:
+        sentence = _("Its distance from neutral held fairly steady.")
+    else:  # too few answers to show a direction
+        sentence = ""
+    if sentence:
+        text += " " + sentence % figures
+    distance_series = _series(check_ins, lambda c: abs(c.charge) if c.charge is not None else None)
+    lately = d.recent(distance_series, move, d.CHARGE)
+    if lately is not None:
+        text += " " + _recent_words(
+            lately,
+            _(
+                "In the 4 weeks up to the last check-in, it moved away from neutral, "
+                "from about %(from)s to %(to)s away."
+            ),
+            _(
+                "In the 4 weeks up to the last check-in, it moved toward neutral, "
+                "from about %(from)s to %(to)s away."
+            ),
+            _("In the 4 weeks up to the last check-in, it held about %(mean)s from neutral."),
+            d.CHARGE.digits,
+        )
+    return text
+
+
+def mind_space(summary: Summary, check_ins: Sequence[CheckInPoint] = ()) -> str:
     t = summary.mind_space
-    if t is None:
-        return "No answers about mind space in this window."
-    verb = _direction(t, "down", "up", "steady")
-    if verb == "steady" or round(t.line_first) == round(t.line_last):
-        return f"The other person took up about {round(t.mean)}% of the day, fairly steady."
-    return (
-        f"The other person took up about {round(t.mean)}% of the day, "
-        f"{verb} from about {round(t.line_first)}% to {round(t.line_last)}%."
-    )
+    way = d.of_trend(t, d.MIND_SPACE)
+    if way is None:
+        return _("No answers about mind space in this window.")
+    values = {"mean": _n(t.mean, 0), "from": _n(way.start or 0, 0), "to": _n(way.end or 0, 0)}
+    if way.way == d.UP:
+        text = _(
+            "The other person took up about %(mean)s%% of the day, "
+            "up from about %(from)s%% to %(to)s%%."
+        )
+    elif way.way == d.DOWN:
+        text = _(
+            "The other person took up about %(mean)s%% of the day, "
+            "down from about %(from)s%% to %(to)s%%."
+        )
+    elif way.way == d.HELD:
+        text = _("The other person took up about %(mean)s%% of the day, fairly steady.")
+    else:
+        values["count"] = t.count
+        text = ngettext(
+            "The other person took up about %(mean)s%% of the day (%(count)d answer).",
+            "The other person took up about %(mean)s%% of the day (%(count)d answers).",
+            t.count,
+        )
+    text %= values
+    lately = d.recent(_series(check_ins, lambda c: c.mind_space), way, d.MIND_SPACE)
+    if lately is not None:
+        text += " " + _recent_words(
+            lately,
+            _(
+                "In the 4 weeks up to the last check-in, it went up from about "
+                "%(from)s%% to %(to)s%%."
+            ),
+            _(
+                "In the 4 weeks up to the last check-in, it went down from about "
+                "%(from)s%% to %(to)s%%."
+            ),
+            _("In the 4 weeks up to the last check-in, it held around %(mean)s%%."),
+            d.MIND_SPACE.digits,
+        )
+    return text
 
 
-def compassion(summary: Summary) -> str:
+def compassion(summary: Summary, check_ins: Sequence[CheckInPoint] = ()) -> str:
     kind, pushing = summary.self_compassion, summary.resistance
     if kind is None and pushing is None:
-        return "No answers about self-compassion or resistance in this window."
-    parts = []
-    if kind is not None:
-        move = _direction(kind, "lower lately", "growing", "steady")
-        parts.append(f"self-compassion averaged {_n(kind.mean)} ({move})")
+        return _("No answers about self-compassion or resistance in this window.")
+    sentences = []
+    way = d.of_trend(kind, d.SELF_COMPASSION)
+    if way is not None:
+        values = {
+            "mean": _n(kind.mean),
+            "count": kind.count,
+            "from": _n(way.start or 0),
+            "to": _n(way.end or 0),
+        }
+        if way.way == d.UP:
+            text = _("Self-compassion averaged %(mean)s, growing from about %(from)s to %(to)s.")
+        elif way.way == d.DOWN:
+            text = _(
+                "Self-compassion averaged %(mean)s, lower lately, from about %(from)s to %(to)s."
+            )
+        elif way.way == d.HELD:
+            text = _("Self-compassion held around %(mean)s.")
+        else:
+            text = ngettext(
+                "Self-compassion averaged %(mean)s (%(count)d answer).",
+                "Self-compassion averaged %(mean)s (%(count)d answers).",
+                kind.count,
+            )
+        sentences.append(text % values)
+        lately = d.recent(_series(check_ins, lambda c: c.self_compassion), way, d.SELF_COMPASSION)
+        if lately is not None:
+            sentences.append(
+                _recent_words(
+                    lately,
+                    _(
+                        "In the 4 weeks up to the last check-in, it grew from about "
+                        "%(from)s to %(to)s."
+                    ),
+                    _(
+                        "In the 4 weeks up to the last check-in, it dipped from about "
+                        "%(from)s to %(to)s."
+                    ),
+                    _("In the 4 weeks up to the last check-in, it held around %(mean)s."),
+                    d.SELF_COMPASSION.digits,
+                )
+            )
     if pushing is not None:
-        parts.append(f"resistance averaged {_n(pushing.mean)}")
-    text = " and ".join(parts)
-    return text[0].upper() + text[1:] + "."
+        sentences.append(_("Resistance averaged %(mean)s.") % {"mean": _n(pushing.mean)})
+    return " ".join(sentences)
 
 
 def exercises(summary: Summary) -> str:
     if not summary.adherence:
-        return "No exercises were planned in this window."
-    planned = sum(item.expected for item in summary.adherence)
-    done = sum(min(item.done, item.expected) for item in summary.adherence)
-    text = f"Did {round(done)} of about {round(planned)} planned exercises"
+        return _("No exercises were planned in this window.")
+    planned = round(sum(item.expected for item in summary.adherence))
+    done = round(sum(min(item.done, item.expected) for item in summary.adherence))
+    values = {"done": done, "planned": planned}
     if summary.adherence_overall is not None:
-        text += f" ({round(100 * summary.adherence_overall)}%)"
-    text += "."
-    helpful = [e for e in summary.exercise_effect if e.mean_drop > 0]
-    if helpful:
-        best = helpful[0]
-        text += f" “{best.title}” eased distress most, by {_n(best.mean_drop)} on average."
+        values["percent"] = round(100 * summary.adherence_overall)
+        text = ngettext(
+            "Did %(done)d of about %(planned)d planned exercise (%(percent)d%%).",
+            "Did %(done)d of about %(planned)d planned exercises (%(percent)d%%).",
+            planned,
+        )
+    else:
+        text = ngettext(
+            "Did %(done)d of about %(planned)d planned exercise.",
+            "Did %(done)d of about %(planned)d planned exercises.",
+            planned,
+        )
+    text %= values
+    helpful = d.most_helpful(summary.exercise_effect)
+    if helpful is None:
+        if any(e.mean_drop > 0 for e in summary.exercise_effect):
+            text += " " + ngettext(
+                "Too few completions yet to compare how the exercises eased distress "
+                "(%(count)d or more each).",
+                "Too few completions yet to compare how the exercises eased distress "
+                "(%(count)d or more each).",
+                d.EFFECT_MIN_COMPLETIONS,
+            ) % {"count": d.EFFECT_MIN_COMPLETIONS}
+        return text
+    best = helpful.effects[0]
+    values = {
+        "title": best.title,
+        "drop": _n(d.drop(best), d.EFFECT_DIGITS),
+        "count": best.completions,
+    }
+    if helpful.kind == d.MOST:
+        text += (
+            " "
+            + ngettext(
+                "“%(title)s” eased distress most, by %(drop)s on average (done %(count)d time).",
+                "“%(title)s” eased distress most, by %(drop)s on average (done %(count)d times).",
+                best.completions,
+            )
+            % values
+        )
+    elif helpful.kind == d.ONLY:
+        text += (
+            " "
+            + ngettext(
+                "“%(title)s” eased distress by %(drop)s on average (done %(count)d time).",
+                "“%(title)s” eased distress by %(drop)s on average (done %(count)d times).",
+                best.completions,
+            )
+            % values
+        )
+    else:
+        drops = list(dict.fromkeys(_n(d.drop(e), d.EFFECT_DIGITS) for e in helpful.effects))
+        titles = get_text_list([f"“{e.title}”" for e in helpful.effects], _("and"))
+        text += " " + _("%(titles)s eased distress about equally, by %(drops)s on average.") % {
+            "titles": titles,
+            "drops": get_text_list(drops, _("and")),
+        }
     return text

@@ -13,16 +13,17 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clients.models import Alert, Client
 from clinic.models import Clinic, Therapist
 
-from . import metrics, weeks
+from . import directions, metrics, weeks
 from .models import TherapistDigest, WeeklySummary
 from .selectors import windows_load
 
 WEEKS_BACK = 8
-STEADY = 0.3
 
 
 def _round(value: float | None) -> float | None:
@@ -66,52 +67,146 @@ def change(now: dict, before: dict) -> dict:
     }
 
 
+def _emotions_and_check_ins(now: dict) -> dict:
+    return {
+        "emotions": ngettext(
+            "%(count)d different emotion", "%(count)d different emotions", now["labels"]
+        )
+        % {"count": now["labels"]},
+        "check_ins": ngettext("%(count)d check-in", "%(count)d check-ins", now["check_ins"])
+        % {"count": now["check_ins"]},
+    }
+
+
+def _distress_clause(now: dict, before: dict | None) -> str:
+    mean = now["distress_mean"]
+    previous = before.get("distress_mean") if before else None
+    if previous is None:
+        return _("distress averaged %(mean)s") % {"mean": _figure(mean)}
+    way = directions.between(previous, mean, directions.DISTRESS)
+    figures = {"from": _figure(way.start), "to": _figure(way.end)}
+    if way.way == directions.UP:
+        return _("distress rose from %(from)s to %(to)s") % figures
+    if way.way == directions.DOWN:
+        return _("distress eased from %(from)s to %(to)s") % figures
+    return _("distress held around %(to)s (%(from)s last week)") % figures
+
+
+def _figure(value: float) -> str:
+    return directions.shown(value, directions.DISTRESS.digits)
+
+
 def digest(now: dict, before: dict | None) -> str:
     """A few plain, gentle sentences about the week."""
+    planned, done = now["exercises_planned"], now["exercises_done"]
     if not now["check_ins"]:
-        text = "No check-ins this week"
-        if now["exercises_planned"]:
-            text += (
-                f"; {now['exercises_done']} of {now['exercises_planned']} planned exercises done"
-            )
-        return text + "."
-    plural = "s" if now["check_ins"] != 1 else ""
-    parts = [
-        f"Labelled {now['labels']} different emotions across {now['check_ins']} check-in{plural}"
-    ]
-    if before and before["check_ins"]:
-        if now["labels"] > before["labels"]:
-            parts[0] += ", more varied than last week"
-        elif now["labels"] < before["labels"]:
-            parts[0] += ", less varied than last week"
-    mean, previous = now["distress_mean"], before["distress_mean"] if before else None
-    if previous is None:
-        parts.append(f"distress averaged {mean:.1f}")
-    elif abs(mean - previous) < STEADY:
-        parts.append(f"distress held around {mean:.1f}")
+        if planned:
+            return ngettext(
+                "No check-ins this week; %(done)d of %(planned)d planned exercise done.",
+                "No check-ins this week; %(done)d of %(planned)d planned exercises done.",
+                planned,
+            ) % {"done": done, "planned": planned}
+        return _("No check-ins this week.")
+    counts = _emotions_and_check_ins(now)
+    if before and before["check_ins"] and now["labels"] > before["labels"]:
+        parts = [
+            _("Labelled %(emotions)s across %(check_ins)s, more varied than last week") % counts
+        ]
+    elif before and before["check_ins"] and now["labels"] < before["labels"]:
+        parts = [
+            _("Labelled %(emotions)s across %(check_ins)s, less varied than last week") % counts
+        ]
     else:
-        verb = "eased" if mean < previous else "rose"
-        parts.append(f"distress {verb} from {previous:.1f} to {mean:.1f}")
+        parts = [_("Labelled %(emotions)s across %(check_ins)s") % counts]
+    parts.append(_distress_clause(now, before))
     if now["stuck"]:
-        parts.append("one pattern kept repeating (see the progress report)")
-    if now["exercises_planned"]:
+        parts.append(_("one pattern kept repeating (see the progress report)"))
+    if planned:
         parts.append(
-            f"completed {now['exercises_done']} of {now['exercises_planned']} planned exercises"
+            ngettext(
+                "completed %(done)d of %(planned)d planned exercise",
+                "completed %(done)d of %(planned)d planned exercises",
+                planned,
+            )
+            % {"done": done, "planned": planned}
         )
-    return "; ".join(parts) + "."  # fmt: skip
+    return "; ".join(parts) + "."
 
 
-def flags_of(now: dict, safety_alerts: int) -> list[str]:
-    flags = []
-    if safety_alerts:
-        flags.append("safety concern")
-    if now["stuck"]:
-        flags.append("stuck")
-    if now["rising"]:
-        flags.append("distress rising")
-    if not now["check_ins"]:
-        flags.append("no check-ins")
-    return flags
+# Short flags, stored with the summary and read by the API; the most urgent first.
+SAFETY = "safety concern"
+DISTRESS_ROSE = "distress rose"  # this week's mean over last week's, by the digest's rule
+DISTRESS_RISING = "distress rising"  # climbing through the week (metrics.is_rising)
+STUCK = "stuck"
+NO_CHECK_INS = "no check-ins"
+URGENCY = (
+    SAFETY,
+    # Outcome measures will add "reliable deterioration" here, right after safety.
+    DISTRESS_ROSE,
+    DISTRESS_RISING,
+    STUCK,
+    NO_CHECK_INS,
+)
+# A safety answer keeps its client at the top for two weeks, acknowledged or not: one
+# answer can matter after the alert is dealt with, and most therapists meet fortnightly.
+SAFETY_RECENT_DAYS = 14
+
+
+def distress_rose(now: dict, before: dict | None) -> bool:
+    """This week's mean distress rose over last week's by the size the digest calls "rose"."""
+    if not before or now.get("distress_mean") is None or before.get("distress_mean") is None:
+        return False
+    way = directions.between(before["distress_mean"], now["distress_mean"], directions.DISTRESS)
+    return way.way == directions.UP
+
+
+def flags_of(now: dict, before: dict | None, safety_alerts: int) -> list[str]:
+    """What may need attention this week, most urgent first."""
+    found = {
+        SAFETY: bool(safety_alerts),
+        DISTRESS_ROSE: distress_rose(now, before),
+        DISTRESS_RISING: bool(now["rising"]),
+        STUCK: bool(now["stuck"]),
+        NO_CHECK_INS: not now["check_ins"],
+    }
+    return [flag for flag in URGENCY if found[flag]]
+
+
+def flag_label(flag: str) -> str:
+    """A flag as the page shows it; an unknown (older or newer) flag as stored."""
+    return {
+        SAFETY: _("safety concern"),
+        DISTRESS_ROSE: _("distress rose"),
+        DISTRESS_RISING: _("distress rising"),
+        STUCK: _("stuck"),
+        NO_CHECK_INS: _("no check-ins"),
+    }.get(flag, flag)
+
+
+def flag_reason(flag: str, figures: dict) -> str:
+    """Why a stored flag was raised, in words, from the figures stored with it."""
+    week, previous = figures.get("week", {}), figures.get("previous", {})
+    if flag == SAFETY:
+        return ngettext(
+            "A safety answer in the %(days)d day up to the end of this week.",
+            "A safety answer in the %(days)d days up to the end of this week.",
+            SAFETY_RECENT_DAYS,
+        ) % {"days": SAFETY_RECENT_DAYS}
+    if flag == DISTRESS_ROSE and distress_rose(week, previous):
+        way = directions.between(
+            previous["distress_mean"], week["distress_mean"], directions.DISTRESS
+        )
+        return _("Mean distress rose from %(from)s last week to %(to)s this week.") % {
+            "from": _figure(way.start),
+            "to": _figure(way.end),
+        }
+    if flag == DISTRESS_RISING:
+        return _("Distress climbed across the week's check-ins.")
+    if flag == STUCK:
+        return _("One heavy emotion, or strong resistance, kept repeating.")
+    if flag == NO_CHECK_INS:
+        return _("No check-ins this week.")
+    return ""
 
 
 @transaction.atomic
@@ -131,10 +226,13 @@ def summary_build(*, client_id: int, week_start: date) -> WeeklySummary:
         ]
     )
     this_week, last_week = figures_of(now), figures_of(earlier)
+    # Up to the end of the week only, so that building the week again gives the same row.
     safety = client.alerts.filter(
-        kind=Alert.Kind.SAFETY_CONCERN, created_at__gte=start, created_at__lt=end
+        kind=Alert.Kind.SAFETY_CONCERN,
+        created_at__gte=end - timedelta(days=SAFETY_RECENT_DAYS),
+        created_at__lt=end,
     ).count()
-    flags = flags_of(this_week, safety)
+    flags = flags_of(this_week, last_week, safety)
     content = {
         "figures": {
             "week": this_week,

@@ -1,27 +1,107 @@
 """What the summaries pages show."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from clients.models import Client
+from clients.models import Alert, Client
 from clinic.models import Therapist
 
-from . import figures, weeks
+from . import figures, summaries, weeks
 from .models import WeeklySummary
 from .pages import figure_json
 
 
-def latest_week(*, therapist: Therapist) -> dict:
-    zone = ZoneInfo(therapist.clinic.time_zone)
-    week = weeks.week_start_of(timezone.now().astimezone(zone).date()) - timedelta(weeks=1)
-    summaries = list(
-        WeeklySummary.objects.filter(client__primary_therapist=therapist, week_start=week)
-        .select_related("client")
-        .order_by("-needs_attention", "client__label")
+@dataclass(frozen=True)
+class Flag:
+    name: str  # as stored, e.g. "safety concern"
+    label: str  # as shown
+    reason: str
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """A stored summary with what may need attention now: its stored flags, and a
+    safety alert that is open now or recent, found when the page is read (the stored
+    row is not changed)."""
+
+    summary: WeeklySummary
+    flags: tuple[Flag, ...]
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.flags) or self.summary.needs_attention
+
+    @property
+    def urgency(self) -> int:
+        """The rank of the most urgent flag; flags the page does not know come after
+        the known ones, and no flag at all last."""
+        known = summaries.URGENCY
+        ranks = [known.index(f.name) if f.name in known else len(known) for f in self.flags]
+        return min(ranks, default=len(known) + 1)
+
+
+def with_safety_now(queryset: QuerySet, *, now: datetime) -> QuerySet:
+    """Annotate each summary with its client's safety alerts as they are now: one open
+    (``safety_open``) or raised in the last ``SAFETY_RECENT_DAYS`` (``safety_recent``).
+    Subqueries of the summaries' own query, so the page asks no more for more clients."""
+    safety = Alert.objects.filter(client=OuterRef("client"), kind=Alert.Kind.SAFETY_CONCERN)
+    recent = now - timedelta(days=summaries.SAFETY_RECENT_DAYS)
+    return queryset.annotate(
+        safety_open=Exists(safety.filter(acknowledged_at__isnull=True)),
+        safety_recent=Exists(safety.filter(created_at__gte=recent)),
     )
-    return {"week_start": week, "summaries": summaries}
+
+
+def _flags(summary: WeeklySummary) -> tuple[Flag, ...]:
+    stored = [
+        Flag(name, summaries.flag_label(name), summaries.flag_reason(name, summary.figures))
+        for name in summary.flags
+    ]
+    if not (summary.safety_open or summary.safety_recent):
+        return tuple(stored)
+    # What holds now says more than what the week's summary saw when it was built.
+    reason = (
+        _("A safety alert is open now.")
+        if summary.safety_open
+        else _("A safety answer in the last %(days)d days.")
+        % {"days": summaries.SAFETY_RECENT_DAYS}
+    )
+    live = Flag(summaries.SAFETY, summaries.flag_label(summaries.SAFETY), reason)
+    return (live, *(flag for flag in stored if flag.name != summaries.SAFETY))
+
+
+def latest_week(*, therapist: Therapist) -> dict:
+    """The last finished week's summaries, those who may need attention first, the most
+    urgent first (safety before all), then by label."""
+    now = timezone.now()
+    zone = ZoneInfo(therapist.clinic.time_zone)
+    week = weeks.week_start_of(now.astimezone(zone).date()) - timedelta(weeks=1)
+    stored = with_safety_now(
+        WeeklySummary.objects.filter(
+            client__primary_therapist=therapist, week_start=week
+        ).select_related("client"),
+        now=now,
+    )
+    rows = sorted(
+        (SummaryRow(s, _flags(s)) for s in stored),
+        key=lambda row: (
+            not row.needs_attention,
+            row.urgency,
+            -len(row.flags),  # of two clients with the same worry, the one with more first
+            row.summary.client.label,
+        ),
+    )
+    return {
+        "week_start": week,
+        "rows": rows,
+        "summaries": [row.summary for row in rows],
+        "safety_days": summaries.SAFETY_RECENT_DAYS,
+    }
 
 
 def client_weeks(*, client: Client) -> dict:

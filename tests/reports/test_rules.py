@@ -63,10 +63,10 @@ def ci(days, distress, emotions=(("sad", 5),), **signals):
 
 def test_a_reading_follows_the_trend_not_two_single_evenings():
     # Mind space falls over the weeks, though the first evening was low and the last high.
-    points = [(28, 60), (24, 95), (20, 90), (14, 85), (10, 80), (6, 70), (3, 65), (0, 75)]
+    points = [(28, 60), (24, 95), (20, 90), (14, 80), (10, 75), (6, 60), (3, 55), (0, 70)]
     summary = _summary(check_ins=[ci(days, 5, mind_space=value) for days, value in points])
     text = readings.mind_space(summary)
-    assert text.startswith("The other person took up about 78% of the day, down from about ")
+    assert text.startswith("The other person took up about 73% of the day, down from about ")
     start, end = (int(part.rstrip("%.")) for part in text.split("from about ")[1].split(" to "))
     assert start > end
 
@@ -76,8 +76,15 @@ def test_readings_describe_direction_in_plain_words():
     assert readings.distress(falling, "since the last session") == (
         "Distress eased from about 7 to 4.2 since the last session (3 check-ins, average 5.7)."
     )
-    steady = _summary(check_ins=[ci(14, 5), ci(0, 5)])
-    assert readings.distress(steady, "over the last 4 weeks").startswith("Distress held around 5")
+    steady = _summary(check_ins=[ci(14, 5), ci(7, 6), ci(0, 5)])
+    assert readings.distress(steady, "over the last 4 weeks") == (
+        "Distress held around 5.3 across 3 check-ins over the last 4 weeks."
+    )
+    # Two evenings are not a trend: no direction is claimed.
+    two = _summary(check_ins=[ci(14, 3), ci(0, 8)])
+    assert readings.distress(two, "over the last 4 weeks") == (
+        "Distress averaged 5.5 across 2 check-ins over the last 4 weeks."
+    )
     assert readings.distress(_summary(), "since the last session") == (
         "No check-ins since the last session."
     )
