@@ -1,4 +1,5 @@
-"""What the client's own page shows: the vocabulary, the exercises due, recent check-ins.
+"""What the client's own page shows: the vocabulary, the exercises due, recent check-ins,
+and the crisis box with the client's safety plan.
 
 The page sends what the client fills in to the REST API, so the API's serializers
 and services stay the only place where a check-in or a completion is validated.
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from .models import SCALES, Assignment, CheckIn, Client, EmotionLabel
+from .safety.crisis import CrisisBox, crisis_box_for
 from .schedule import week_start
 from .selectors import assignment_due_next, assignments_for, check_ins_for, emotion_labels_for
 
@@ -110,6 +112,7 @@ class ClientHome:
     labels: list[EmotionLabel]
     exercise_groups: list[ExerciseGroup]
     recent: list[CheckIn]
+    crisis: CrisisBox
 
     @property
     def can_send(self) -> bool:
@@ -150,4 +153,5 @@ def client_home(*, client: Client) -> ClientHome:
         labels=list(emotion_labels_for(user=user)),
         exercise_groups=groups,
         recent=list(recent),
+        crisis=crisis_box_for(client=client),
     )

@@ -31,6 +31,8 @@ def client_record(*, client: Client) -> dict[str, list[dict]]:
     from clinic.models import Session
     from reports.models import WeeklySummary
 
+    from .safety.models import FollowUp, SafetyPlan
+
     user = client.user
     return {
         "client": _rows(Client.objects.filter(pk=client.pk)),
@@ -50,6 +52,8 @@ def client_record(*, client: Client) -> dict[str, list[dict]]:
             CheckInEmotion.objects.filter(check_in__client=client), ("label__code",)
         ),
         "alerts": _rows(Alert.objects.filter(client=client)),
+        "follow_ups": _rows(FollowUp.objects.filter(alert__client=client)),
+        "safety_plan": _rows(SafetyPlan.objects.filter(client=client)),
         "weekly_summaries": _rows(WeeklySummary.objects.filter(client=client)),
     }
 
@@ -105,6 +109,8 @@ def client_erase(*, client: Client, request) -> None:
     from clinic.models import Session
     from reports.models import WeeklySummary
 
+    from .safety.models import FollowUp, SafetyPlan
+
     client_id, clinic_id, user = client.pk, client.clinic_id, client.user
     erases_login = user.role == User.Role.CLIENT  # a staff account never goes with a record
     doomed = {
@@ -117,12 +123,16 @@ def client_erase(*, client: Client, request) -> None:
             (CheckIn, CheckIn.objects.filter(client=client)),
             (CheckInEmotion, CheckInEmotion.objects.filter(check_in__client=client)),
             (Alert, Alert.objects.filter(client=client)),
+            (FollowUp, FollowUp.objects.filter(alert__client=client)),
+            (SafetyPlan, SafetyPlan.objects.filter(client=client)),
             (WeeklySummary, WeeklySummary.objects.filter(client=client)),
             (User, User.objects.filter(pk=user.pk, role=User.Role.CLIENT)),
         )
     }
     with transaction.atomic(), audit.writes_recorded_by_caller():
-        client.delete()  # sessions, assignments, completions, check-ins, alerts, summaries
+        # sessions, assignments, completions, check-ins, alerts and their follow-ups, the
+        # safety plan, summaries
+        client.delete()
         if erases_login:
             for model in (AccessAttempt, AccessLog, AccessFailureLog):  # they name the e-mail
                 model.objects.filter(username__iexact=user.email).delete()

@@ -10,18 +10,23 @@ from django.shortcuts import redirect, render
 from clinic.models import User
 
 from . import pages
+from .models import Client
+from .selectors import clients_for
 
 
-def _is_client(user: User) -> bool:
-    return user.role == User.Role.CLIENT and hasattr(user, "client")
+def _own_record(user: User) -> Client | None:
+    """The client record of a client's login, with what the crisis box reads, in one query."""
+    if user.role != User.Role.CLIENT:
+        return None
+    return clients_for(user=user).select_related("clinic", "user", "safety_plan").first()
 
 
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
     """Clients check in here; anyone else is sent to their own start page."""
-    if not _is_client(request.user):
+    client = _own_record(request.user)
+    if client is None:
         return redirect("home")
-    client = request.user.client
     return render(
         request,
         "clients/me.html",

@@ -7,12 +7,54 @@ from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from clients.services import clinic_library_install
 
 from . import audit
 from .admin_scope import ClinicScopedAdmin
-from .models import AuditEvent, Clinic, Session, Therapist, User
+from .models import AuditEvent, Clinic, CrisisLine, Session, Therapist, User
+
+
+class CrisisLineForm(forms.ModelForm):
+    class Meta:
+        model = CrisisLine
+        fields = ["name", "call", "text", "hours", "sort_order"]
+        help_texts = {
+            "sort_order": _(
+                "Lowest first. The crisis box tells a client in danger now to call the first "
+                "line that has a number to call: put the emergency number first."
+            ),
+        }
+
+
+class CrisisLineInline(admin.TabularInline):
+    """The numbers a client in crisis can tap to call or text, edited with their clinic."""
+
+    model = CrisisLine
+    form = CrisisLineForm
+    extra = 1
+
+    # The inline is part of the clinic's page: whoever may edit that clinic edits its lines.
+    def _for_clinic(self, request, obj) -> bool:
+        user = request.user
+        if user.is_superuser:
+            return True
+        if not getattr(user, "is_clinic_admin", False):
+            return False
+        return obj is None or obj.pk == user.clinic_id
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._for_clinic(request, obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._for_clinic(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._for_clinic(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._for_clinic(request, obj)
 
 
 @admin.register(Clinic)
@@ -21,6 +63,30 @@ class ClinicAdmin(ClinicScopedAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at"]
+    inlines = [CrisisLineInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "time_zone"]}),
+        (
+            _("What a client in crisis sees"),
+            {
+                "fields": ["phone", "phone_hours", "safety_response", "crisis_resources"],
+                "description": _(
+                    "Shown in the crisis box of the client's page when they answer yes to the "
+                    "safety question, with the crisis lines below and the client's safety plan."
+                ),
+            },
+        ),
+        (_("Safety alerts"), {"fields": ["escalate_after_minutes"]}),
+        (_("Record"), {"fields": ["created_at"]}),
+    ]
+
+    def _in_scope(self, request, obj=None) -> bool:
+        # A clinic is its own clinic: compare ids rather than filter on pk twice, which
+        # ClinicScopedAdmin's generic lookup would do for clinic_lookup = "pk".
+        user = request.user
+        if obj is None or user.is_superuser or not getattr(user, "is_clinic_admin", False):
+            return super()._in_scope(request, obj)
+        return obj.pk == user.clinic_id
 
     def has_add_permission(self, request) -> bool:
         return request.user.is_superuser
@@ -92,8 +158,8 @@ class UserAdmin(ClinicScopedAdmin, DjangoUserAdmin):
 
 @admin.register(Therapist)
 class TherapistAdmin(ClinicScopedAdmin):
-    list_display = ["__str__", "credentials", "clinic", "is_active"]
-    list_filter = ["is_active"]
+    list_display = ["__str__", "credentials", "clinic", "is_active", "covers_alerts"]
+    list_filter = ["is_active", "covers_alerts"]
     search_fields = ["user__email", "user__display_name"]
     list_select_related = ["user", "clinic"]
     sets_clinic = True

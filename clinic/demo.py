@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clients.models import Client, Exercise
+from clients.safety.plans import safety_plan_save
 from clients.services import (
     assignment_create,
     check_in_prepare,
@@ -25,7 +26,7 @@ from clients.services import (
     completion_record,
 )
 
-from .models import Clinic, Session, Therapist, User
+from .models import Clinic, CrisisLine, Session, Therapist, User
 from .services import clinic_admin_create, clinic_create, therapist_create
 
 DEMO_NAMESPACE = uuid.UUID("6f1b7a52-3c1e-4d8e-9a57-2f4c0f0d5e11")
@@ -35,17 +36,37 @@ CLINICS = [
         "slug": "harbor",
         "name": "Harbor Relational Therapy",
         "time_zone": "America/New_York",
-        "crisis_resources": "If you are in danger now, call 911. Call or text 988 (Suicide & "
-        "Crisis Lifeline) any time. During office hours you can also call the clinic.",
+        "crisis_resources": "You can also go to the nearest emergency room.",
+        "phone": "+1 (212) 555-0142",
+        "phone_hours": "weekdays 9:00 to 18:00, New York time",
+        "safety_response": "Your therapist reads safety answers on weekdays between 9:00 and "
+        "18:00, New York time. At night and at weekends nobody reads them until the next "
+        "working day, so please use the numbers above if you need someone now.",
+        # (name, call, text, hours); the first that takes calls is for "in danger now"
+        "crisis_lines": [
+            ("Emergency services", "911", "", "24/7"),
+            ("988 Suicide & Crisis Lifeline", "988", "988", "24/7"),
+            ("Crisis Text Line", "", "741741", "24/7"),
+        ],
         "therapists": [("dana", "Dana Whitfield", "LMFT, EMDR"), ("sam", "Sam Okafor", "LCSW")],
+        "covers_alerts": "sam",
     },
     {
         "slug": "willow",
         "name": "Willow Attachment Centre",
         "time_zone": "Europe/London",
-        "crisis_resources": "If you are in danger now, call 999. Samaritans are there day and "
-        "night on 116 123.",
+        "crisis_resources": "You can also go to A&E, or call NHS 111 for urgent advice.",
+        "phone": "020 7946 0321",
+        "phone_hours": "Monday to Friday, 9:00 to 17:30",
+        "safety_response": "Your therapist reads safety answers on weekdays between 9:00 and "
+        "17:30. Outside those hours they are read on the next working day.",
+        "crisis_lines": [
+            ("Emergency services", "999", "", "24/7"),
+            ("Samaritans", "116 123", "", "24/7"),
+            ("Shout", "", "85258", "24/7"),
+        ],
         "therapists": [("lee", "Lee Harrington", "UKCP, EMDR")],
+        "covers_alerts": None,  # one therapist: nobody to cover
     },
 ]
 
@@ -71,6 +92,24 @@ HEAVY_BY_STORY = {
     "steady": ["betrayed", "angry", "anxious", "guilty"],
 }
 LIGHT = ["calm", "hopeful", "relieved", "grateful", "tender", "free", "proud"]
+# The safety plan of the "safety" story's clients, as a client might word it with their
+# therapist.
+SAFETY_PLAN = {
+    "warning_signs": "Lying awake replaying the last conversation. Telling myself nobody "
+    "would notice if I were gone. Cancelling plans and staying in for days.",
+    "coping_alone": "Cold water on my face and five slow breaths. Naming three things I can "
+    "see and two I can hear. A walk round the block, even in the rain.",
+    "distractions": "The busy café on the corner, where nobody needs anything from me. "
+    "Climbing on Thursday evenings. Phoning my cousin to talk about anything else.",
+    "people_to_ask": "My sister Jo, who knows about this plan. My friend Malik, any evening.",
+    "professionals": "My therapist, through the clinic in office hours. The crisis lines on "
+    "my check-in page, day or night. If I am in danger: the emergency number.",
+    "safer_surroundings": "Jo keeps the spare medication at her place. On bad nights the car "
+    "keys go to the neighbour.",
+    "reasons_for_living": "My niece, who wants me to teach her to swim this summer. The dog. "
+    "Finding out who I am after this relationship.",
+}
+
 NOTES = [
     "Saw a photo of us and it hit harder than I expected.",
     "Had a good day with friends and barely thought about it.",
@@ -196,6 +235,7 @@ class DemoBuilder:
                 time_zone=spec["time_zone"],
                 crisis_resources=spec["crisis_resources"],
             )
+            self._crisis_box(clinic, spec)
             domain = f"{spec['slug']}.example"
             admin_email = f"admin@{domain}"
             if not User.objects.filter(email=admin_email).exists():
@@ -220,8 +260,29 @@ class DemoBuilder:
                     )
                 therapists.append(therapist)
                 self.logins.append(Login("therapist", clinic.slug, email))
+            if spec["covers_alerts"] and not any(t.covers_alerts for t in therapists):
+                covering = Therapist.objects.get(user__email=f"{spec['covers_alerts']}@{domain}")
+                covering.covers_alerts = True
+                covering.save(update_fields=["covers_alerts"])
             built.append((clinic, therapists))
         return built
+
+    def _crisis_box(self, clinic: Clinic, spec: dict) -> None:
+        """The clinic's phone, its sentence on when safety answers are read, and its crisis
+        lines; a clinic that has lines already is left alone."""
+        if clinic.crisis_lines.exists():
+            return
+        clinic.phone = spec["phone"]
+        clinic.phone_hours = spec["phone_hours"]
+        clinic.safety_response = spec["safety_response"]
+        clinic.full_clean()
+        clinic.save(update_fields=["phone", "phone_hours", "safety_response"])
+        for order, (name, call, text, hours) in enumerate(spec["crisis_lines"]):
+            line = CrisisLine(
+                clinic=clinic, name=name, call=call, text=text, hours=hours, sort_order=order
+            )
+            line.full_clean()
+            line.save()
 
     def operator(self) -> None:
         email = "operator@demo.example"
@@ -259,6 +320,8 @@ class DemoBuilder:
             assignments = self._assignments(client, therapist, start)
             self._check_ins(client, story, start, rng)
             self._completions(assignments, story, rng)
+            if story == "safety":
+                safety_plan_save(client=client, by=therapist.user, **SAFETY_PLAN)
         self.logins.append(Login("client", clinic.slug, email, client.pk))
         self.clients_created += 1
         return client

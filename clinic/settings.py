@@ -244,6 +244,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.summaries_plan",
         "schedule": timedelta(hours=1),
     },
+    # A safety alert with no follow-up after the clinic's set time reaches its covering
+    # therapists and admins within a minute of that time.
+    "alerts-escalate": {
+        "task": "clients.safety.tasks.alerts_escalate",
+        "schedule": timedelta(minutes=1),
+    },
     "idempotency-keys-purge": {
         "task": "clinic.tasks.idempotency_keys_purge",
         "schedule": timedelta(hours=6),

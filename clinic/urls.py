@@ -11,6 +11,7 @@ admin.site.site_title = "Clinic admin"
 urlpatterns = [
     path("", include("reports.urls")),
     path("", include("clients.urls")),
+    path("", include("clients.safety.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

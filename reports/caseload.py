@@ -1,10 +1,19 @@
-"""The caseload: every client a therapist treats, who needs attention first, and why."""
+"""The caseload: every client a therapist treats, who needs attention first, and why.
 
-from dataclasses import dataclass
+Order: an unanswered safety concern (the newest first), then other open alerts, then
+a safety concern of the last two weeks that was followed up, high or rising distress
+and stuck patterns, then silence, then everyone else. Each reason is said in words.
+"""
+
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clients.models import Alert, CheckIn, Client, EmotionLabel, FocusArea
 from clinic.models import Session, Therapist
@@ -14,21 +23,38 @@ from .selectors import windows_load
 
 RECENT = timedelta(days=28)
 SILENT_DAYS = 7
+# A safety answer stays a reason this long after it was followed up.
+SAFETY_REMEMBERED = timedelta(days=14)
+# The latest check-in's distress at or above this reads as high (0-10 scale).
+HIGH_DISTRESS = 8
+
+OPEN_SAFETY, OPEN_ALERT, WATCH, SILENT, NOTHING = range(5)
+
+
+@dataclass
+class ClientAlerts:
+    """What the caseload needs to know about one client's alerts."""
+
+    open_safety: list[Alert] = field(default_factory=list)  # newest first
+    open_other: list[Alert] = field(default_factory=list)
+    recent_safety: list[Alert] = field(default_factory=list)  # followed up, newest first
 
 
 @dataclass
 class CaseloadRow:
     client: Client
     last_check_in_at: datetime | None
-    days_since: int | None
+    days_since: int | None  # in the clinic's calendar: 0 is today
     distress: metrics.Trend | None
     neutrality: metrics.Trend | None
     stuck: bool
     adherence: float | None
     open_alerts: int
+    newest_open_alert: Alert | None
     next_session_at: datetime | None
     reasons: list[str]
-    priority: int  # 0 open alert, 1 stuck or rising distress, 2 silent, 3 nothing to flag
+    priority: int
+    sort_moment: float = 0.0  # within a priority: the newest safety answer first
 
 
 def filter_choices() -> dict:
@@ -49,62 +75,150 @@ def _clients(therapist: Therapist, status: str, focus: str):
     upcoming = Session.objects.filter(
         client=OuterRef("pk"), starts_at__gte=now, status=Session.Status.SCHEDULED
     ).order_by("starts_at")
-    open_alerts = (
-        Alert.objects.filter(client=OuterRef("pk"), acknowledged_at__isnull=True)
-        .values("client")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
     return list(
         clients.annotate(
             last_check_in_at=Subquery(newest.values("occurred_at")[:1]),
             next_session_at=Subquery(upcoming.values("starts_at")[:1]),
-            open_alert_count=Subquery(open_alerts),
         ).order_by("label")
     )
+
+
+def _alerts_by_client(client_ids: list[int], now: datetime) -> dict[int, ClientAlerts]:
+    """Open alerts and recent safety alerts of these clients, in one query."""
+    found: dict[int, ClientAlerts] = {pk: ClientAlerts() for pk in client_ids}
+    recent_safety = Q(kind=Alert.Kind.SAFETY_CONCERN, created_at__gte=now - SAFETY_REMEMBERED)
+    alerts = (
+        Alert.objects.filter(client_id__in=client_ids)
+        .filter(Q(acknowledged_at__isnull=True) | recent_safety)
+        .select_related("check_in")
+        .order_by("-created_at", "-id")
+    )
+    for alert in alerts:
+        mine = found[alert.client_id]
+        if alert.is_open and alert.kind == Alert.Kind.SAFETY_CONCERN:
+            mine.open_safety.append(alert)
+        elif alert.is_open:
+            mine.open_other.append(alert)
+        else:
+            mine.recent_safety.append(alert)
+    return found
 
 
 def caseload(*, therapist: Therapist, status: str = "active", focus: str = "") -> list[CaseloadRow]:
     """The therapist's clients, who needs attention first; the reason said in words."""
     now = timezone.now()
+    zone = ZoneInfo(therapist.clinic.time_zone)
     clients = _clients(therapist, status, focus)
     windows = windows_load(clients=clients, since=now - RECENT, until=now)
+    alerts = _alerts_by_client([client.pk for client in clients], now)
     names = dict(
         EmotionLabel.objects.filter(clinic_id=therapist.clinic_id).values_list("code", "name")
     )
-    rows = []
-    for client in clients:
-        summary = metrics.summarize(windows[client.pk])
-        rows.append(_row(client, summary, now, names))
-    return sorted(rows, key=lambda row: (row.priority, row.client.label))
+    rows = [
+        _row(client, metrics.summarize(windows[client.pk]), alerts[client.pk], now, zone, names)
+        for client in clients
+    ]
+    return sorted(rows, key=lambda row: (row.priority, -row.sort_moment, row.client.label))
 
 
-def _row(client: Client, summary: metrics.Summary, now: datetime, names: dict) -> CaseloadRow:
+def _days_ago(moment: datetime, now: datetime, zone: ZoneInfo) -> int:
+    """Whole calendar days in the clinic's zone: last night at 23:00 is 1 day ago at 08:00."""
+    return (now.astimezone(zone).date() - moment.astimezone(zone).date()).days
+
+
+def _moment(moment: datetime, now: datetime, zone: ZoneInfo) -> str:
+    local = moment.astimezone(zone)
+    time = date_format(local, "H:i")
+    days = _days_ago(moment, now, zone)
+    if days == 0:
+        return _("at %(time)s today") % {"time": time}
+    if days == 1:
+        return _("at %(time)s yesterday") % {"time": time}
+    return _("on %(day)s at %(time)s") % {"day": date_format(local, "D j M"), "time": time}
+
+
+def _alert_reason(alert: Alert, now: datetime, zone: ZoneInfo) -> str:
+    check_in = alert.check_in
+    when = _moment(check_in.occurred_at if check_in else alert.created_at, now, zone)
+    if alert.kind == Alert.Kind.SAFETY_CONCERN:
+        if check_in is None:
+            return _("Safety: answered yes %(when)s") % {"when": when}
+        return _("Safety: answered yes %(when)s, distress %(distress)s/10") % {
+            "when": when,
+            "distress": check_in.distress,
+        }
+    text = _("%(kind)s %(when)s") % {"kind": alert.get_kind_display(), "when": when}
+    if check_in is not None:
+        text += _(", distress %(distress)s/10") % {"distress": check_in.distress}
+    return text
+
+
+def _followed_up_reason(alert: Alert, now: datetime, zone: ZoneInfo) -> str:
+    days = _days_ago(alert.created_at, now, zone)
+    if days == 0:
+        return _("safety concern today, followed up")
+    return ngettext(
+        "safety concern %(days)s day ago, followed up",
+        "safety concern %(days)s days ago, followed up",
+        days,
+    ) % {"days": days}
+
+
+def _row(
+    client: Client,
+    summary: metrics.Summary,
+    alerts: ClientAlerts,
+    now: datetime,
+    zone: ZoneInfo,
+    names: dict,
+) -> CaseloadRow:
     last = client.last_check_in_at
-    days_since = (now - last).days if last else None
-    reasons, priority = [], 3
-    if client.open_alert_count:
-        alerts = client.open_alert_count
-        reasons.append(f"{alerts} open alert{'s' if alerts > 1 else ''}")
-        priority = 0
+    days_since = _days_ago(last, now, zone) if last else None
+    reasons, priority = [], NOTHING
+    open_alerts = alerts.open_safety + alerts.open_other
+    for alert in open_alerts:
+        reasons.append(_alert_reason(alert, now, zone))
+    if alerts.open_safety:
+        priority = OPEN_SAFETY
+    elif alerts.open_other:
+        priority = OPEN_ALERT
+    if alerts.recent_safety and not alerts.open_safety:
+        reasons.append(_followed_up_reason(alerts.recent_safety[0], now, zone))
+        priority = min(priority, WATCH)
+    trend = summary.distress
+    if trend is not None and trend.last >= HIGH_DISTRESS:
+        reasons.append(
+            _("distress high: %(value)s/10 at the last check-in") % {"value": round(trend.last)}
+        )
+        priority = min(priority, WATCH)
+    if metrics.is_rising(trend):
+        reasons.append(
+            _("distress rising (+%(slope)s a week)") % {"slope": f"{trend.slope_per_week:.1f}"}
+        )
+        priority = min(priority, WATCH)
     flow = summary.flow
     if flow and flow.stuck:
         for stretch in flow.stretches[-1:]:
             if stretch.reason == "emotion":
-                name = names.get(stretch.label, stretch.label)
+                count = stretch.end - stretch.start + 1
                 reasons.append(
-                    f"{name} has led {stretch.end - stretch.start + 1} check-ins in a row"
+                    _("%(name)s has led %(count)s check-ins in a row")
+                    % {"name": names.get(stretch.label, stretch.label), "count": count}
                 )
             else:
-                reasons.append("pushing feelings away, check-in after check-in")
-        priority = min(priority, 1)
-    trend = summary.distress
-    if metrics.is_rising(trend):
-        reasons.append(f"distress rising (+{trend.slope_per_week:.1f} a week)")
-        priority = min(priority, 1)
+                reasons.append(_("pushing feelings away, check-in after check-in"))
+        priority = min(priority, WATCH)
     if days_since is None or days_since >= SILENT_DAYS:
-        reasons.append("no check-ins yet" if last is None else f"no check-in for {days_since} days")
-        priority = min(priority, 2)
+        reasons.append(
+            _("no check-ins yet")
+            if last is None
+            else ngettext(
+                "no check-in for %(days)s day", "no check-in for %(days)s days", days_since
+            )
+            % {"days": days_since}
+        )
+        priority = min(priority, SILENT)
+    newest_safety = alerts.open_safety[0].created_at.timestamp() if alerts.open_safety else 0.0
     return CaseloadRow(
         client=client,
         last_check_in_at=last,
@@ -113,8 +227,10 @@ def _row(client: Client, summary: metrics.Summary, now: datetime, names: dict) -
         neutrality=summary.neutrality,
         stuck=bool(flow and flow.stuck),
         adherence=summary.adherence_overall,
-        open_alerts=client.open_alert_count or 0,
+        open_alerts=len(open_alerts),
+        newest_open_alert=open_alerts[0] if open_alerts else None,
         next_session_at=client.next_session_at,
         reasons=reasons,
         priority=priority,
+        sort_moment=newest_safety,
     )

@@ -9,11 +9,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import orjson
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from clients.models import Alert, Assignment, CheckIn, Client, EmotionLabel, Exercise
+from clients.safety.models import FollowUp
 from clinic.models import Session
 
 from . import figures, metrics, readings, windows
@@ -56,6 +58,7 @@ class ProgressReport:
     charts: list[Chart]
     discuss: list[CheckIn]
     alerts: list[Alert]
+    alert_history: list[Alert]
     assignments: list[Assignment]
     sessions: list[Session]
     library: list[Exercise]
@@ -114,7 +117,7 @@ def charts(
         Chart(
             "distress",
             "Distress",
-            readings.distress(summary, span),
+            readings.distress(summary, span, points),
             figure_json(figures.distress_figure(points, sessions, window.completions), zone),
             ["When", "Distress"],
             rows(lambda c: c.distress),
@@ -135,7 +138,7 @@ def charts(
         Chart(
             "charge",
             "Charge toward the other person",
-            readings.charge(summary),
+            readings.charge(summary, points),
             figure_json(figures.charge_figure(points), zone),
             ["When", "Charge (−5 hate … +5 love)"],
             rows(lambda c: c.charge),
@@ -144,7 +147,7 @@ def charts(
         Chart(
             "mind_space",
             "Mind space",
-            readings.mind_space(summary),
+            readings.mind_space(summary, points),
             figure_json(figures.mind_space_figure(points), zone),
             ["When", "% of the day"],
             rows(lambda c: c.mind_space),
@@ -153,7 +156,7 @@ def charts(
         Chart(
             "compassion",
             "Self-compassion and resistance",
-            readings.compassion(summary),
+            readings.compassion(summary, points),
             figure_json(figures.compassion_figure(points), zone),
             ["When", "Self-compassion", "Resistance"],
             rows(lambda c: c.self_compassion, lambda c: c.resistance),
@@ -188,6 +191,27 @@ def _exercise_rows(summary: metrics.Summary) -> list[list]:
     return rows
 
 
+ALERT_HISTORY = 10
+
+
+def open_alerts(client: Client) -> list[Alert]:
+    """Open alerts, safety concerns first, the newest first, with what raised them."""
+    alerts = client.alerts.filter(acknowledged_at__isnull=True).select_related("check_in")
+    safety_first = sorted(alerts, key=lambda a: a.created_at, reverse=True)
+    return sorted(safety_first, key=lambda a: a.kind != Alert.Kind.SAFETY_CONCERN)
+
+
+def alert_history(client: Client) -> list[Alert]:
+    """The latest resolved alerts, each with the follow-ups recorded for it."""
+    follow_ups = FollowUp.objects.select_related("by").order_by("at", "id")
+    return list(
+        client.alerts.filter(acknowledged_at__isnull=False)
+        .select_related("acknowledged_by")
+        .prefetch_related(Prefetch("follow_ups", queryset=follow_ups, to_attr="history"))
+        .order_by("-created_at")[:ALERT_HISTORY]
+    )
+
+
 def progress_report(
     *, client: Client, window_key: str, first_day=None, last_day=None
 ) -> ProgressReport:
@@ -215,11 +239,15 @@ def progress_report(
         summary=summary,
         charts=charts(data, summary, in_window, label_names(client), window.span, zone),
         discuss=list(
+            # A safety answer's words always reach the therapist, asked to talk about or not.
             client.check_ins.filter(
-                wants_to_discuss=True, occurred_at__gte=window.since, occurred_at__lte=window.until
+                Q(wants_to_discuss=True) | Q(safety_concern=True),
+                occurred_at__gte=window.since,
+                occurred_at__lte=window.until,
             ).order_by("-occurred_at")
         ),
-        alerts=list(client.alerts.filter(acknowledged_at__isnull=True).order_by("-created_at")),
+        alerts=open_alerts(client),
+        alert_history=alert_history(client),
         assignments=list(
             client.assignments.exclude(status=Assignment.Status.ENDED)
             .select_related("exercise")

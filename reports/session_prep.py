@@ -181,10 +181,11 @@ def prep_report(*, client: Client) -> PrepReport:
         .select_related("acknowledged_by")
         .order_by("created_at")
     )
+    # A safety answer's words always reach the therapist, asked to talk about or not.
     discuss = list(
-        client.check_ins.filter(wants_to_discuss=True, occurred_at__gte=window.since).order_by(
-            "occurred_at"
-        )
+        client.check_ins.filter(
+            Q(wants_to_discuss=True) | Q(safety_concern=True), occurred_at__gte=window.since
+        ).order_by("occurred_at")
     )
     flags = [_alert_flag(alert) for alert in alerts]
     if summary.flow and summary.flow.stuck:
@@ -218,7 +219,7 @@ def prep_report(*, client: Client) -> PrepReport:
         suggestions=suggestions(
             summary,
             alerts=len(alerts),
-            wants_to_discuss=len(discuss),
+            wants_to_discuss=sum(check_in.wants_to_discuss for check_in in discuss),
             days_silent=days_silent,
             names=names,
         ),

@@ -17,11 +17,6 @@ urlpatterns = [
         name="client-invitation-resend",
     ),
     path(
-        "clients/<int:client_id>/alerts/<int:alert_id>/acknowledge/",
-        views.alert_acknowledge,
-        name="client-alert-ack",
-    ),
-    path(
         "clients/<int:client_id>/assignments/", views.assignment_add, name="client-assignment-add"
     ),
     path(

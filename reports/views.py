@@ -5,12 +5,11 @@ someone else treats is a 404, the same as one that does not exist.
 """
 
 from datetime import datetime
-from functools import wraps
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,24 +17,14 @@ from django.views.decorators.http import require_POST
 
 from clients import services as client_services
 from clients.models import Exercise
+from clients.safety import selectors as safety_selectors
 from clients.selectors import client_get_for
 from clinic import audit
 from clinic import services as practice_services
+from clinic.roles import therapist_required
 
 from . import caseload as caseload_pages
 from . import forms, pages, session_prep, summary_pages
-
-
-def therapist_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        user = request.user
-        if user.role != "therapist" or not hasattr(user, "therapist"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _back(client_id: int):
@@ -61,12 +50,22 @@ def home(request: HttpRequest) -> HttpResponse:
 def caseload(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or "active"
     focus = request.GET.get("focus") or ""
-    rows = caseload_pages.caseload(therapist=request.user.therapist, status=status, focus=focus)
+    therapist = request.user.therapist
+    rows = caseload_pages.caseload(therapist=therapist, status=status, focus=focus)
     audit.record_read(request, "client", [row.client.pk for row in rows])
+    covering = safety_selectors.alerts_covering(therapist=therapist)
+    if covering:
+        audit.record_read(request, "alert", [alert.pk for alert in covering])
     return render(
         request,
         "reports/caseload.html",
-        {"rows": rows, "status": status, "focus": focus, **caseload_pages.filter_choices()},
+        {
+            "rows": rows,
+            "covering": covering,
+            "status": status,
+            "focus": focus,
+            **caseload_pages.filter_choices(),
+        },
     )
 
 
@@ -120,16 +119,6 @@ def prep(request: HttpRequest, client_id: int) -> HttpResponse:
         "reports/prep.html",
         {"client": client, "prep": session_prep.prep_report(client=client)},
     )
-
-
-@require_POST
-@therapist_required
-def alert_acknowledge(request: HttpRequest, client_id: int, alert_id: int) -> HttpResponse:
-    client = client_get_for(user=request.user, client_id=client_id)
-    alert = get_object_or_404(client.alerts, pk=alert_id)
-    client_services.alert_acknowledge(alert=alert, by=request.user)
-    messages.success(request, "Alert acknowledged.")
-    return _back(client.pk)
 
 
 @require_POST

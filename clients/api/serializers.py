@@ -1,9 +1,13 @@
+from dataclasses import replace
+
 from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clients.models import SCALES, Assignment, Client, EmotionLabel, Exercise, FocusArea
+from clients.safety.crisis import crisis_box_for
+from clients.safety.models import FollowUp
 from clients.selectors import assignment_due_next
 from clinic.api.serializers import (
     AwareDateTimeField,
@@ -76,6 +80,39 @@ class CheckInInput(StrictSerializer):
         return [(item["label"], item["intensity"]) for item in value]
 
 
+class CrisisLineOutput(serializers.Serializer):
+    name = serializers.CharField()
+    call = serializers.CharField(help_text="The number to call as written; empty if none.")
+    text = serializers.CharField(help_text="The number to text as written; empty if none.")
+    hours = serializers.CharField()
+    call_href = serializers.CharField(help_text="A tel: link, or empty.")
+    text_href = serializers.CharField(help_text="An sms: link, or empty.")
+
+
+class SafetyPlanSectionOutput(serializers.Serializer):
+    heading = serializers.CharField()
+    text = serializers.CharField()
+
+
+class CrisisOutput(serializers.Serializer):
+    lines = CrisisLineOutput(
+        many=True, help_text="In the clinic's order; the first that takes calls is for danger now."
+    )
+    clinic_phone = serializers.CharField(help_text="The clinic's own number; may be empty.")
+    clinic_phone_hours = serializers.CharField(help_text="When the clinic's phone is answered.")
+    when_read = serializers.CharField(
+        help_text="An honest sentence on when the therapist will see a safety answer."
+    )
+    safety_plan = SafetyPlanSectionOutput(
+        many=True,
+        source="plan",
+        help_text=(
+            "The written sections of the client's safety plan, for the client. Empty when "
+            "staff read the check-in: they read the plan on its page, where the read is audited."
+        ),
+    )
+
+
 class CheckInOutput(serializers.Serializer):
     id = serializers.IntegerField()
     client = serializers.IntegerField(source="client_id")
@@ -95,9 +132,31 @@ class CheckInOutput(serializers.Serializer):
         help_text="The clinic's crisis resources, when the check-in raised a safety concern."
     )
 
+    crisis = serializers.SerializerMethodField(
+        help_text="What the client can do now, when the check-in raised a safety concern."
+    )
+
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_crisis_resources(self, check_in):
         return check_in.client.clinic.crisis_resources if check_in.safety_concern else None
+
+    @extend_schema_field(CrisisOutput(allow_null=True))
+    def get_crisis(self, check_in):
+        if not check_in.safety_concern:
+            return None  # no query for the check-ins that need no crisis box
+        # One box per client in a list: the lines and the plan are read once.
+        boxes = self.context.setdefault("_crisis_boxes", {})
+        box = boxes.get(check_in.client_id)
+        if box is None:
+            box = boxes[check_in.client_id] = crisis_box_for(client=check_in.client)
+        if self._staff_reads():
+            box = replace(box, plan=[])
+        return CrisisOutput(box).data
+
+    def _staff_reads(self) -> bool:
+        """Only clients send check-ins, so a response without a request is to a client."""
+        user = getattr(self.context.get("request"), "user", None)
+        return user is not None and getattr(user, "role", "client") != "client"
 
 
 # --- exercises and assignments ---------------------------------------------
@@ -198,6 +257,26 @@ class ClientOutput(serializers.ModelSerializer):
         ]
 
 
+class FollowUpOutput(serializers.Serializer):
+    action = serializers.CharField()
+    note = serializers.CharField()
+    by = serializers.CharField(source="by.get_full_name")
+    at = serializers.DateTimeField()
+    resolves = serializers.BooleanField()
+
+
+class AlertCheckInOutput(serializers.Serializer):
+    """The check-in that raised the alert, with everything the client wrote."""
+
+    id = serializers.IntegerField()
+    occurred_at = serializers.DateTimeField()
+    distress = serializers.IntegerField()
+    emotions = EmotionOutput(many=True, source="emotions_strongest_first")
+    wants_to_discuss = serializers.BooleanField()
+    safety_concern = serializers.BooleanField()
+    note = serializers.CharField()
+
+
 class AlertOutput(serializers.Serializer):
     id = serializers.IntegerField()
     client = serializers.IntegerField(source="client_id")
@@ -205,9 +284,24 @@ class AlertOutput(serializers.Serializer):
     kind = serializers.CharField()
     check_in = serializers.IntegerField(source="check_in_id", allow_null=True)
     created_at = serializers.DateTimeField()
-    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    acknowledged_at = serializers.DateTimeField(
+        allow_null=True, help_text="When a follow-up resolved it; null while open."
+    )
     acknowledged_by = serializers.SerializerMethodField()
+    escalated_at = serializers.DateTimeField(allow_null=True)
+    follow_ups = FollowUpOutput(many=True, source="history")
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_acknowledged_by(self, alert):
         return alert.acknowledged_by.get_full_name() if alert.acknowledged_by else None
+
+
+class AlertDetailOutput(AlertOutput):
+    check_in_detail = AlertCheckInOutput(source="check_in", allow_null=True)
+
+
+class FollowUpInput(StrictSerializer):
+    action = serializers.ChoiceField(choices=FollowUp.Action.choices)
+    note = serializers.CharField(
+        max_length=NOTE_MAX_CHARS, allow_blank=True, default="", trim_whitespace=False
+    )

@@ -21,6 +21,8 @@ from rest_framework.response import Response
 
 from clients import selectors, services
 from clients.models import Alert, Assignment, CheckIn, Client, EmotionLabel, Exercise
+from clients.safety import selectors as safety_selectors
+from clients.safety import services as safety_services
 from clinic import audit
 from clinic.api.idempotency import run_once
 from clinic.api.pagination import SafeCursorPagination
@@ -32,6 +34,7 @@ from reports.metrics import summarize
 
 from . import filters
 from .serializers import (
+    AlertDetailOutput,
     AlertOutput,
     AssignmentCreateInput,
     AssignmentOutput,
@@ -43,6 +46,7 @@ from .serializers import (
     CompletionOutput,
     EmotionLabelOutput,
     ExerciseOutput,
+    FollowUpInput,
 )
 
 IsClientOrTherapist = IsClient | IsTherapist
@@ -372,12 +376,20 @@ class ExerciseViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: AlertOutput(many=True), **errors()}),
+    list=extend_schema(
+        description=("Alerts of the clients I treat, and escalated alerts I cover for colleagues."),
+        responses={200: AlertOutput(many=True), **errors()},
+    ),
+    retrieve=extend_schema(responses={200: AlertDetailOutput, **errors(401, 403, 404, 429)}),
 )
 class AlertViewSet(
-    AuditedReadsMixin, ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+    AuditedReadsMixin,
+    ScopedQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
-    """Alerts of the clients I treat."""
+    """Alerts, with the check-in that raised them and what has been done about them."""
 
     serializer_class = AlertOutput
     queryset = Alert.objects.none()
@@ -385,11 +397,22 @@ class AlertViewSet(
     filterset_class = filters.AlertFilter
 
     def scoped_queryset(self):
-        return selectors.alerts_for(therapist=self.request.user.therapist)
+        return safety_selectors.alerts_for(user=self.request.user)
 
-    @extend_schema(request=None, responses={200: AlertOutput, **errors(401, 403, 404, 429)})
-    @action(detail=True, methods=["post"])
-    def acknowledge(self, request, pk=None):
-        """Mark the alert as seen by me. Acknowledging again changes nothing."""
-        alert = services.alert_acknowledge(alert=self.get_object(), by=request.user)
-        return Response(AlertOutput(alert).data)
+    def retrieve(self, request, pk=None):
+        alert = safety_selectors.alert_get_for(user=request.user, alert_id=pk)
+        return Response(AlertDetailOutput(alert).data)
+
+    @extend_schema(
+        request=FollowUpInput,
+        responses={201: AlertDetailOutput, **errors(400, 401, 403, 404, 429)},
+    )
+    @action(detail=True, methods=["post"], url_path="follow-up")
+    def follow_up(self, request, pk=None):
+        """Record what was done; anything but "could_not_reach" resolves the alert."""
+        alert = self.get_object()
+        data = FollowUpInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        safety_services.follow_up_record(alert=alert, by=request.user, **data.validated_data)
+        fresh = safety_selectors.alert_get_for(user=request.user, alert_id=alert.pk)
+        return Response(AlertDetailOutput(fresh).data, status=status.HTTP_201_CREATED)

@@ -86,7 +86,7 @@ def test_dashboard_session_authenticates_with_csrf(client, therapist, client_rec
     browser.force_login(therapist.user)
     assert browser.get("/api/v1/clients/").status_code == 200
     # a write without the CSRF token is refused
-    response = browser.post(f"/api/v1/alerts/{1}/acknowledge/")
+    response = browser.post(f"/api/v1/alerts/{1}/follow-up/")
     assert response.status_code == 403
     assert "CSRF" in response.json()["errors"][0]["message"]
 

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from tests import factories
 
@@ -19,14 +20,25 @@ ROLES = [
     "other_therapist",
     "other_clinic_therapist",
     "clinic_admin",
+    "covering_therapist",
 ]
 
 
-def row(anonymous, client, other_client, therapist, other_therapist, other_clinic, admin):
+def row(anonymous, client, other_client, therapist, other_therapist, other_clinic, admin, cover):
+    """``cover``: a colleague who covers alerts; they reach an escalated alert and no more."""
     return dict(
         zip(
             ROLES,
-            [anonymous, client, other_client, therapist, other_therapist, other_clinic, admin],
+            [
+                anonymous,
+                client,
+                other_client,
+                therapist,
+                other_therapist,
+                other_clinic,
+                admin,
+                cover,
+            ],
             strict=True,
         )
     )
@@ -35,33 +47,37 @@ def row(anonymous, client, other_client, therapist, other_therapist, other_clini
 # (method, path) -> expected status per role. {client}, {check_in}, ... are filled in
 # from the records below. Empty POST/PATCH bodies: 400 means "allowed, but say what".
 TABLE = {
-    ("POST", "auth/login/"): row(400, 400, 400, 400, 400, 400, 400),
-    ("POST", "auth/logout/"): row(401, 204, 204, 204, 204, 204, 204),
-    ("POST", "auth/logout-all/"): row(401, 204, 204, 204, 204, 204, 204),
-    ("GET", "me/"): row(401, 200, 200, 200, 200, 200, 200),
-    ("GET", "emotions/"): row(401, 200, 200, 200, 200, 200, 200),
-    ("GET", "check-ins/"): row(401, 200, 200, 200, 200, 200, 403),
-    ("POST", "check-ins/"): row(401, 400, 400, 403, 403, 403, 403),
-    ("GET", "check-ins/{check_in}/"): row(401, 200, 404, 200, 404, 404, 403),
-    ("GET", "assignments/"): row(401, 200, 200, 200, 200, 200, 403),
-    ("POST", "assignments/"): row(401, 403, 403, 400, 400, 400, 403),
-    ("GET", "assignments/{assignment}/"): row(401, 200, 404, 200, 404, 404, 403),
-    ("PATCH", "assignments/{assignment}/"): row(401, 403, 403, 200, 404, 404, 403),
-    ("POST", "assignments/{assignment}/completions/"): row(401, 400, 404, 403, 403, 403, 403),
-    ("GET", "clients/"): row(401, 403, 403, 200, 200, 200, 403),
-    ("GET", "clients/{client}/"): row(401, 403, 403, 200, 404, 404, 403),
-    ("GET", "clients/{client}/metrics/"): row(401, 403, 403, 200, 404, 404, 403),
-    ("GET", "clients/{client}/summaries/"): row(401, 403, 403, 200, 404, 404, 403),
-    ("GET", "exercises/"): row(401, 403, 403, 200, 200, 200, 403),
-    ("GET", "exercises/{exercise}/"): row(401, 403, 403, 200, 200, 404, 403),
-    ("GET", "alerts/"): row(401, 403, 403, 200, 200, 200, 403),
-    ("POST", "alerts/{alert}/acknowledge/"): row(401, 403, 403, 200, 404, 404, 403),
+    ("POST", "auth/login/"): row(400, 400, 400, 400, 400, 400, 400, 400),
+    ("POST", "auth/logout/"): row(401, 204, 204, 204, 204, 204, 204, 204),
+    ("POST", "auth/logout-all/"): row(401, 204, 204, 204, 204, 204, 204, 204),
+    ("GET", "me/"): row(401, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "emotions/"): row(401, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "check-ins/"): row(401, 200, 200, 200, 200, 200, 403, 200),
+    ("POST", "check-ins/"): row(401, 400, 400, 403, 403, 403, 403, 403),
+    ("GET", "check-ins/{check_in}/"): row(401, 200, 404, 200, 404, 404, 403, 404),
+    ("GET", "assignments/"): row(401, 200, 200, 200, 200, 200, 403, 200),
+    ("POST", "assignments/"): row(401, 403, 403, 400, 400, 400, 403, 400),
+    ("GET", "assignments/{assignment}/"): row(401, 200, 404, 200, 404, 404, 403, 404),
+    ("PATCH", "assignments/{assignment}/"): row(401, 403, 403, 200, 404, 404, 403, 404),
+    ("POST", "assignments/{assignment}/completions/"): row(401, 400, 404, 403, 403, 403, 403, 403),
+    ("GET", "clients/"): row(401, 403, 403, 200, 200, 200, 403, 200),
+    ("GET", "clients/{client}/"): row(401, 403, 403, 200, 404, 404, 403, 404),
+    ("GET", "clients/{client}/metrics/"): row(401, 403, 403, 200, 404, 404, 403, 404),
+    ("GET", "clients/{client}/summaries/"): row(401, 403, 403, 200, 404, 404, 403, 404),
+    ("GET", "exercises/"): row(401, 403, 403, 200, 200, 200, 403, 200),
+    ("GET", "exercises/{exercise}/"): row(401, 403, 403, 200, 200, 404, 403, 200),
+    ("GET", "alerts/"): row(401, 403, 403, 200, 200, 200, 403, 200),
+    ("GET", "alerts/{alert}/"): row(401, 403, 403, 200, 404, 404, 403, 404),
+    ("POST", "alerts/{alert}/follow-up/"): row(401, 403, 403, 400, 404, 404, 403, 404),
+    # Escalated: the covering colleague may open and follow it up; others still not.
+    ("GET", "alerts/{escalated_alert}/"): row(401, 403, 403, 200, 404, 404, 403, 200),
+    ("POST", "alerts/{escalated_alert}/follow-up/"): row(401, 403, 403, 400, 404, 404, 403, 400),
 }
 
 # Filters name a client too; outside the scope that client "does not exist".
 FILTERS = {
-    ("GET", "check-ins/?client={client}"): row(401, 200, 404, 200, 404, 404, 403),
-    ("GET", "assignments/?client={client}"): row(401, 200, 404, 200, 404, 404, 403),
+    ("GET", "check-ins/?client={client}"): row(401, 200, 404, 200, 404, 404, 403, 404),
+    ("GET", "assignments/?client={client}"): row(401, 200, 404, 200, 404, 404, 403, 404),
 }
 
 
@@ -110,6 +126,7 @@ def world(db):
         "assignment": factories.AssignmentFactory(client=client),
         "exercise": clinic.exercises.first(),
         "alert": factories.AlertFactory(client=client),
+        "escalated_alert": factories.AlertFactory(client=client, escalated_at=timezone.now()),
     }
     users = {
         "anonymous": None,
@@ -119,6 +136,7 @@ def world(db):
         "other_therapist": factories.TherapistFactory(clinic=clinic).user,
         "other_clinic_therapist": factories.TherapistFactory().user,
         "clinic_admin": factories.ClinicAdminFactory(clinic=clinic),
+        "covering_therapist": factories.TherapistFactory(clinic=clinic, covers_alerts=True).user,
     }
     return users, {name: obj.pk for name, obj in records.items()}
 

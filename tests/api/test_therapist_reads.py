@@ -43,20 +43,51 @@ def test_exercises_are_my_clinics_library(therapist, other_clinic, as_user):
 
 
 @pytest.mark.django_db
-def test_open_alerts_filter_and_acknowledge_once(therapist, client_record, as_user):
+def test_open_alerts_filter_and_a_follow_up_resolves_once(therapist, client_record, as_user):
     open_alert = factories.AlertFactory(client=client_record)
     seen = factories.AlertFactory(client=client_record)
     api = as_user(therapist.user)
-    api.post(f"/api/v1/alerts/{seen.pk}/acknowledge/")
+    done = api.post(
+        f"/api/v1/alerts/{seen.pk}/follow-up/",
+        {"action": "contacted", "note": "Called; safe tonight."},
+        format="json",
+    )
+    assert done.status_code == 201
+    assert done.json()["follow_ups"][0]["note"] == "Called; safe tonight."
     open_ids = [a["id"] for a in api.get("/api/v1/alerts/", {"open": "true"}).json()["results"]]
     assert open_ids == [open_alert.pk]
     closed = api.get("/api/v1/alerts/", {"open": "false"}).json()["results"]
     assert [a["id"] for a in closed] == [seen.pk]
     assert closed[0]["acknowledged_by"] == therapist.display_name
     first_time = Alert.objects.get(pk=seen.pk).acknowledged_at
-    again = api.post(f"/api/v1/alerts/{seen.pk}/acknowledge/")
-    assert again.status_code == 200
+    again = api.post(f"/api/v1/alerts/{seen.pk}/follow-up/", {"action": "other", "note": "x"})
+    assert again.status_code == 400
+    assert again.json()["errors"][0]["field"] == "alert"
     assert Alert.objects.get(pk=seen.pk).acknowledged_at == first_time
+    assert Alert.objects.get(pk=seen.pk).follow_ups.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "action"),
+        ({"action": "called"}, "action"),
+        ({"action": "other"}, "note"),
+        ({"action": "contacted", "note": "x" * 4001}, "note"),
+    ],
+)
+def test_a_follow_up_without_what_was_done_is_refused_and_changes_nothing(
+    therapist, client_record, as_user, body, field
+):
+    alert = factories.AlertFactory(client=client_record)
+    answer = as_user(therapist.user).post(
+        f"/api/v1/alerts/{alert.pk}/follow-up/", body, format="json"
+    )
+    assert answer.status_code == 400
+    assert answer.json()["errors"][0]["field"] == field
+    assert Alert.objects.get(pk=alert.pk).acknowledged_at is None
+    assert not alert.follow_ups.exists()
 
 
 @pytest.mark.django_db

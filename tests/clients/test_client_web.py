@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from clients.models import Assignment, Client
+from clients.safety.plans import safety_plan_save
+from clinic.models import CrisisLine
 from tests import factories
 
 URL = "/me/"
@@ -30,6 +32,31 @@ def _check_in(client_record, note, *, days_ago=0, distress=5, label_code="sad"):
     label = client_record.clinic.emotion_labels.get(code=label_code)
     factories.CheckInEmotionFactory(check_in=check_in, label=label, intensity=7)
     return check_in
+
+
+def _crisis_lines(clinic):
+    clinic.phone = "+1 (555) 010-2000"
+    clinic.phone_hours = "weekdays 9:00 to 17:00"
+    clinic.save(update_fields=["phone", "phone_hours"])
+    CrisisLine.objects.bulk_create(
+        [
+            CrisisLine(clinic=clinic, name="Emergency services", call="911", sort_order=0),
+            CrisisLine(
+                clinic=clinic, name="Lifeline", call="988", text="988", hours="24/7", sort_order=1
+            ),
+            CrisisLine(clinic=clinic, name="Text Line", text="741 741", sort_order=2),
+        ]
+    )
+
+
+def _plan(client_record, **sections):
+    sections = sections or {
+        "warning_signs": "Replaying the last call at night",
+        "reasons_for_living": "My sister's kids",
+    }
+    return safety_plan_save(
+        client=client_record, by=client_record.primary_therapist.user, **sections
+    )
 
 
 @pytest.mark.django_db
@@ -108,7 +135,7 @@ def test_crisis_resources_are_on_the_page_ready_to_show(me, client_record):
     clinic.crisis_resources = "Call the night line on 0800 111 222."
     clinic.save(update_fields=["crisis_resources"])
     page = me.get(URL).content.decode()
-    assert page.count("Call the night line on 0800 111 222.") == 2  # the text and its copy
+    assert page.count("Call the night line on 0800 111 222.") == 1  # extra text in the box
     assert 'id="crisis" class="crisis" role="alert"' in page
 
 
@@ -204,7 +231,89 @@ def test_page_reads_a_fixed_number_of_queries(me, client_record, django_assert_m
         )
         factories.CompletionFactory(assignment=assignment)
         _check_in(client_record, f"note {n}", days_ago=n)
+    _crisis_lines(client_record.clinic)
+    _plan(client_record)
+    # The client with their clinic and plan in one query, the crisis lines in one more.
     with django_assert_max_num_queries(10):
         response = me.get(URL)
     assert response.status_code == 200
     assert response.content.decode().count('class="card exercise"') == 6
+
+
+@pytest.mark.django_db
+def test_crisis_box_has_tap_to_call_and_tap_to_text_links(me, client_record):
+    _crisis_lines(client_record.clinic)
+    page = me.get(URL).content.decode()
+    box = page[page.index('id="crisis"') : page.index('id="note-safety"')]
+    assert (
+        '<a class="tap" href="tel:911">Call Emergency services <span class="number">911</span></a>'
+        in box
+    )
+    assert 'href="tel:988">Call Lifeline <span class="number">988</span>' in box
+    assert 'href="sms:988">Text Lifeline <span class="number">988</span>' in box
+    assert 'href="sms:741741">Text Text Line <span class="number">741 741</span>' in box
+    assert "tel:741741" not in box  # a line for texts only has no call link
+    # The clinic's own number, dialable, with the hours it is answered.
+    assert 'href="tel:+15550102000">' in box
+    assert "The clinic answers weekdays 9:00 to 17:00." in box
+    # What to do now names the first line that takes calls.
+    assert "If you are in danger now, call Emergency services on 911." in box
+
+
+@pytest.mark.django_db
+def test_crisis_box_says_honestly_when_the_answer_is_read(me, client_record):
+    page = me.get(URL).content.decode()
+    assert "this page is not watched around the clock" in page
+    assert "If you are in danger now, call your local emergency number." in page  # no lines
+    assert "your therapist has been told" in page  # the words after sending, in the page
+    clinic = client_record.clinic
+    clinic.safety_response = "Dr Lee reads alerts on weekdays between 9:00 and 18:00."
+    clinic.save(update_fields=["safety_response"])
+    page = me.get(URL).content.decode()
+    assert "Dr Lee reads alerts on weekdays between 9:00 and 18:00." in page
+    assert "not watched around the clock" not in page
+
+
+@pytest.mark.django_db
+def test_the_form_says_who_reads_the_note_with_a_safety_answer(me):
+    page = me.get(URL).content.decode()
+    assert (
+        '<p class="note-safety" id="note-safety" hidden>Your therapist will read what you write '
+        "here, with your answer to the safety question.</p>"
+    ) in page
+    assert page.index('id="safety-yes"') < page.index('id="note-safety"') < page.index('id="note"')
+
+
+@pytest.mark.django_db
+def test_client_sees_their_safety_plan_on_the_page_and_in_the_crisis_box(
+    me, client_record, therapist
+):
+    _plan(client_record)
+    neighbour = factories.ClientFactory(primary_therapist=therapist)
+    _plan(neighbour, warning_signs="The neighbour's own signs")
+    page = me.get(URL).content.decode()
+    assert "My safety plan" in page
+    assert page.count("Replaying the last call at night") == 2  # its section and the box
+    box = page[page.index('id="crisis"') : page.index('id="note-safety"')]
+    assert "My warning signs" in box and "My sister&#x27;s kids" in box
+    assert "People I can ask for help" not in page  # an empty section is not shown
+    assert "The neighbour's own signs" not in page
+
+
+@pytest.mark.django_db
+def test_no_plan_section_without_a_plan(me, client_record):
+    assert "My safety plan" not in me.get(URL).content.decode()
+    _plan(client_record, warning_signs="   ")  # nothing written
+    assert "My safety plan" not in me.get(URL).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_discharged_client_still_sees_the_crisis_lines_and_plan(me, client_record):
+    _crisis_lines(client_record.clinic)
+    _plan(client_record)
+    client_record.status = Client.Status.DISCHARGED
+    client_record.save(update_fields=["status"])
+    page = me.get(URL).content.decode()
+    assert 'class="send"' not in page
+    assert 'href="tel:911"' in page and 'href="sms:988"' in page
+    assert "Replaying the last call at night" in page

@@ -12,12 +12,16 @@ from knox.models import AuthToken
 
 from clients import records
 from clients.models import CheckIn, Client, Completion
+from clients.safety.models import FollowUp, SafetyPlan
+from clients.safety.plans import safety_plan_save
 from clinic.models import AuditEvent, Session, User
 from reports.models import WeeklySummary
 from tests import factories
 
 NOTE = "the night I found the other phone"
 REFLECTION = "writing the unsent letter helped a little"
+PLAN = "call my brother before midnight"
+FOLLOW_UP = "spoke by phone, agreed to use the plan tonight"
 
 
 @pytest.fixture
@@ -31,7 +35,10 @@ def full_record(client_record):
     factories.CheckInEmotionFactory(check_in=check_in)
     assignment = factories.AssignmentFactory(client=client_record)
     factories.CompletionFactory(assignment=assignment, reflection=REFLECTION)
-    factories.AlertFactory(client=client_record, check_in=check_in)
+    alert = factories.AlertFactory(client=client_record, check_in=check_in)
+    therapist_user = client_record.primary_therapist.user
+    FollowUp.objects.create(alert=alert, by=therapist_user, action="contacted", note=FOLLOW_UP)
+    safety_plan_save(client=client_record, by=therapist_user, people_to_ask=PLAN)
     factories.SessionFactory(client=client_record, therapist=client_record.primary_therapist)
     WeeklySummary.objects.create(client=client_record, week_start="2026-11-16", digest="A week.")
     AuthToken.objects.create(user=client_record.user)
@@ -57,6 +64,10 @@ def test_json_export_holds_every_table_with_the_free_text_readable(
     assert body["account"][0]["email"] == full_record.user.email
     assert body["check_ins"][0]["note"] == NOTE
     assert body["completions"][0]["reflection"] == REFLECTION
+    assert body["safety_plan"][0]["people_to_ask"] == PLAN
+    assert body["safety_plan"][0]["warning_signs"] == ""
+    assert body["follow_ups"][0]["note"] == FOLLOW_UP
+    assert body["follow_ups"][0]["action"] == "contacted"
     for table in ("sessions", "assignments", "check_in_emotions", "alerts", "weekly_summaries"):
         assert len(body[table]) == 1, table
     event = AuditEvent.objects.get(action="export")
@@ -76,6 +87,10 @@ def test_zip_export_has_one_csv_per_table(client, clinic_admin, full_record):
     assert set(archive.namelist()) >= {"client.csv", "check_ins.csv", "completions.csv"}
     check_ins = list(csv.DictReader(io.StringIO(archive.read("check_ins.csv").decode())))
     assert check_ins[0]["note"] == NOTE
+    plan = list(csv.DictReader(io.StringIO(archive.read("safety_plan.csv").decode())))
+    assert plan[0]["people_to_ask"] == PLAN
+    follow_ups = list(csv.DictReader(io.StringIO(archive.read("follow_ups.csv").decode())))
+    assert follow_ups[0]["note"] == FOLLOW_UP
     assert (
         json.loads(
             list(csv.DictReader(io.StringIO(archive.read("client.csv").decode())))[0]["focus_areas"]
@@ -122,7 +137,7 @@ def test_erasure_removes_the_record_and_the_account_and_keeps_only_ids(
     assert not Client.objects.filter(pk=full_record.pk).exists()
     assert not User.objects.filter(pk=user_id).exists()
     assert not AuthToken.objects.filter(user_id=user_id).exists()
-    for model in (CheckIn, Completion, Session, WeeklySummary):
+    for model in (CheckIn, Completion, Session, WeeklySummary, FollowUp, SafetyPlan):
         assert not model.objects.exists(), model
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM clients_checkinemotion")
@@ -136,8 +151,15 @@ def test_erasure_removes_the_record_and_the_account_and_keeps_only_ids(
     )
     # The trail of the client's own writes outlives them, as ids.
     assert AuditEvent.objects.filter(client_id=full_record.pk, action="delete").exists()
+    deleted = set(
+        AuditEvent.objects.filter(client_id=full_record.pk, action="delete").values_list(
+            "object_type", flat=True
+        )
+    )
+    assert {"followup", "safetyplan", "alert", "checkin"} <= deleted
     trail = json.dumps(list(AuditEvent.objects.values()), default=str)
     assert email not in trail and NOTE not in trail
+    assert PLAN not in trail and FOLLOW_UP not in trail
 
 
 @pytest.mark.django_db
@@ -225,15 +247,22 @@ def test_erasure_also_clears_the_admins_history_and_sign_in_records(
 def test_erasure_work_does_not_grow_with_the_record(
     rf, clinic_admin, client_record, check_ins, django_assert_max_num_queries
 ):
+    therapist_user = client_record.primary_therapist.user
     for check_in in factories.CheckInFactory.create_batch(check_ins, client=client_record):
         factories.CheckInEmotionFactory(check_in=check_in)
+        alert = factories.AlertFactory(client=client_record, check_in=check_in)
+        FollowUp.objects.create(alert=alert, by=therapist_user, action="contacted")
+    safety_plan_save(client=client_record, by=therapist_user, warning_signs="Not sleeping")
     request = rf.post("/")
     request.user = clinic_admin
     client_id = client_record.pk
-    with django_assert_max_num_queries(50):  # 40 with 2 check-ins, 44 with 40
+    # 52 with 2 check-ins or with 40, each with an alert and a follow-up, and a safety plan
+    with django_assert_max_num_queries(56):
         records.client_erase(client=client_record, request=request)
     deletes = AuditEvent.objects.filter(action="delete", client_id=client_id)
     by_kind = {event.object_type: len(event.object_ids) for event in deletes}
     assert by_kind["checkin"] == check_ins
     assert by_kind["checkinemotion"] == check_ins
+    assert by_kind["followup"] == check_ins
+    assert by_kind["safetyplan"] == 1
     assert deletes.count() == len(by_kind)  # one row per kind, not one per record

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from clients.models import Client, EmotionLabel, Exercise
-from clinic.models import Clinic, User
+from clinic.models import Clinic, CrisisLine, User
 from tests import factories
 
 
@@ -130,6 +130,8 @@ def test_operator_adds_a_clinic_in_the_admin_and_it_gets_the_default_library(cli
             "slug": "cedar",
             "time_zone": "Europe/Paris",
             "crisis_resources": "",
+            "escalate_after_minutes": 120,
+            **_no_lines(),
         },
     )
     assert response.status_code == 302, response.content
@@ -157,3 +159,133 @@ def test_health_records_are_read_only_and_free_text_hidden(admin_client_logged_i
 def test_admin_login_page_opens_for_a_visitor(client):
     response = client.get(reverse("admin:login"))
     assert response.status_code == 200
+
+
+def _no_lines(initial: int = 0, total: int = 0) -> dict:
+    """The management form of the crisis lines inline on the clinic's page."""
+    return {
+        "crisis_lines-TOTAL_FORMS": str(total),
+        "crisis_lines-INITIAL_FORMS": str(initial),
+        "crisis_lines-MIN_NUM_FORMS": "0",
+        "crisis_lines-MAX_NUM_FORMS": "1000",
+    }
+
+
+def _clinic_form(clinic, **changes) -> dict:
+    return {
+        "name": clinic.name,
+        "slug": clinic.slug,
+        "time_zone": clinic.time_zone,
+        "phone": "",
+        "phone_hours": "",
+        "safety_response": "",
+        "crisis_resources": "",
+        "escalate_after_minutes": 120,
+        **_no_lines(),
+        **changes,
+    }
+
+
+@pytest.mark.django_db
+def test_clinic_admin_sets_the_crisis_box_and_its_lines_on_their_clinic(
+    admin_client_logged_in, clinic
+):
+    url = reverse("admin:clinic_clinic_change", args=[clinic.pk])
+    page = admin_client_logged_in.get(url)
+    assert page.status_code == 200
+    for field in ("phone", "phone_hours", "safety_response", "escalate_after_minutes"):
+        assert f'name="{field}"' in page.content.decode()
+    assert "crisis_lines-TOTAL_FORMS" in page.content.decode()
+
+    response = admin_client_logged_in.post(
+        url,
+        _clinic_form(
+            clinic,
+            phone="+44 20 7946 0000",
+            phone_hours="weekdays 9:00 to 17:00",
+            safety_response="Your therapist reads alerts on weekdays.",
+            **_no_lines(total=2),
+            **{
+                "crisis_lines-0-name": "Emergency services",
+                "crisis_lines-0-call": "999",
+                "crisis_lines-0-sort_order": "0",
+                "crisis_lines-1-name": "Shout",
+                "crisis_lines-1-text": "85258",
+                "crisis_lines-1-sort_order": "1",
+            },
+        ),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    clinic.refresh_from_db()
+    assert (clinic.phone, clinic.safety_response) == (
+        "+44 20 7946 0000",
+        "Your therapist reads alerts on weekdays.",
+    )
+    assert list(clinic.crisis_lines.values_list("name", "call", "text")) == [
+        ("Emergency services", "999", ""),
+        ("Shout", "", "85258"),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_crisis_line_needs_a_number_and_a_phone_must_be_dialable(admin_client_logged_in, clinic):
+    url = reverse("admin:clinic_clinic_change", args=[clinic.pk])
+    response = admin_client_logged_in.post(
+        url,
+        _clinic_form(
+            clinic,
+            phone="call us",
+            **_no_lines(total=1),
+            **{"crisis_lines-0-name": "A line with no number", "crisis_lines-0-sort_order": "0"},
+        ),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "is not a phone number" in page
+    assert "Give a number to call, a number to text, or both." in page
+    assert not CrisisLine.objects.exists()
+
+
+@pytest.mark.django_db
+def test_clinic_admin_cannot_change_another_clinics_crisis_lines(
+    admin_client_logged_in, other_clinic
+):
+    theirs = CrisisLine.objects.create(clinic=other_clinic, name="Theirs", call="112")
+    url = reverse("admin:clinic_clinic_change", args=[other_clinic.pk])
+    admin_client_logged_in.post(
+        url,
+        _clinic_form(
+            other_clinic,
+            **_no_lines(initial=1, total=1),
+            **{
+                "crisis_lines-0-id": str(theirs.pk),
+                "crisis_lines-0-clinic": str(other_clinic.pk),
+                "crisis_lines-0-name": "Taken over",
+                "crisis_lines-0-call": "000",
+                "crisis_lines-0-DELETE": "on",
+            },
+        ),
+    )
+    theirs.refresh_from_db()
+    assert theirs.name == "Theirs"
+
+
+@pytest.mark.django_db
+def test_clinic_admin_sees_and_sets_who_covers_alerts(admin_client_logged_in, clinic):
+    therapist = factories.TherapistFactory(clinic=clinic)
+    listing = admin_client_logged_in.get(reverse("admin:clinic_therapist_changelist"))
+    assert "covers_alerts" in listing.content.decode()
+    url = reverse("admin:clinic_therapist_change", args=[therapist.pk])
+    assert 'name="covers_alerts"' in admin_client_logged_in.get(url).content.decode()
+    response = admin_client_logged_in.post(
+        url,
+        {
+            "user": therapist.user_id,
+            "credentials": "LMFT",
+            "is_active": "on",
+            "covers_alerts": "on",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    therapist.refresh_from_db()
+    assert therapist.covers_alerts

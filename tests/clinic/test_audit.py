@@ -267,23 +267,27 @@ def test_a_long_list_of_ids_is_shortened_in_the_admin_table(client, clinic):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("way", ["page", "api"])
-def test_acknowledging_an_alert_is_recorded(client, as_user, client_record, history, way):
+def test_following_up_an_alert_is_recorded(client, as_user, client_record, history, way):
     therapist = client_record.primary_therapist.user
     alert = client_record.alerts.get()
+    body = {"action": "contacted", "note": ""}
     if way == "page":
         client.force_login(therapist)
-        client.post(reverse("client-alert-ack", args=[client_record.pk, alert.pk]))
+        client.post(reverse("alert-page-follow-up", args=[alert.pk]), body)
     else:
-        as_user(therapist).post(f"/api/v1/alerts/{alert.pk}/acknowledge/")
-    event = AuditEvent.objects.get(action="update", object_type="alert")
-    assert (event.actor_id, event.object_ids, event.client_id) == (
+        as_user(therapist).post(f"/api/v1/alerts/{alert.pk}/follow-up/", body)
+    resolved = AuditEvent.objects.get(action="update", object_type="alert")
+    assert (resolved.actor_id, resolved.object_ids, resolved.client_id) == (
         therapist.pk,
         [alert.pk],
         client_record.pk,
     )
-    # Acknowledging again changes nothing, and records no second write.
-    as_user(therapist).post(f"/api/v1/alerts/{alert.pk}/acknowledge/")
+    follow_up = AuditEvent.objects.get(action="create", object_type="followup")
+    assert (follow_up.actor_id, follow_up.client_id) == (therapist.pk, client_record.pk)
+    # A resolved alert takes no second follow-up, and records no second write.
+    as_user(therapist).post(f"/api/v1/alerts/{alert.pk}/follow-up/", body)
     assert AuditEvent.objects.filter(action="update", object_type="alert").count() == 1
+    assert AuditEvent.objects.filter(object_type="followup").count() == 1
 
 
 @pytest.mark.django_db

@@ -1,6 +1,6 @@
-"""A sentinel phrase written where clients write (notes, reflections) and in the clinic's
-emotion vocabulary travels through the whole product, and never reaches a log line, an
-e-mail or the audit trail. It does reach the pages that are meant to show it."""
+"""A sentinel phrase written where clients write (notes, reflections), in a safety plan and
+in the clinic's emotion vocabulary travels through the whole product, and never reaches a log
+line, an e-mail or the audit trail. It does reach the pages that are meant to show it."""
 
 import json
 import logging
@@ -12,6 +12,7 @@ from django.core import mail
 from django.utils import timezone
 
 from clients.models import EmotionLabel
+from clients.safety import services as safety_services
 from clinic.models import AuditEvent
 from reports.tasks import summaries_plan
 from tests import factories
@@ -49,6 +50,16 @@ def test_the_sentinel_reaches_no_log_no_email_and_no_audit_row(
     start = timezone.now()
 
     with time_machine.travel(start, tick=False):
+        # The therapist writes the sentinel into the client's safety plan; a second try
+        # with a section too long is refused (a 400, logged without its body).
+        client.force_login(therapist.user)
+        plan_url = f"/clients/{client_record.pk}/safety-plan/"
+        plan = {"warning_signs": f"plan {SENTINEL} words", "coping_alone": "A walk."}
+        assert client.post(plan_url, plan).status_code == 302
+        too_long = {**plan, "coping_alone": SENTINEL * 400}
+        assert client.post(plan_url, too_long).status_code == 400
+        assert f"plan {SENTINEL} words" in client.get(plan_url).content.decode()
+
         # A safety check-in with the sentinel in the note and in an emotion's name: an alert
         # e-mail goes to the therapist.
         body = {
@@ -61,6 +72,7 @@ def test_the_sentinel_reaches_no_log_no_email_and_no_audit_row(
         }
         sent = me.post("/api/v1/check-ins/", body, HTTP_IDEMPOTENCY_KEY="sentinel-key-1")
         assert sent.status_code == 201, sent.json()
+        assert f"plan {SENTINEL} words" in json.dumps(sent.json()["crisis"])  # the crisis box
         # A refused check-in (a note too long) is logged as a bad request, without its body.
         long_note = {**body, "note": SENTINEL * 400}
         assert (
@@ -94,7 +106,15 @@ def test_the_sentinel_reaches_no_log_no_email_and_no_audit_row(
         listing = staff_api.get(f"/api/v1/check-ins/?client={client_record.pk}")
         assert SENTINEL in json.dumps(listing.json())  # shown to the treating therapist
         alert_id = staff_api.get("/api/v1/alerts/").json()["results"][0]["id"]
-        assert staff_api.post(f"/api/v1/alerts/{alert_id}/acknowledge/").status_code == 200
+        assert SENTINEL in client.get(f"/alerts/{alert_id}/").content.decode()
+        # Nobody followed it up in time: it is escalated to a covering colleague by e-mail.
+        factories.TherapistFactory(clinic=client_record.clinic, covers_alerts=True)
+        later = timezone.now() + timedelta(hours=3)
+        assert safety_services.alerts_escalate(now=later) == 1
+        follow_up = {"action": "contacted", "note": f"{SENTINEL} talked through"}
+        answer = staff_api.post(f"/api/v1/alerts/{alert_id}/follow-up/", follow_up)
+        assert answer.status_code == 201
+        assert SENTINEL in client.get(f"/alerts/{alert_id}/").content.decode()
 
         # The clinic admin exports the record: the export holds it, the trail does not.
         admin = factories.ClinicAdminFactory(clinic=client_record.clinic)

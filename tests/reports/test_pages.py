@@ -124,7 +124,7 @@ def test_caseload_puts_open_alerts_first_then_stuck_then_silent(logged_in, thera
     assert order == sorted(order)
     assert "Resentful has led 4 check-ins in a row" in page
     assert "No check-in for 12 days" in page
-    assert "1 open alert" in page
+    assert "Safety: answered yes at " in page
 
 
 @pytest.mark.django_db
@@ -181,10 +181,10 @@ def test_progress_report_queries_do_not_grow_with_days(
 
 
 @pytest.mark.django_db
-def test_acknowledge_assign_pause_end_from_the_page(logged_in, therapist, client_record):
+def test_follow_up_assign_pause_end_from_the_page(logged_in, therapist, client_record):
     alert = factories.AlertFactory(client=client_record)
     url = reverse("client-progress", args=[client_record.pk])
-    logged_in.post(reverse("client-alert-ack", args=[client_record.pk, alert.pk]))
+    logged_in.post(reverse("alert-page-follow-up", args=[alert.pk]), {"action": "contacted"})
     alert.refresh_from_db()
     assert alert.acknowledged_by == therapist.user
     exercise = client_record.clinic.exercises.first()
@@ -232,7 +232,9 @@ def test_other_therapist_cannot_act_on_the_client(
     client_record.user.save(update_fields=["password"])
     for outsider in (other_therapist, other_clinic_therapist):
         client.force_login(outsider.user)
-        response = client.post(reverse("client-alert-ack", args=[client_record.pk, alert.pk]))
+        response = client.post(
+            reverse("alert-page-follow-up", args=[alert.pk]), {"action": "contacted"}
+        )
         assert response.status_code == 404
         resend = client.post(reverse("client-invitation-resend", args=[client_record.pk]))
         assert resend.status_code == 404

@@ -97,15 +97,34 @@
       if (strength) { strength.hidden = !box.checked; }
     });
     var yes = form.querySelector("#safety-yes");
-    if (yes) { showCrisis(yes.checked ? null : false); }
+    if (yes) { showCrisis(yes.checked); }
   }
 
-  function showCrisis(text) {
+  // The crisis box shows while "yes" is chosen, and stays after a safety check-in is
+  // sent, then saying so. Its words are in the page (data-sent), not here.
+  function showCrisis(show, sent) {
     var box = document.getElementById("crisis");
     if (!box) { return; }
-    if (text === false) { box.hidden = true; return; }
-    box.querySelector(".crisis-text").textContent = text || box.dataset.text;
-    box.hidden = false;
+    var next = box.querySelector(".crisis-next");
+    if (next) {
+      if (!("before" in box.dataset)) { box.dataset.before = next.textContent; }
+      next.textContent = sent ? box.dataset.sent : box.dataset.before;
+    }
+    box.hidden = !show;
+    // Before sending, the note field says who reads it; after, the form is a new one.
+    noteHint(show && !sent);
+  }
+
+  function noteHint(show) {
+    var hint = document.getElementById("note-safety");
+    var note = document.getElementById("note");
+    if (!hint || !note) { return; }
+    hint.hidden = !show;
+    var ids = (note.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (id) {
+      return id && id !== hint.id;
+    });
+    if (show) { ids.push(hint.id); }
+    note.setAttribute("aria-describedby", ids.join(" "));
   }
 
   // --- answers kept across a reload ----------------------------------------
@@ -237,11 +256,7 @@
     paintForm(form);
     say(form, SAVED[form.dataset.kind]);
     if (form.dataset.kind === "check-in") {
-      if (data && data.crisis_resources) {
-        showCrisis(data.crisis_resources);
-        var next = document.querySelector("#crisis .crisis-next");
-        if (next) { next.textContent = "Your check-in is sent and your therapist has been told."; }
-      }
+      if (data && data.crisis) { showCrisis(true, true); }
       addRecent(data);
     }
   }
@@ -354,7 +369,7 @@
         if (target.name === "emotion") {
           document.getElementById("strength-" + target.value).hidden = !target.checked;
         } else if (target.name === "safety_concern") {
-          showCrisis(target.value === "yes" ? null : false);
+          showCrisis(target.value === "yes");
         } else if (target.type === "range") {
           delete target.dataset.unset;
           paint(target);

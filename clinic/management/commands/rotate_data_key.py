@@ -1,26 +1,37 @@
 """Re-encrypt every client's free text with the first key in DATA_KEYS."""
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from tqdm import tqdm
 
-from clients.models import CheckIn, Completion
 from clinic import audit
-from clinic.encryption import encrypt_plaintext_column
+from clinic.encryption import EncryptedTextField, encrypt_plaintext_column
 
-ENCRYPTED_FIELDS = [(CheckIn, "note"), (Completion, "reflection")]
 CHUNK = 500
+
+
+def encrypted_fields() -> list[tuple]:
+    """Every (model, field name) stored encrypted, found from the models themselves so
+    that a new encrypted field cannot be left out of a rotation."""
+    return [
+        (model, field.name)
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, EncryptedTextField)
+    ]
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypts check-in notes and completion reflections with the first key in "
-        "DATA_KEYS. Put the new key first, run this, then remove the old key."
+        "Re-encrypts every encrypted field (check-in notes, reflections, follow-up notes, "
+        "safety plans) with the first key in DATA_KEYS. Put the new key first, run this, "
+        "then remove the old key."
     )
 
     def handle(self, *args, **options):
         show_bar = options["verbosity"] > 0 and self.stdout.isatty()
-        for model, field in ENCRYPTED_FIELDS:
+        for model, field in encrypted_fields():
             # Plain text an old process wrote after the upgrade is encrypted first.
             leftovers = encrypt_plaintext_column(
                 connection, model._meta.db_table, model._meta.get_field(field).column

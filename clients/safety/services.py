@@ -1,0 +1,168 @@
+"""Following up alerts, and escalating those that wait too long.
+
+A follow-up records what a clinician did (contacted the client, reviewed the safety
+plan, could not reach them, something else) with an optional encrypted note. Anything
+but "could not reach" resolves the alert. An alert with no follow-up at all after the
+clinic's set time is e-mailed to its covering therapists and clinic admins, once.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from clients.models import Alert
+from clinic import audit
+from clinic.models import Clinic, Therapist, User
+
+from .models import FollowUp
+
+logger = logging.getLogger(__name__)
+
+NOTE_MAX_CHARS = 4000
+
+
+@transaction.atomic
+def follow_up_record(*, alert: Alert, by: User, action: str, note: str = "") -> FollowUp:
+    """Record what was done about an alert; resolve it unless the client was not reached.
+
+    A resolved alert takes no further follow-up, so a second tap or a colleague acting at
+    the same moment cannot resolve it twice.
+    """
+    if action not in FollowUp.Action.values:
+        raise ValidationError({"action": _("Choose what was done.")})
+    note = note.strip()
+    if len(note) > NOTE_MAX_CHARS:
+        raise ValidationError(
+            {"note": _("Keep the note under %(limit)s characters.") % {"limit": NOTE_MAX_CHARS}}
+        )
+    if action == FollowUp.Action.OTHER and not note:
+        raise ValidationError({"note": _("Say in the note what was done.")})
+    # Lock the alert (PostgreSQL; SQLite's immediate transactions already serialise writers).
+    locked = Alert.objects.select_for_update().get(pk=alert.pk)
+    if locked.acknowledged_at is not None:
+        raise ValidationError(
+            {"alert": ValidationError(_("This alert has been followed up already."), "resolved")}
+        )
+    follow_up = FollowUp.objects.create(alert=locked, by=by, action=action, note=note)
+    if follow_up.resolves:
+        locked.acknowledged_by = by
+        locked.acknowledged_at = follow_up.at
+        locked.save(update_fields=["acknowledged_by", "acknowledged_at"])
+    alert.acknowledged_by, alert.acknowledged_at = locked.acknowledged_by, locked.acknowledged_at
+    return follow_up
+
+
+def alerts_waiting(*, clinic: Clinic, now: datetime) -> list[int]:
+    """Ids of the clinic's open alerts with no follow-up at all, older than its set time,
+    not escalated yet."""
+    limit = now - timedelta(minutes=clinic.escalate_after_minutes)
+    return list(
+        Alert.objects.filter(
+            client__clinic=clinic,
+            acknowledged_at__isnull=True,
+            escalated_at__isnull=True,
+            created_at__lte=limit,
+            follow_ups__isnull=True,
+        ).values_list("pk", flat=True)
+    )
+
+
+def alerts_escalate(*, now: datetime | None = None) -> int:
+    """E-mail every alert that waited too long to its clinic's covering therapists and
+    admins; each once. Returns how many were sent."""
+    now = now or timezone.now()
+    sent = 0
+    for clinic in Clinic.objects.filter(clients__alerts__escalated_at__isnull=True).distinct():
+        for alert_id in alerts_waiting(clinic=clinic, now=now):
+            try:
+                sent += alert_escalate(alert_id=alert_id, now=now)
+            except Exception as error:  # one bad mailbox must not hold back the others
+                logger.warning(
+                    "Escalation of alert %s not sent (%s); retried next sweep",
+                    alert_id,
+                    type(error).__name__,
+                )
+    return sent
+
+
+def escalation_recipients(alert: Alert) -> list[str]:
+    covering = Therapist.objects.filter(
+        clinic_id=alert.client.clinic_id, covers_alerts=True, is_active=True, user__is_active=True
+    ).exclude(pk=alert.client.primary_therapist_id)
+    admins = User.objects.filter(
+        clinic_id=alert.client.clinic_id, role=User.Role.CLINIC_ADMIN, is_active=True
+    )
+    emails = [t.user.email for t in covering.select_related("user")]
+    return emails + [
+        email for email in admins.values_list("email", flat=True) if email not in emails
+    ]
+
+
+def alert_escalate(*, alert_id: int, now: datetime | None = None) -> bool:
+    """Claim one waiting alert and tell the covering therapists and clinic admins.
+
+    The e-mail names no client and nothing they said: the clinic, how long it waited,
+    the treating therapist and a link that only a covering therapist can open.
+    """
+    now = now or timezone.now()
+    claimed = Alert.objects.filter(
+        pk=alert_id, escalated_at__isnull=True, acknowledged_at__isnull=True
+    ).update(escalated_at=now)
+    if not claimed:
+        return False
+    alert = Alert.objects.select_related("client__clinic", "client__primary_therapist__user").get(
+        pk=alert_id
+    )
+    # update() sends no save signal: the audit row is written here.
+    audit.record(
+        None,
+        action="update",
+        object_type="alert",
+        object_ids=[alert_id],
+        client_id=alert.client_id,
+        clinic_id=alert.client.clinic_id,
+    )
+    recipients = escalation_recipients(alert)
+    if not recipients:
+        logger.warning(
+            "Alert %s waits with nobody to escalate to: no covering therapist or admin", alert_id
+        )
+        return False
+    minutes = max(1, round((now - alert.created_at).total_seconds() / 60))
+    waited = (
+        ngettext("%(n)s hour", "%(n)s hours", minutes // 60) % {"n": minutes // 60}
+        if minutes >= 120
+        else ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes}
+    )
+    try:
+        send_mail(
+            subject=_("An alert is waiting for follow-up"),
+            message=_(
+                "Hello,\n\n"
+                "An alert at %(clinic)s has waited %(waited)s without follow-up. "
+                "The treating therapist is %(therapist)s.\n\n"
+                "If you cover alerts for the clinic, open it here: %(link)s\n"
+                "Otherwise, please make sure someone at the clinic does.\n"
+            )
+            % {
+                "clinic": alert.client.clinic.name,
+                "waited": waited,
+                "therapist": alert.client.primary_therapist.display_name,
+                "link": settings.SITE_URL + reverse("alert-page", args=[alert_id]),
+            },
+            from_email=None,
+            recipient_list=recipients,
+        )
+    except Exception:
+        # Not sent: free the claim so the next sweep sends it.
+        Alert.objects.filter(pk=alert_id).update(escalated_at=None)
+        raise
+    return True

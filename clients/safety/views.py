@@ -1,0 +1,80 @@
+"""The alert page: the check-in that raised an alert, what has been done, and the
+form to record a follow-up. Open to the treating therapist, and to a covering
+therapist once the alert has been escalated; anyone else gets 404."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from clinic import audit
+from clinic.roles import therapist_required
+
+from . import selectors, services
+from .models import FollowUp
+
+
+class FollowUpForm(forms.Form):
+    action = forms.ChoiceField(
+        label=gettext_lazy("What was done?"),
+        choices=FollowUp.Action.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note (optional; required for 'other')"),
+        required=False,
+        max_length=services.NOTE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Kept encrypted, in the client's record."),
+    )
+
+
+def _page(request: HttpRequest, alert, form: FollowUpForm, status: int = 200) -> HttpResponse:
+    covering = selectors.is_covering(alert, request.user)
+    return render(
+        request,
+        "safety/alert.html",
+        {"alert": alert, "form": form, "covering": covering, "check_in": alert.check_in},
+        status=status,
+    )
+
+
+def _record_reads(request: HttpRequest, alert) -> None:
+    audit.record_read(request, "alert", [alert.pk], client_id=alert.client_id)
+    if alert.check_in_id:
+        audit.record_read(request, "checkin", [alert.check_in_id], client_id=alert.client_id)
+
+
+@therapist_required
+def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
+    alert = selectors.alert_get_for(user=request.user, alert_id=alert_id)
+    _record_reads(request, alert)
+    return _page(request, alert, FollowUpForm())
+
+
+@require_POST
+@therapist_required
+def follow_up_add(request: HttpRequest, alert_id: int) -> HttpResponse:
+    alert = selectors.alert_get_for(user=request.user, alert_id=alert_id)
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            follow_up = services.follow_up_record(alert=alert, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            if follow_up.resolves:
+                messages.success(request, _("Follow-up recorded; the alert is resolved."))
+            else:
+                messages.warning(
+                    request,
+                    _("Attempt recorded. The alert stays open until the client is reached."),
+                )
+            return redirect("alert-page", alert_id=alert.pk)
+    _record_reads(request, alert)
+    return _page(request, selectors.alert_get_for(user=request.user, alert_id=alert_id), form, 400)
