@@ -13,10 +13,15 @@ from .models import Clinic, Session, Therapist, User
 
 @transaction.atomic
 def clinic_create(
-    *, name: str, slug: str, time_zone: str = "UTC", crisis_resources: str = ""
+    *, name: str, slug: str, time_zone: str = "UTC", crisis_resources: str = "", **settings
 ) -> Clinic:
-    """Create a clinic with the default emotion vocabulary and exercise library."""
-    clinic = Clinic(name=name, slug=slug, time_zone=time_zone, crisis_resources=crisis_resources)
+    """Create a clinic with the default emotion vocabulary and exercise library.
+
+    ``settings`` are the clinic's other fields (phone, phone_hours, safety_response,
+    escalate_after_minutes), checked like the rest."""
+    clinic = Clinic(
+        name=name, slug=slug, time_zone=time_zone, crisis_resources=crisis_resources, **settings
+    )
     clinic.full_clean()
     clinic.save()
     clinic_library_install(clinic=clinic)

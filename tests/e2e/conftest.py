@@ -49,7 +49,9 @@ class Actor:
     """One person in their own browser context: cookies, viewport and console of their own."""
 
     def __init__(self, browser, base_url: str, viewport: dict):
-        self.context = browser.new_context(viewport=viewport, base_url=base_url)
+        # A phone-sized person taps with a finger (touch events), as on a real phone.
+        touch = viewport["width"] < 600
+        self.context = browser.new_context(viewport=viewport, base_url=base_url, has_touch=touch)
         self.context.set_default_timeout(15_000)
         self.tab = self.context.new_page()
         self.console_errors: list[str] = []
@@ -114,7 +116,13 @@ def practice(transactional_db):
     """A clinic, the treating therapist, a colleague, and the client with history, among
     other clients of the same therapist (one of them higher in the caseload's order
     before any alert)."""
-    clinic = factories.ClinicFactory(name="Harbor", crisis_resources=CRISIS)
+    clinic = factories.ClinicFactory(
+        name="Harbor", crisis_resources=CRISIS, phone="0800 555 0100", phone_hours="9 to 17"
+    )
+    clinic.crisis_lines.create(name="Emergency", call="112", sort_order=0)
+    clinic.crisis_lines.create(
+        name="Harbor night line", call="0800 555 0101", text="0800 555 0102", sort_order=1
+    )
     therapist = factories.TherapistFactory(clinic=clinic, user__email="dana@e2e.example")
     colleague = factories.TherapistFactory(clinic=clinic, user__email="sam@e2e.example")
     client = factories.ClientFactory(

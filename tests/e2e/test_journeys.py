@@ -22,6 +22,14 @@ CHARTS_DRAWN = """() => {
     && chart.querySelectorAll(".point, path.js-line").length > 0);
 }"""
 DOUBLE_SUBMIT = "(form) => { form.requestSubmit(); form.requestSubmit(); }"
+TAPS_RECORDED = """() => {
+  window.tapped = [];
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href^='tel:'], a[href^='sms:']");
+    if (link) { window.tapped.push(link.getAttribute("href")); event.preventDefault(); }
+  }, true);
+}"""
+WORDS = "Can't stop thinking about it tonight."
 STATUS_IS = "([selector, start]) => document.querySelector(selector).textContent.startsWith(start)"
 
 
@@ -126,16 +134,25 @@ def test_journey_1_client_on_a_phone_sends_once_despite_double_taps_and_a_lost_a
     )
 
 
-def test_journey_2_therapist_sees_the_safety_flag_first_and_acts_on_it(actors, practice, finding):
+def test_journey_2_a_safety_answer_reaches_the_therapist_with_its_words_and_is_followed_up(
+    actors, practice, finding
+):
     client, therapist = practice["client"], practice["therapist"]
     person = actors(PHONE)
+    tab = person.tab
     person.log_in(client.user.email)
-    _fill_check_in(person.tab, safety="yes")
-    crisis = person.tab.locator("#crisis")
+    _fill_check_in(tab, safety="yes", note=WORDS)
+    crisis = tab.locator("#crisis")
     assert crisis.is_visible(), "crisis resources appear as soon as yes is chosen"
     assert CRISIS in crisis.inner_text()
-    person.tab.click("#check-in button[type=submit]")
-    _wait_for_status(person.tab, "#check-in", "Thank you.")
+    assert "your therapist is told" in crisis.inner_text(), "the client knows who reads the note"
+    # A tap on the crisis line dials it: a real tel: link, caught before the phone app opens.
+    tab.evaluate(TAPS_RECORDED)
+    tab.locator("#crisis a[href^='tel:']", has_text="Harbor night line").tap()
+    assert tab.evaluate("window.tapped") == ["tel:08005550101"]
+    assert crisis.locator("a[href='sms:08005550102']").count() == 1
+    tab.click("#check-in button[type=submit]")
+    _wait_for_status(tab, "#check-in", "Thank you.")
     assert crisis.is_visible() and CRISIS in crisis.inner_text()
     assert "your therapist has been told" in crisis.inner_text()
     alert = Alert.objects.get(client=client, acknowledged_at__isnull=True)
@@ -146,19 +163,42 @@ def test_journey_2_therapist_sees_the_safety_flag_first_and_acts_on_it(actors, p
     rows = tab.locator("table.caseload tbody tr")
     caseload = rows.count()
     assert caseload == 3
-    assert rows.first.locator("th a").inner_text() == client.label
-    assert "1 open" in rows.first.inner_text()
+    first = rows.first
+    assert first.locator("th a").inner_text() == client.label
+    assert (
+        "Safety: answered yes at " in first.inner_text() and "distress 6/10" in first.inner_text()
+    )
 
-    rows.first.locator("th a").click()
+    first.locator("a.badge.alert").click()
+    tab.wait_for_load_state("networkidle")
+    assert tab.url.endswith(f"/alerts/{alert.pk}/")
+    assert WORDS in tab.inner_text(".client-words"), "the therapist reads what the client wrote"
+    tab.check("input[name=action][value=could_not_reach]")
+    tab.fill("textarea[name=note]", "Voicemail left at 21:10.")
+    tab.click("form[action$='/follow-up/'] button[type=submit]")
+    assert "stays open" in tab.inner_text(".messages")
+    tab.check("input[name=action][value=contacted]")
+    tab.fill("textarea[name=note]", "Spoke at 21:40; safe tonight, plan reviewed.")
+    tab.click("form[action$='/follow-up/'] button[type=submit]")
+    assert "the alert is resolved" in tab.inner_text(".messages")
+    history = tab.inner_text("section[aria-labelledby=h-history]")
+    assert "Voicemail left at 21:10." in history and "Spoke at 21:40" in history
+    alert.refresh_from_db()
+    assert alert.acknowledged_by_id == therapist.user_id
+    assert list(alert.follow_ups.values_list("action", flat=True)) == [
+        "could_not_reach",
+        "contacted",
+    ]
+
+    tab.goto("/")
+    row = tab.locator("table.caseload tbody tr", has_text=client.label)
+    assert "Safety concern today, followed up" in row.inner_text(), "the reason stays"
+    assert tab.locator("table.caseload tbody tr").first.locator("th a").inner_text() == client.label
+    row.locator("th a").click()
     tab.wait_for_load_state("networkidle")
     tab.wait_for_function(CHARTS_DRAWN)
     charts = tab.locator("[data-figure]").count()
     assert charts == 6
-
-    tab.click("section[aria-labelledby=h-alerts] button:has-text('Acknowledge')")
-    assert "Alert acknowledged." in tab.inner_text(".messages")
-    alert.refresh_from_db()
-    assert alert.acknowledged_by_id == therapist.user_id
 
     exercise = client.clinic.exercises.get(title="Let the wave pass")
     tab.click("summary:has-text('Assign an exercise')")
@@ -177,9 +217,9 @@ def test_journey_2_therapist_sees_the_safety_flag_first_and_acts_on_it(actors, p
     assert client.label in tab.inner_text("h1")
     assert dana.console_errors == [] and person.console_errors == []
     finding(
-        f"journey 2: flagged client first of {caseload} in the caseload, {charts} of 6 "
-        "charts drawn, alert acknowledged, 1 exercise assigned, session prep opened, "
-        "0 console errors"
+        f"journey 2: crisis line tapped (tel:), safety note read on the alert, client first of "
+        f"{caseload} in the caseload and still there after 2 follow-ups, {charts} of 6 "
+        "charts drawn, 1 exercise assigned, session prep opened, 0 console errors"
     )
 
 
@@ -224,6 +264,12 @@ def test_journey_4_pages_have_no_serious_accessibility_violations(actors, practi
     scan("progress report", dana.tab)
     dana.tab.goto(f"/clients/{client.pk}/prep/")
     scan("session prep", dana.tab)
+    check_in = client.check_ins.order_by("-occurred_at").first()
+    alert = Alert.objects.create(client=client, kind="safety_concern", check_in=check_in)
+    dana.tab.goto(f"/alerts/{alert.pk}/")
+    scan("alert and follow-up", dana.tab)
+    dana.tab.goto(f"/clients/{client.pk}/safety-plan/")
+    scan("safety plan", dana.tab)
 
     person = actors(PHONE)
     person.log_in(client.user.email)
