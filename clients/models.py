@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clinic.encryption import EncryptedTextField
 from clinic.models import Clinic, Therapist, User
@@ -25,6 +26,11 @@ SCALES: dict[str, tuple[int, int]] = {
     "minutes": (1, 180),
     "times_per_week": (1, 7),
 }
+
+
+# The longest free text a person writes in one field: a note, a reflection, a follow-up
+# note, a section of a safety plan.
+TEXT_MAX_CHARS = 4000
 
 
 def scale(name: str) -> list:
@@ -370,8 +376,8 @@ class Alert(models.Model):
     clinic_lookup = "client__clinic"
 
     class Kind(models.TextChoices):
-        SAFETY_CONCERN = "safety_concern", "Safety concern"
-        DISTRESS_RISE = "distress_rise", "Sharp rise in distress"
+        SAFETY_CONCERN = "safety_concern", _("Safety concern")
+        DISTRESS_RISE = "distress_rise", _("Sharp rise in distress")
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -15,7 +15,6 @@ from clinic.models import Therapist, User
 
 from .models import (
     EMOTION_ORDER,
-    Alert,
     Assignment,
     CheckIn,
     CheckInEmotion,
@@ -99,9 +98,3 @@ def exercises_for(*, therapist: Therapist) -> QuerySet[Exercise]:
 
 def emotion_labels_for(*, user: User) -> QuerySet[EmotionLabel]:
     return EmotionLabel.objects.filter(clinic_id=user.clinic_id, is_active=True)
-
-
-def alerts_for(*, therapist: Therapist) -> QuerySet[Alert]:
-    return Alert.objects.filter(client__primary_therapist=therapist).select_related(
-        "client", "acknowledged_by"
-    )

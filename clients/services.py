@@ -194,24 +194,6 @@ def alert_notify_therapist(*, alert_id: int) -> bool:
     return True
 
 
-@transaction.atomic
-def alert_acknowledge(*, alert: Alert, by: User) -> Alert:
-    """Mark an alert as seen; acknowledging again keeps the first who and when."""
-    changed = Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
-        acknowledged_by=by, acknowledged_at=timezone.now()
-    )
-    if changed:  # update() sends no save signal: the audit row is written here
-        audit.record(
-            None,
-            action="update",
-            object_type="alert",
-            object_ids=[alert.pk],
-            client_id=alert.client_id,
-        )
-    alert.refresh_from_db(fields=["acknowledged_by", "acknowledged_at"])
-    return alert
-
-
 def _labels_for(client: Client, emotions: Iterable[tuple[str, int]]) -> list[tuple]:
     """Resolve (code, intensity) pairs against the client's clinic vocabulary."""
     pairs = list(emotions)

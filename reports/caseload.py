@@ -147,10 +147,12 @@ def _alert_reason(alert: Alert, now: datetime, zone: ZoneInfo) -> str:
             "when": when,
             "distress": check_in.distress,
         }
-    text = _("%(kind)s %(when)s") % {"kind": alert.get_kind_display(), "when": when}
-    if check_in is not None:
-        text += _(", distress %(distress)s/10") % {"distress": check_in.distress}
-    return text
+    if check_in is None:
+        return _("Sharp rise in distress %(when)s") % {"when": when}
+    return _("Sharp rise in distress %(when)s, distress %(distress)s/10") % {
+        "when": when,
+        "distress": check_in.distress,
+    }
 
 
 def _followed_up_reason(alert: Alert, now: datetime, zone: ZoneInfo) -> str:

@@ -9,13 +9,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import orjson
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from clients.models import Alert, Assignment, CheckIn, Client, EmotionLabel, Exercise
-from clients.safety.models import FollowUp
+from clients.safety.selectors import follow_ups_prefetch
 from clinic.models import Session
 
 from . import figures, metrics, readings, windows
@@ -195,19 +195,20 @@ ALERT_HISTORY = 10
 
 
 def open_alerts(client: Client) -> list[Alert]:
-    """Open alerts, safety concerns first, the newest first, with what raised them."""
-    alerts = client.alerts.filter(acknowledged_at__isnull=True).select_related("check_in")
-    safety_first = sorted(alerts, key=lambda a: a.created_at, reverse=True)
-    return sorted(safety_first, key=lambda a: a.kind != Alert.Kind.SAFETY_CONCERN)
+    """Open alerts, safety concerns first, each kind the newest first, with what raised them."""
+    newest_first = client.alerts.filter(acknowledged_at__isnull=True).order_by("-created_at")
+    return sorted(  # a stable sort: the newest stay first within each kind
+        newest_first.select_related("check_in"),
+        key=lambda alert: alert.kind != Alert.Kind.SAFETY_CONCERN,
+    )
 
 
 def alert_history(client: Client) -> list[Alert]:
     """The latest resolved alerts, each with the follow-ups recorded for it."""
-    follow_ups = FollowUp.objects.select_related("by").order_by("at", "id")
     return list(
         client.alerts.filter(acknowledged_at__isnull=False)
         .select_related("acknowledged_by")
-        .prefetch_related(Prefetch("follow_ups", queryset=follow_ups, to_attr="history"))
+        .prefetch_related(follow_ups_prefetch())
         .order_by("-created_at")[:ALERT_HISTORY]
     )
 

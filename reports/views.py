@@ -21,6 +21,7 @@ from clients.safety import selectors as safety_selectors
 from clients.selectors import client_get_for
 from clinic import audit
 from clinic import services as practice_services
+from clinic.forms import add_service_errors
 from clinic.roles import therapist_required
 
 from . import caseload as caseload_pages
@@ -230,8 +231,7 @@ def client_new(request: HttpRequest) -> HttpResponse:
         try:
             client = client_services.client_invite(therapist=therapist, **form.cleaned_data)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{client.label} was added and invited by e-mail.")
             return _back(client.pk)

@@ -1,11 +1,17 @@
-from dataclasses import replace
-
 from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from clients.models import SCALES, Assignment, Client, EmotionLabel, Exercise, FocusArea
+from clients.models import (
+    SCALES,
+    TEXT_MAX_CHARS,
+    Assignment,
+    Client,
+    EmotionLabel,
+    Exercise,
+    FocusArea,
+)
 from clients.safety.crisis import crisis_box_for
 from clients.safety.models import FollowUp
 from clients.selectors import assignment_due_next
@@ -16,7 +22,7 @@ from clinic.api.serializers import (
     StrictSerializer,
 )
 
-NOTE_MAX_CHARS = 4000
+NOTE_MAX_CHARS = TEXT_MAX_CHARS
 
 
 def scale_field(name: str, **kwargs) -> StrictIntegerField:
@@ -144,13 +150,14 @@ class CheckInOutput(serializers.Serializer):
     def get_crisis(self, check_in):
         if not check_in.safety_concern:
             return None  # no query for the check-ins that need no crisis box
-        # One box per client in a list: the lines and the plan are read once.
+        # Read once per list: staff read the plan on its own (audited) page, so theirs is
+        # one box per clinic without it; a client's list is all their own.
+        staff = self._staff_reads()
         boxes = self.context.setdefault("_crisis_boxes", {})
-        box = boxes.get(check_in.client_id)
+        key = check_in.client.clinic_id if staff else check_in.client_id
+        box = boxes.get(key)
         if box is None:
-            box = boxes[check_in.client_id] = crisis_box_for(client=check_in.client)
-        if self._staff_reads():
-            box = replace(box, plan=[])
+            box = boxes[key] = crisis_box_for(client=check_in.client, with_plan=not staff)
         return CrisisOutput(box).data
 
     def _staff_reads(self) -> bool:

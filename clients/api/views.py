@@ -16,7 +16,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import APIException, ErrorDetail, PermissionDenied
 from rest_framework.response import Response
 
 from clients import selectors, services
@@ -27,7 +27,7 @@ from clinic import audit
 from clinic.api.idempotency import run_once
 from clinic.api.pagination import SafeCursorPagination
 from clinic.api.permissions import IsClient, IsClinicMember, IsTherapist
-from clinic.api.schema import IDEMPOTENCY_KEY, errors
+from clinic.api.schema import IDEMPOTENCY_KEY, ErrorOutput, errors
 from reports import selectors as report_selectors
 from reports.api.serializers import MetricsOutput, MetricsQuery, WeeklySummaryOutput
 from reports.metrics import summarize
@@ -50,6 +50,12 @@ from .serializers import (
 )
 
 IsClientOrTherapist = IsClient | IsTherapist
+
+
+class Gone(APIException):
+    status_code = status.HTTP_410_GONE
+    default_code = "gone"
+
 
 CLIENT_ID_DIGITS = 18
 CLIENT_PARAMETER = OpenApiParameter(
@@ -401,7 +407,15 @@ class AlertViewSet(
 
     def retrieve(self, request, pk=None):
         alert = safety_selectors.alert_get_for(user=request.user, alert_id=pk)
+        self._record_check_in_read(request, alert)  # the alert itself: AuditedReadsMixin
         return Response(AlertDetailOutput(alert).data)
+
+    @staticmethod
+    def _record_check_in_read(request, alert) -> None:
+        if alert.check_in_id:
+            audit.record_read(
+                request._request, "checkin", [alert.check_in_id], client_id=alert.client_id
+            )
 
     @extend_schema(
         request=FollowUpInput,
@@ -415,4 +429,26 @@ class AlertViewSet(
         data.is_valid(raise_exception=True)
         safety_services.follow_up_record(alert=alert, by=request.user, **data.validated_data)
         fresh = safety_selectors.alert_get_for(user=request.user, alert_id=alert.pk)
+        # The answer shows the alert and its check-in again: both are reads.
+        audit.record_read(request._request, "alert", [alert.pk], client_id=alert.client_id)
+        self._record_check_in_read(request, fresh)
         return Response(AlertDetailOutput(fresh).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        deprecated=True,
+        responses={410: ErrorOutput, **errors(401, 403, 404, 429)},
+    )
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        """Gone: an alert is resolved by saying what was done, at ``follow-up/``."""
+        self.get_object()  # out of scope is still a 404
+        raise Gone(
+            {
+                "alert": ErrorDetail(
+                    "Acknowledging is replaced by a follow-up: POST "
+                    f"/api/v1/alerts/{pk}/follow-up/ with what was done.",
+                    code="gone",
+                )
+            }
+        )

@@ -83,8 +83,8 @@ def _plan_of(client: Client) -> SafetyPlan | None:
         return None
 
 
-def crisis_box_for(*, client: Client) -> CrisisBox:
-    """The crisis box of this client: their clinic's lines and their own plan."""
+def crisis_box_for(*, client: Client, with_plan: bool = True) -> CrisisBox:
+    """The crisis box of this client: their clinic's lines and (for the client) their plan."""
     clinic = client.clinic
     lines = [
         Line(name=line.name, call=line.call, text=line.text, hours=line.hours)
@@ -97,5 +97,5 @@ def crisis_box_for(*, client: Client) -> CrisisBox:
         clinic_phone_hours=clinic.phone_hours,
         when_read=when_read(clinic),
         extra=clinic.crisis_resources.strip(),
-        plan=plan_sections(_plan_of(client)),
+        plan=plan_sections(_plan_of(client)) if with_plan else [],
     )

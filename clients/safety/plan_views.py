@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from clients.selectors import client_get_for
 from clinic import audit
+from clinic.forms import add_service_errors
 from clinic.roles import therapist_required
 
 from . import plans
@@ -30,8 +31,7 @@ def plan_edit(request: HttpRequest, client_id: int) -> HttpResponse:
             try:
                 plans.safety_plan_save(client=client, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, problems)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,

@@ -5,16 +5,16 @@ the caller has already checked) and written in one transaction.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clients.models import Client
+from clients.models import TEXT_MAX_CHARS, Client
 from clinic.models import User
 
 from .models import SafetyPlan
 
-SECTION_MAX_CHARS = 4000
+SECTION_MAX_CHARS = TEXT_MAX_CHARS
 SECTION_NAMES = tuple(name for name, _heading, _prompt in SafetyPlan.SECTIONS)
 
 
@@ -42,8 +42,11 @@ def _clean(sections: dict[str, str]) -> dict[str, str]:
 def safety_plan_save(*, client: Client, by: User, **sections: str) -> SafetyPlan:
     """Write the client's safety plan: the sections given replace what was there.
     Sections not named keep their text (or start blank on a new plan)."""
-    values = _clean(sections)
-    plan, _created = SafetyPlan.objects.update_or_create(
-        client=client, defaults={**values, "updated_by": by, "updated_at": timezone.now()}
-    )
+    values = {**_clean(sections), "updated_by": by, "updated_at": timezone.now()}
+    try:
+        with transaction.atomic():
+            plan, _created = SafetyPlan.objects.update_or_create(client=client, defaults=values)
+    except IntegrityError:
+        # Two first saves at the same moment: the other one created it; this one updates.
+        plan, _created = SafetyPlan.objects.update_or_create(client=client, defaults=values)
     return plan

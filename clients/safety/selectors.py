@@ -22,12 +22,17 @@ def alerts_for(*, user: User) -> QuerySet[Alert]:
     scope = Q(client__primary_therapist=therapist)
     if therapist.covers_alerts and therapist.is_active:
         scope |= Q(client__clinic_id=therapist.clinic_id, escalated_at__isnull=False)
-    follow_ups = FollowUp.objects.select_related("by").order_by("at", "id")
     return (
         Alert.objects.filter(scope)
         .select_related("client__primary_therapist__user", "client__clinic", "acknowledged_by")
-        .prefetch_related(Prefetch("follow_ups", queryset=follow_ups, to_attr="history"))
+        .prefetch_related(follow_ups_prefetch())
     )
+
+
+def follow_ups_prefetch() -> Prefetch:
+    """An alert's follow-ups, oldest first, with who did them, as ``alert.history``."""
+    follow_ups = FollowUp.objects.select_related("by").order_by("at", "id")
+    return Prefetch("follow_ups", queryset=follow_ups, to_attr="history")
 
 
 def alerts_covering(*, therapist) -> list[Alert]:

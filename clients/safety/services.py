@@ -11,14 +11,15 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from clients.models import Alert
+from clients.models import TEXT_MAX_CHARS, Alert
 from clinic import audit
 from clinic.models import Clinic, Therapist, User
 
@@ -26,7 +27,7 @@ from .models import FollowUp
 
 logger = logging.getLogger(__name__)
 
-NOTE_MAX_CHARS = 4000
+NOTE_MAX_CHARS = TEXT_MAX_CHARS
 
 
 @transaction.atomic
@@ -41,7 +42,7 @@ def follow_up_record(*, alert: Alert, by: User, action: str, note: str = "") -> 
     note = note.strip()
     if len(note) > NOTE_MAX_CHARS:
         raise ValidationError(
-            {"note": _("Keep the note under %(limit)s characters.") % {"limit": NOTE_MAX_CHARS}}
+            {"note": _("A note holds at most %(limit)s characters.") % {"limit": NOTE_MAX_CHARS}}
         )
     if action == FollowUp.Action.OTHER and not note:
         raise ValidationError({"note": _("Say in the note what was done.")})
@@ -61,12 +62,14 @@ def follow_up_record(*, alert: Alert, by: User, action: str, note: str = "") -> 
 
 
 def alerts_waiting(*, clinic: Clinic, now: datetime) -> list[int]:
-    """Ids of the clinic's open alerts with no follow-up at all, older than its set time,
-    not escalated yet."""
+    """Ids of the clinic's open safety alerts with no follow-up at all, older than its set
+    time, not escalated yet. (Only safety concerns are escalated: a covering colleague
+    reads the client's words for that reason alone.)"""
     limit = now - timedelta(minutes=clinic.escalate_after_minutes)
     return list(
         Alert.objects.filter(
             client__clinic=clinic,
+            kind=Alert.Kind.SAFETY_CONCERN,
             acknowledged_at__isnull=True,
             escalated_at__isnull=True,
             created_at__lte=limit,
@@ -76,11 +79,16 @@ def alerts_waiting(*, clinic: Clinic, now: datetime) -> list[int]:
 
 
 def alerts_escalate(*, now: datetime | None = None) -> int:
-    """E-mail every alert that waited too long to its clinic's covering therapists and
-    admins; each once. Returns how many were sent."""
+    """E-mail every safety alert that waited too long to its clinic's covering therapists
+    and admins; each once. Returns how many were sent."""
     now = now or timezone.now()
     sent = 0
-    for clinic in Clinic.objects.filter(clients__alerts__escalated_at__isnull=True).distinct():
+    waiting = Q(
+        clients__alerts__kind=Alert.Kind.SAFETY_CONCERN,
+        clients__alerts__acknowledged_at__isnull=True,
+        clients__alerts__escalated_at__isnull=True,
+    )
+    for clinic in Clinic.objects.filter(waiting).distinct():
         for alert_id in alerts_waiting(clinic=clinic, now=now):
             try:
                 sent += alert_escalate(alert_id=alert_id, now=now)
@@ -94,6 +102,7 @@ def alerts_escalate(*, now: datetime | None = None) -> int:
 
 
 def escalation_recipients(alert: Alert) -> list[str]:
+    """The clinic's covering therapists (not the treating one) and its admins."""
     covering = Therapist.objects.filter(
         clinic_id=alert.client.clinic_id, covers_alerts=True, is_active=True, user__is_active=True
     ).exclude(pk=alert.client.primary_therapist_id)
@@ -101,27 +110,65 @@ def escalation_recipients(alert: Alert) -> list[str]:
         clinic_id=alert.client.clinic_id, role=User.Role.CLINIC_ADMIN, is_active=True
     )
     emails = [t.user.email for t in covering.select_related("user")]
-    return emails + [
-        email for email in admins.values_list("email", flat=True) if email not in emails
-    ]
+    admin_emails = admins.values_list("email", flat=True)
+    return emails + [email for email in admin_emails if email not in emails]
+
+
+def _escalation_email(alert: Alert, now: datetime) -> tuple[str, str]:
+    minutes = max(1, round((now - alert.created_at).total_seconds() / 60))
+    waited = (
+        ngettext("%(n)s hour", "%(n)s hours", minutes // 60) % {"n": minutes // 60}
+        if minutes >= 120
+        else ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes}
+    )
+    subject = _("An alert is waiting for follow-up")
+    body = _(
+        "Hello,\n\n"
+        "An alert at %(clinic)s has waited %(waited)s without follow-up. "
+        "The treating therapist is %(therapist)s.\n\n"
+        "If you cover alerts for the clinic, open it here: %(link)s\n"
+        "Otherwise, please make sure someone at the clinic does.\n"
+    ) % {
+        "clinic": alert.client.clinic.name,
+        "waited": waited,
+        "therapist": alert.client.primary_therapist.display_name,
+        "link": settings.SITE_URL + reverse("alert-page", args=[alert.pk]),
+    }
+    return subject, body
 
 
 def alert_escalate(*, alert_id: int, now: datetime | None = None) -> bool:
     """Claim one waiting alert and tell the covering therapists and clinic admins.
 
     The e-mail names no client and nothing they said: the clinic, how long it waited,
-    the treating therapist and a link that only a covering therapist can open.
+    the treating therapist and a link that only a covering therapist can open. Each
+    recipient gets their own message, so staff addresses are not shared. Whatever fails
+    after the claim frees it, so the next sweep tries again: late rather than never.
     """
     now = now or timezone.now()
+    alert = Alert.objects.select_related("client__clinic", "client__primary_therapist__user").get(
+        pk=alert_id
+    )
+    recipients = escalation_recipients(alert)
+    if not recipients:
+        # Left unclaimed: once the clinic names someone, the next sweep tells them.
+        logger.warning("Alert %s waits with nobody to escalate to (no cover, no admin)", alert_id)
+        return False
     claimed = Alert.objects.filter(
         pk=alert_id, escalated_at__isnull=True, acknowledged_at__isnull=True
     ).update(escalated_at=now)
     if not claimed:
         return False
-    alert = Alert.objects.select_related("client__clinic", "client__primary_therapist__user").get(
-        pk=alert_id
-    )
-    # update() sends no save signal: the audit row is written here.
+    try:
+        subject, body = _escalation_email(alert, now)
+        messages = [
+            EmailMessage(subject=subject, body=body, to=[address]) for address in recipients
+        ]
+        get_connection().send_messages(messages)
+    except Exception:
+        Alert.objects.filter(pk=alert_id).update(escalated_at=None)
+        raise
+    # update() sends no save signal: the audit row is written here, once it has happened.
     audit.record(
         None,
         action="update",
@@ -130,39 +177,4 @@ def alert_escalate(*, alert_id: int, now: datetime | None = None) -> bool:
         client_id=alert.client_id,
         clinic_id=alert.client.clinic_id,
     )
-    recipients = escalation_recipients(alert)
-    if not recipients:
-        logger.warning(
-            "Alert %s waits with nobody to escalate to: no covering therapist or admin", alert_id
-        )
-        return False
-    minutes = max(1, round((now - alert.created_at).total_seconds() / 60))
-    waited = (
-        ngettext("%(n)s hour", "%(n)s hours", minutes // 60) % {"n": minutes // 60}
-        if minutes >= 120
-        else ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes}
-    )
-    try:
-        send_mail(
-            subject=_("An alert is waiting for follow-up"),
-            message=_(
-                "Hello,\n\n"
-                "An alert at %(clinic)s has waited %(waited)s without follow-up. "
-                "The treating therapist is %(therapist)s.\n\n"
-                "If you cover alerts for the clinic, open it here: %(link)s\n"
-                "Otherwise, please make sure someone at the clinic does.\n"
-            )
-            % {
-                "clinic": alert.client.clinic.name,
-                "waited": waited,
-                "therapist": alert.client.primary_therapist.display_name,
-                "link": settings.SITE_URL + reverse("alert-page", args=[alert_id]),
-            },
-            from_email=None,
-            recipient_list=recipients,
-        )
-    except Exception:
-        # Not sent: free the claim so the next sweep sends it.
-        Alert.objects.filter(pk=alert_id).update(escalated_at=None)
-        raise
     return True

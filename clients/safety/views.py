@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from clinic import audit
+from clinic.forms import add_service_errors
 from clinic.roles import therapist_required
 
 from . import selectors, services
@@ -65,8 +66,10 @@ def follow_up_add(request: HttpRequest, alert_id: int) -> HttpResponse:
         try:
             follow_up = services.follow_up_record(alert=alert, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            if "alert" in error.message_dict:  # a colleague resolved it a moment ago
+                messages.error(request, " ".join(error.message_dict["alert"]))
+                return redirect("alert-page", alert_id=alert.pk)
+            add_service_errors(form, error)
         else:
             if follow_up.resolves:
                 messages.success(request, _("Follow-up recorded; the alert is resolved."))

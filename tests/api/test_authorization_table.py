@@ -69,6 +69,8 @@ TABLE = {
     ("GET", "alerts/"): row(401, 403, 403, 200, 200, 200, 403, 200),
     ("GET", "alerts/{alert}/"): row(401, 403, 403, 200, 404, 404, 403, 404),
     ("POST", "alerts/{alert}/follow-up/"): row(401, 403, 403, 400, 404, 404, 403, 404),
+    # Replaced by follow-up/: says so (410) to whoever could have used it.
+    ("POST", "alerts/{alert}/acknowledge/"): row(401, 403, 403, 410, 404, 404, 403, 404),
     # Escalated: the covering colleague may open and follow it up; others still not.
     ("GET", "alerts/{escalated_alert}/"): row(401, 403, 403, 200, 404, 404, 403, 200),
     ("POST", "alerts/{escalated_alert}/follow-up/"): row(401, 403, 403, 400, 404, 404, 403, 400),

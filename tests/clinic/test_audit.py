@@ -32,6 +32,7 @@ STAFF_PAGES = [  # the page, what the row names as read, and the route it record
     ("/clients/{id}/prep/", "client", "client-prep"),
     ("/clients/{id}/summaries/", "client", "client-weekly-summaries"),
     ("/summaries/", "weeklysummary", "summaries"),
+    ("/alerts/{alert}/", "alert", "alert-page"),
 ]
 STAFF_API_READS = [
     ("/api/v1/clients/", "client"),
@@ -43,6 +44,7 @@ STAFF_API_READS = [
     ("/api/v1/assignments/", "assignment"),
     ("/api/v1/assignments/{assignment}/", "assignment"),
     ("/api/v1/alerts/", "alert"),
+    ("/api/v1/alerts/{alert}/", "alert"),
 ]
 
 
@@ -53,13 +55,14 @@ def test_every_staff_page_of_client_data_is_recorded(
 ):
     therapist = client_record.primary_therapist.user
     client.force_login(therapist)
-    assert client.get(url.format(id=client_record.pk)).status_code == 200
+    alert = client_record.alerts.get()
+    assert client.get(url.format(id=client_record.pk, alert=alert.pk)).status_code == 200
     event = views_of(therapist, object_type=object_type).get()
     assert event.clinic_id == client_record.clinic_id
     assert event.actor_role == "therapist"
     assert event.ip == "127.0.0.1"
     assert event.view == route
-    if "{id}" in url:
+    if "{" in url:
         assert event.client_id == client_record.pk
     else:
         assert client_record.pk in event.object_ids or event.object_ids == []
@@ -72,14 +75,23 @@ def test_every_staff_api_read_is_recorded_with_what_it_returned(
 ):
     check_ins, assignment = history
     therapist = client_record.primary_therapist.user
+    alert = client_record.alerts.get()
     response = as_user(therapist).get(
-        url.format(id=client_record.pk, check_in=check_ins[0].pk, assignment=assignment.pk)
+        url.format(
+            id=client_record.pk,
+            check_in=check_ins[0].pk,
+            assignment=assignment.pk,
+            alert=alert.pk,
+        )
     )
     assert response.status_code == 200
     event = views_of(therapist, object_type=object_type).get()
     assert event.object_ids, "the ids returned are named"
     assert event.view.replace("-", "").startswith(object_type)  # e.g. client-metrics
     assert event.clinic_id == client_record.clinic_id
+    if url.endswith("/alerts/{alert}/"):  # the check-in it shows, with its note, is read too
+        shown = views_of(therapist, object_type="checkin").get()
+        assert (shown.object_ids, shown.client_id) == ([check_ins[0].pk], client_record.pk)
     if object_type == "checkin" and "{check_in}" not in url:
         assert sorted(event.object_ids) == sorted(c.pk for c in check_ins)
         assert event.client_id == client_record.pk
