@@ -291,7 +291,9 @@ class CheckIn(models.Model):
     """A client's report of a moment: labelled emotions plus the signals of the design brief.
 
     Distress is required; the other ratings may be skipped (NULL), because a
-    client is never pressed to answer.
+    client is never pressed to answer. A safety answer is the exception: it is kept
+    even with no rating and no feeling labelled, since losing it to a missing slider
+    would lose the one thing that must reach the therapist.
     """
 
     clinic_lookup = "client__clinic"
@@ -301,7 +303,10 @@ class CheckIn(models.Model):
     received_at = models.DateTimeField(default=timezone.now)
     client_uuid = models.UUIDField(default=uuid.uuid4)
     distress = models.PositiveSmallIntegerField(
-        validators=scale("distress"), help_text="0-10, the SUD scale."
+        null=True,
+        blank=True,
+        validators=scale("distress"),
+        help_text="0-10, the SUD scale. Only a safety answer may leave it out.",
     )
     charge = models.SmallIntegerField(
         null=True,
@@ -333,6 +338,10 @@ class CheckIn(models.Model):
                 fields=["client", "client_uuid"], name="check_in_client_uuid_unique"
             ),
             _between("distress", "distress", "check_in_distress_range"),
+            models.CheckConstraint(
+                condition=Q(distress__isnull=False) | Q(safety_concern=True),
+                name="check_in_distress_unless_safety_answer",
+            ),
             _between("charge", "charge", "check_in_charge_range"),
             _between("mind_space", "mind_space", "check_in_mind_space_range"),
             _between("self_compassion", "self_compassion", "check_in_self_compassion_range"),

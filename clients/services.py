@@ -194,10 +194,12 @@ def alert_notify_therapist(*, alert_id: int) -> bool:
     return True
 
 
-def _labels_for(client: Client, emotions: Iterable[tuple[str, int]]) -> list[tuple]:
+def _labels_for(
+    client: Client, emotions: Iterable[tuple[str, int]], *, required: bool = True
+) -> list[tuple]:
     """Resolve (code, intensity) pairs against the client's clinic vocabulary."""
     pairs = list(emotions)
-    if not pairs:
+    if not pairs and required:
         raise ValidationError({"emotions": "Label at least one emotion."})
     codes = [code for code, _ in pairs]
     if len(set(codes)) != len(codes):
@@ -233,7 +235,7 @@ def check_in_prepare(
     client: Client,
     occurred_at: datetime,
     emotions: Iterable[tuple[str, int]],
-    distress: int,
+    distress: int | None = None,
     charge: int | None = None,
     mind_space: int | None = None,
     self_compassion: int | None = None,
@@ -253,7 +255,11 @@ def check_in_prepare(
         stored = CheckIn.objects.filter(client=client, client_uuid=client_uuid).first()
         if stored is not None:
             return CheckInDraft(check_in=stored, labels=[], stored=stored)
-    labels = _labels_for(client, emotions)
+    # A safety answer is kept whatever else is missing; any other check-in needs a
+    # feeling and a distress rating.
+    labels = _labels_for(client, emotions, required=not safety_concern)
+    if distress is None and not safety_concern:
+        raise ValidationError({"distress": "Rate your distress from 0 to 10."})
     check_in = CheckIn(
         client=client,
         occurred_at=occurred_at,

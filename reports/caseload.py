@@ -141,13 +141,13 @@ def _alert_reason(alert: Alert, now: datetime, zone: ZoneInfo) -> str:
     check_in = alert.check_in
     when = _moment(check_in.occurred_at if check_in else alert.created_at, now, zone)
     if alert.kind == Alert.Kind.SAFETY_CONCERN:
-        if check_in is None:
+        if check_in is None or check_in.distress is None:
             return _("Safety: answered yes %(when)s") % {"when": when}
         return _("Safety: answered yes %(when)s, distress %(distress)s/10") % {
             "when": when,
             "distress": check_in.distress,
         }
-    if check_in is None:
+    if check_in is None or check_in.distress is None:
         return _("Sharp rise in distress %(when)s") % {"when": when}
     return _("Sharp rise in distress %(when)s, distress %(distress)s/10") % {
         "when": when,

@@ -24,7 +24,7 @@ class CheckInPoint:
     """One check-in as the metrics see it; ratings the client skipped are None."""
 
     occurred_at: datetime
-    distress: int
+    distress: int | None  # None only in a safety answer sent without ratings
     emotions: tuple[tuple[str, int], ...] = ()  # (label code, intensity), strongest first
     charge: int | None = None
     mind_space: int | None = None

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
 from clients.models import (
     SCALES,
@@ -65,8 +66,19 @@ class CheckInInput(StrictSerializer):
         required=False, allow_null=True, help_text="Set by the app; stored once."
     )
     occurred_at = AwareDateTimeField(validators=[_within_reporting_window])
-    emotions = EmotionInput(many=True, allow_empty=False, max_length=20)
-    distress = scale_field("distress")
+    emotions = EmotionInput(
+        many=True,
+        max_length=20,
+        required=False,
+        help_text="At least one, except with safety_concern true: a safety answer is kept "
+        "whatever else is missing.",
+    )
+    distress = scale_field(
+        "distress",
+        required=False,
+        allow_null=True,
+        help_text="Required, except with safety_concern true.",
+    )
     charge = scale_field("charge", required=False, allow_null=True)
     mind_space = scale_field("mind_space", required=False, allow_null=True)
     self_compassion = scale_field("self_compassion", required=False, allow_null=True)
@@ -84,6 +96,23 @@ class CheckInInput(StrictSerializer):
                 "Each emotion may be labelled only once.", code="duplicate"
             )
         return [(item["label"], item["intensity"]) for item in value]
+
+    def validate(self, attrs):
+        """Feelings and distress are needed, except in a safety answer, which is never
+        refused for what it lacks."""
+        if attrs.get("safety_concern"):
+            attrs.setdefault("emotions", [])
+            return attrs
+        missing = {}
+        if "emotions" not in attrs:
+            missing["emotions"] = ErrorDetail("This field is required.", code="required")
+        elif not attrs["emotions"]:
+            missing["emotions"] = ErrorDetail("This list may not be empty.", code="empty")
+        if attrs.get("distress") is None:
+            missing["distress"] = ErrorDetail("This field is required.", code="required")
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
 
 
 class CrisisLineOutput(serializers.Serializer):
@@ -126,7 +155,7 @@ class CheckInOutput(serializers.Serializer):
     occurred_at = serializers.DateTimeField()
     received_at = serializers.DateTimeField()
     emotions = EmotionOutput(many=True, source="emotions_strongest_first")
-    distress = serializers.IntegerField()
+    distress = serializers.IntegerField(allow_null=True)
     charge = serializers.IntegerField(allow_null=True)
     mind_space = serializers.IntegerField(allow_null=True)
     self_compassion = serializers.IntegerField(allow_null=True)
@@ -277,7 +306,7 @@ class AlertCheckInOutput(serializers.Serializer):
 
     id = serializers.IntegerField()
     occurred_at = serializers.DateTimeField()
-    distress = serializers.IntegerField()
+    distress = serializers.IntegerField(allow_null=True)
     emotions = EmotionOutput(many=True, source="emotions_strongest_first")
     wants_to_discuss = serializers.BooleanField()
     safety_concern = serializers.BooleanField()

@@ -141,7 +141,9 @@ def _fields(response):
         (body(distress=-1), "distress", "min_value"),
         (body(distress="5"), "distress", "invalid"),
         (body(distress=5.5), "distress", "invalid"),
-        (body(distress=None), "distress", "null"),
+        (body(distress=None), "distress", "required"),
+        ({k: v for k, v in body().items() if k != "distress"}, "distress", "required"),
+        ({k: v for k, v in body().items() if k != "emotions"}, "emotions", "required"),
         (body(charge=-6), "charge", "min_value"),
         (body(charge=6), "charge", "max_value"),
         (body(mind_space=101), "mind_space", "max_value"),
@@ -328,3 +330,45 @@ def test_a_discharged_client_cannot_send_check_ins(me, client_record, key):
     response = me.post(URL, body(), format="json", **key)
     assert response.status_code == 403
     assert not CheckIn.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "missing",
+    [("emotions",), ("distress",), ("emotions", "distress", "charge", "mind_space")],
+    ids=lambda v: "+".join(v),
+)
+def test_a_safety_answer_is_kept_whatever_else_is_missing(me, client_record, key, missing):
+    data = {k: v for k, v in body(safety_concern=True).items() if k not in missing}
+    data["note"] = "I can't do this anymore."
+    response = me.post(URL, data, format="json", **key)
+    assert response.status_code == 201, response.json()
+    stored = CheckIn.objects.get()
+    assert stored.safety_concern and stored.note == "I can't do this anymore."
+    assert Alert.objects.get(check_in=stored).kind == "safety_concern"
+    assert response.json()["crisis"] is not None
+    if "distress" in missing:
+        assert stored.distress is None and response.json()["distress"] is None
+
+
+@pytest.mark.django_db
+def test_reports_read_a_safety_answer_without_ratings(client_record, as_user, client):
+    from clients.services import check_in_prepare, check_in_record
+
+    factories.CheckInFactory(client=client_record, distress=6)
+    draft = check_in_prepare(
+        client=client_record, occurred_at=timezone.now(), emotions=[], safety_concern=True
+    )
+    check_in, _ = check_in_record(draft=draft)
+    therapist = client_record.primary_therapist.user
+    client.force_login(therapist)
+    for url in ("/", f"/clients/{client_record.pk}/", f"/clients/{client_record.pk}/prep/"):
+        assert client.get(url).status_code == 200, url
+    alert = Alert.objects.get(check_in=check_in)
+    page = client.get(f"/alerts/{alert.pk}/").content.decode()
+    assert "not given" in page
+    metrics = as_user(therapist).get(f"/api/v1/clients/{client_record.pk}/metrics/")
+    assert metrics.status_code == 200
+    assert metrics.json()["check_ins"] == 2 and metrics.json()["distress"]["count"] == 1
+    client.force_login(client_record.user)
+    assert client.get("/me/").status_code == 200

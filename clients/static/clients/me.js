@@ -284,7 +284,8 @@
     }).join(", ") + " ";
     var more = document.createElement("span");
     more.className = "muted";
-    more.textContent = "· distress " + data.distress + (data.wants_to_discuss ? " · to talk about" : "");
+    more.textContent = (data.distress === null ? "" : "· distress " + data.distress) +
+      (data.wants_to_discuss ? " · to talk about" : "");
     item.append(when, emotions, more);
     if (data.note) {
       var note = document.createElement("p");
