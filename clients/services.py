@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from clinic import audit
 from clinic.models import Clinic, Therapist, User
@@ -177,13 +178,17 @@ def alert_notify_therapist(*, alert_id: int) -> bool:
     therapist_user = alert.client.primary_therapist.user
     try:
         send_mail(
-            subject="An alert needs your attention",
-            message=(
-                f"Hello {therapist_user.get_short_name()},\n\n"
+            subject=_("An alert needs your attention"),
+            message=_(
+                "Hello %(name)s,\n\n"
                 "One of your clients has an alert in the progress dashboard that needs "
                 "your attention.\n\n"
-                f"Open the dashboard: {settings.SITE_URL}{reverse('home')}\n"
-            ),
+                "Open it (you will be asked to sign in): %(link)s\n"
+            )
+            % {
+                "name": therapist_user.get_short_name(),
+                "link": settings.SITE_URL + reverse("alert-page", args=[alert_id]),
+            },
             from_email=None,
             recipient_list=[therapist_user.email],
         )
@@ -201,7 +206,7 @@ def _labels_for(
     pairs = list(emotions)
     if not pairs and required:
         raise ValidationError({"emotions": "Label at least one emotion."})
-    codes = [code for code, _ in pairs]
+    codes = [code for code, _intensity in pairs]
     if len(set(codes)) != len(codes):
         raise ValidationError({"emotions": "Each emotion may be labelled only once."})
     by_code = {
@@ -214,7 +219,7 @@ def _labels_for(
     if unknown:
         raise ValidationError({"emotions": f"Not in this clinic's vocabulary: {unknown}."})
     low, high = SCALES["intensity"]
-    for _, intensity in pairs:
+    for _code, intensity in pairs:
         if not low <= intensity <= high:
             raise ValidationError({"emotions": f"Intensity must be between {low} and {high}."})
     return [(by_code[code], intensity) for code, intensity in pairs]

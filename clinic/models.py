@@ -1,7 +1,6 @@
 """The practice itself: clinics, the people who log in, therapists and sessions."""
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -91,16 +90,14 @@ class CrisisLine(models.Model):
         verbose_name = _("crisis line")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(call="") | ~Q(text=""), name="crisis_line_call_or_text"
+                condition=~Q(call="") | ~Q(text=""),
+                name="crisis_line_call_or_text",
+                violation_error_message=_("Give a number to call, a number to text, or both."),
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
-
-    def clean(self) -> None:
-        if not self.call and not self.text:
-            raise ValidationError(_("Give a number to call, a number to text, or both."))
 
 
 class UserManager(BaseUserManager["User"]):

@@ -1,8 +1,9 @@
 """The caseload: every client a therapist treats, who needs attention first, and why.
 
-Order: an unanswered safety concern (the newest first), then other open alerts, then
-a safety concern of the last two weeks that was followed up, high or rising distress
-and stuck patterns, then silence, then everyone else. Each reason is said in words.
+Order: an unresolved safety concern (the newest answer first), then other open alerts,
+then a safety concern of the last two weeks that was followed up, then high distress,
+rising distress, a stuck pattern, then silence, then everyone else. Each reason is said
+in words.
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from clients.models import Alert, CheckIn, Client, EmotionLabel, FocusArea
+from clients.safety.models import FollowUp
+from clients.safety.selectors import follow_ups_prefetch
 from clinic.models import Session, Therapist
 
 from . import metrics
@@ -26,9 +29,29 @@ SILENT_DAYS = 7
 # A safety answer stays a reason this long after it was followed up.
 SAFETY_REMEMBERED = timedelta(days=14)
 # The latest check-in's distress at or above this reads as high (0-10 scale).
-HIGH_DISTRESS = 8
+HIGH_DISTRESS_FROM = 8
 
-OPEN_SAFETY, OPEN_ALERT, WATCH, SILENT, NOTHING = range(5)
+(
+    OPEN_SAFETY,
+    OPEN_ALERT,
+    RECENT_SAFETY,
+    HIGH_DISTRESS,
+    RISING_DISTRESS,
+    STUCK,
+    SILENT,
+    NOTHING,
+) = range(8)
+# How loudly a row is marked: act now, watch, quiet for a while, nothing to flag.
+TIERS = {
+    OPEN_SAFETY: 0,
+    OPEN_ALERT: 0,
+    RECENT_SAFETY: 1,
+    HIGH_DISTRESS: 1,
+    RISING_DISTRESS: 1,
+    STUCK: 1,
+    SILENT: 2,
+    NOTHING: 3,
+}
 
 
 @dataclass
@@ -55,6 +78,10 @@ class CaseloadRow:
     reasons: list[str]
     priority: int
     sort_moment: float = 0.0  # within a priority: the newest safety answer first
+
+    @property
+    def tier(self) -> int:
+        return TIERS[self.priority]
 
 
 def filter_choices() -> dict:
@@ -91,6 +118,7 @@ def _alerts_by_client(client_ids: list[int], now: datetime) -> dict[int, ClientA
         Alert.objects.filter(client_id__in=client_ids)
         .filter(Q(acknowledged_at__isnull=True) | recent_safety)
         .select_related("check_in")
+        .prefetch_related(follow_ups_prefetch())
         .order_by("-created_at", "-id")
     )
     for alert in alerts:
@@ -101,6 +129,9 @@ def _alerts_by_client(client_ids: list[int], now: datetime) -> dict[int, ClientA
             mine.open_other.append(alert)
         else:
             mine.recent_safety.append(alert)
+    for mine in found.values():  # newest answer first, however late an app sent it
+        mine.open_safety.sort(key=answered_at, reverse=True)
+        mine.recent_safety.sort(key=answered_at, reverse=True)
     return found
 
 
@@ -137,9 +168,23 @@ def _moment(moment: datetime, now: datetime, zone: ZoneInfo) -> str:
     return _("on %(day)s at %(time)s") % {"day": date_format(local, "D j M"), "time": time}
 
 
+def answered_at(alert: Alert) -> datetime:
+    """When the client answered: the check-in's own time (an app may send it late)."""
+    return alert.check_in.occurred_at if alert.check_in else alert.created_at
+
+
+def _attempt_reason(alert: Alert, now: datetime, zone: ZoneInfo) -> str | None:
+    tried = [f for f in alert.history if f.action == FollowUp.Action.COULD_NOT_REACH]
+    if not tried:
+        return None
+    return _("tried to reach them %(when)s, not reached yet") % {
+        "when": _moment(tried[-1].at, now, zone)
+    }
+
+
 def _alert_reason(alert: Alert, now: datetime, zone: ZoneInfo) -> str:
     check_in = alert.check_in
-    when = _moment(check_in.occurred_at if check_in else alert.created_at, now, zone)
+    when = _moment(answered_at(alert), now, zone)
     if alert.kind == Alert.Kind.SAFETY_CONCERN:
         if check_in is None or check_in.distress is None:
             return _("Safety: answered yes %(when)s") % {"when": when}
@@ -156,7 +201,7 @@ def _alert_reason(alert: Alert, now: datetime, zone: ZoneInfo) -> str:
 
 
 def _followed_up_reason(alert: Alert, now: datetime, zone: ZoneInfo) -> str:
-    days = _days_ago(alert.created_at, now, zone)
+    days = _days_ago(answered_at(alert), now, zone)
     if days == 0:
         return _("safety concern today, followed up")
     return ngettext(
@@ -180,24 +225,27 @@ def _row(
     open_alerts = alerts.open_safety + alerts.open_other
     for alert in open_alerts:
         reasons.append(_alert_reason(alert, now, zone))
+        attempt = _attempt_reason(alert, now, zone)
+        if attempt:
+            reasons.append(attempt)
     if alerts.open_safety:
         priority = OPEN_SAFETY
     elif alerts.open_other:
         priority = OPEN_ALERT
     if alerts.recent_safety and not alerts.open_safety:
         reasons.append(_followed_up_reason(alerts.recent_safety[0], now, zone))
-        priority = min(priority, WATCH)
+        priority = min(priority, RECENT_SAFETY)
     trend = summary.distress
-    if trend is not None and trend.last >= HIGH_DISTRESS:
+    if trend is not None and trend.last >= HIGH_DISTRESS_FROM:
         reasons.append(
             _("distress high: %(value)s/10 at the last check-in") % {"value": round(trend.last)}
         )
-        priority = min(priority, WATCH)
+        priority = min(priority, HIGH_DISTRESS)
     if metrics.is_rising(trend):
         reasons.append(
             _("distress rising (+%(slope)s a week)") % {"slope": f"{trend.slope_per_week:.1f}"}
         )
-        priority = min(priority, WATCH)
+        priority = min(priority, RISING_DISTRESS)
     flow = summary.flow
     if flow and flow.stuck:
         for stretch in flow.stretches[-1:]:
@@ -209,7 +257,7 @@ def _row(
                 )
             else:
                 reasons.append(_("pushing feelings away, check-in after check-in"))
-        priority = min(priority, WATCH)
+        priority = min(priority, STUCK)
     if days_since is None or days_since >= SILENT_DAYS:
         reasons.append(
             _("no check-ins yet")
@@ -220,7 +268,7 @@ def _row(
             % {"days": days_since}
         )
         priority = min(priority, SILENT)
-    newest_safety = alerts.open_safety[0].created_at.timestamp() if alerts.open_safety else 0.0
+    newest_safety = answered_at(alerts.open_safety[0]).timestamp() if alerts.open_safety else 0.0
     return CaseloadRow(
         client=client,
         last_check_in_at=last,

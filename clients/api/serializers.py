@@ -134,6 +134,7 @@ class CrisisOutput(serializers.Serializer):
         many=True, help_text="In the clinic's order; the first that takes calls is for danger now."
     )
     clinic_phone = serializers.CharField(help_text="The clinic's own number; may be empty.")
+    clinic_phone_href = serializers.CharField(help_text="A tel: link to it; empty without one.")
     clinic_phone_hours = serializers.CharField(help_text="When the clinic's phone is answered.")
     when_read = serializers.CharField(
         help_text="An honest sentence on when the therapist will see a safety answer."

@@ -24,7 +24,9 @@ def alerts_for(*, user: User) -> QuerySet[Alert]:
         scope |= Q(client__clinic_id=therapist.clinic_id, escalated_at__isnull=False)
     return (
         Alert.objects.filter(scope)
-        .select_related("client__primary_therapist__user", "client__clinic", "acknowledged_by")
+        .select_related(
+            "client__primary_therapist__user", "client__clinic", "client__user", "acknowledged_by"
+        )
         .prefetch_related(follow_ups_prefetch())
     )
 

@@ -62,9 +62,10 @@ def follow_up_record(*, alert: Alert, by: User, action: str, note: str = "") -> 
 
 
 def alerts_waiting(*, clinic: Clinic, now: datetime) -> list[int]:
-    """Ids of the clinic's open safety alerts with no follow-up at all, older than its set
-    time, not escalated yet. (Only safety concerns are escalated: a covering colleague
-    reads the client's words for that reason alone.)"""
+    """Ids of the clinic's unresolved safety alerts older than its set time, not escalated
+    yet. An attempt that did not reach the client does not resolve it, so that client,
+    who most needs someone, is escalated too. (Only safety concerns are escalated: a
+    covering colleague reads the client's words for that reason alone.)"""
     limit = now - timedelta(minutes=clinic.escalate_after_minutes)
     return list(
         Alert.objects.filter(
@@ -73,7 +74,6 @@ def alerts_waiting(*, clinic: Clinic, now: datetime) -> list[int]:
             acknowledged_at__isnull=True,
             escalated_at__isnull=True,
             created_at__lte=limit,
-            follow_ups__isnull=True,
         ).values_list("pk", flat=True)
     )
 
@@ -101,8 +101,9 @@ def alerts_escalate(*, now: datetime | None = None) -> int:
     return sent
 
 
-def escalation_recipients(alert: Alert) -> list[str]:
-    """The clinic's covering therapists (not the treating one) and its admins."""
+def escalation_recipients(alert: Alert) -> list[tuple[str, bool]]:
+    """(e-mail, covers alerts) of the clinic's covering therapists (not the treating one)
+    and its admins."""
     covering = Therapist.objects.filter(
         clinic_id=alert.client.clinic_id, covers_alerts=True, is_active=True, user__is_active=True
     ).exclude(pk=alert.client.primary_therapist_id)
@@ -111,30 +112,43 @@ def escalation_recipients(alert: Alert) -> list[str]:
     )
     emails = [t.user.email for t in covering.select_related("user")]
     admin_emails = admins.values_list("email", flat=True)
-    return emails + [email for email in admin_emails if email not in emails]
+    return [(email, True) for email in emails] + [
+        (email, False) for email in admin_emails if email not in emails
+    ]
 
 
-def _escalation_email(alert: Alert, now: datetime) -> tuple[str, str]:
+def _escalation_email(alert: Alert, now: datetime, *, covering: bool) -> tuple[str, str]:
+    """The e-mail to a covering therapist (with the link) or a clinic admin (without: they
+    cannot open a client's alert; they make sure a clinician does)."""
     minutes = max(1, round((now - alert.created_at).total_seconds() / 60))
     waited = (
         ngettext("%(n)s hour", "%(n)s hours", minutes // 60) % {"n": minutes // 60}
         if minutes >= 120
         else ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes}
     )
-    subject = _("An alert is waiting for follow-up")
-    body = _(
-        "Hello,\n\n"
-        "An alert at %(clinic)s has waited %(waited)s without follow-up. "
-        "The treating therapist is %(therapist)s.\n\n"
-        "If you cover alerts for the clinic, open it here: %(link)s\n"
-        "Otherwise, please make sure someone at the clinic does.\n"
-    ) % {
+    facts = {
         "clinic": alert.client.clinic.name,
         "waited": waited,
         "therapist": alert.client.primary_therapist.display_name,
         "link": settings.SITE_URL + reverse("alert-page", args=[alert.pk]),
     }
-    return subject, body
+    subject = _("An alert is waiting for follow-up")
+    if covering:
+        body = _(
+            "Hello,\n\n"
+            "An alert at %(clinic)s has waited %(waited)s without follow-up. "
+            "The treating therapist is %(therapist)s.\n\n"
+            "You cover alerts for the clinic: open it and record what you do here: %(link)s\n"
+        )
+    else:
+        body = _(
+            "Hello,\n\n"
+            "An alert at %(clinic)s has waited %(waited)s without follow-up. "
+            "The treating therapist is %(therapist)s.\n\n"
+            "Please make sure a clinician follows it up now: the treating therapist, or a "
+            "therapist who covers alerts (they find it on their caseload).\n"
+        )
+    return subject, body % facts
 
 
 def alert_escalate(*, alert_id: int, now: datetime | None = None) -> bool:
@@ -160,9 +174,9 @@ def alert_escalate(*, alert_id: int, now: datetime | None = None) -> bool:
     if not claimed:
         return False
     try:
-        subject, body = _escalation_email(alert, now)
         messages = [
-            EmailMessage(subject=subject, body=body, to=[address]) for address in recipients
+            EmailMessage(*_escalation_email(alert, now, covering=covers), to=[address])
+            for address, covers in recipients
         ]
         get_connection().send_messages(messages)
     except Exception:

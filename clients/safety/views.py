@@ -15,7 +15,8 @@ from clinic import audit
 from clinic.forms import add_service_errors
 from clinic.roles import therapist_required
 
-from . import selectors, services
+from . import plans, selectors, services
+from .crisis import plan_sections
 from .models import FollowUp
 
 
@@ -35,25 +36,36 @@ class FollowUpForm(forms.Form):
 
 
 def _page(request: HttpRequest, alert, form: FollowUpForm, status: int = 200) -> HttpResponse:
-    covering = selectors.is_covering(alert, request.user)
+    """The alert with what a clinician needs to act on it, a covering one included: the
+    check-in, how to reach the client, and the client's safety plan."""
+    plan = plans.safety_plan_for(client=alert.client)
+    _record_reads(request, alert, plan)
     return render(
         request,
         "safety/alert.html",
-        {"alert": alert, "form": form, "covering": covering, "check_in": alert.check_in},
+        {
+            "alert": alert,
+            "form": form,
+            "covering": selectors.is_covering(alert, request.user),
+            "check_in": alert.check_in,
+            "plan": plan_sections(plan),
+            "client_email": alert.client.user.email,
+        },
         status=status,
     )
 
 
-def _record_reads(request: HttpRequest, alert) -> None:
+def _record_reads(request: HttpRequest, alert, plan) -> None:
     audit.record_read(request, "alert", [alert.pk], client_id=alert.client_id)
     if alert.check_in_id:
         audit.record_read(request, "checkin", [alert.check_in_id], client_id=alert.client_id)
+    if plan is not None:
+        audit.record_read(request, "safetyplan", [plan.pk], client_id=alert.client_id)
 
 
 @therapist_required
 def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
     alert = selectors.alert_get_for(user=request.user, alert_id=alert_id)
-    _record_reads(request, alert)
     return _page(request, alert, FollowUpForm())
 
 
@@ -79,5 +91,4 @@ def follow_up_add(request: HttpRequest, alert_id: int) -> HttpResponse:
                     _("Attempt recorded. The alert stays open until the client is reached."),
                 )
             return redirect("alert-page", alert_id=alert.pk)
-    _record_reads(request, alert)
     return _page(request, selectors.alert_get_for(user=request.user, alert_id=alert_id), form, 400)

@@ -64,6 +64,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='crisisline',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('call', ''), _negated=True), models.Q(('text', ''), _negated=True), _connector='OR'), name='crisis_line_call_or_text'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('call', ''), _negated=True), models.Q(('text', ''), _negated=True), _connector='OR'), name='crisis_line_call_or_text', violation_error_message='Give a number to call, a number to text, or both.'),
         ),
     ]

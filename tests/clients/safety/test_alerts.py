@@ -156,3 +156,68 @@ def test_key_rotation_covers_follow_up_notes_and_safety_plans():
     names = {(model._meta.label, field) for model, field in encrypted_fields()}
     assert {("safety.FollowUp", "note"), ("safety.SafetyPlan", "reasons_for_living")} <= names
     assert {("clients.CheckIn", "note"), ("clients.Completion", "reflection")} <= names
+
+
+@pytest.mark.django_db
+def test_caseload_order_within_the_watch_list(therapist, time_machine):
+    """A followed-up safety answer, then high distress, then rising, then stuck."""
+    time_machine.move_to(dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC))
+    now = timezone.now()
+    stuck = factories.ClientFactory(primary_therapist=therapist, label="A stuck")
+    heavy = stuck.clinic.emotion_labels.get(code="resentful")
+    for n in range(4):
+        check_in = factories.CheckInFactory(
+            client=stuck, occurred_at=now - dt.timedelta(days=4 - n), distress=5
+        )
+        factories.CheckInEmotionFactory(check_in=check_in, label=heavy, intensity=8)
+    high = factories.ClientFactory(primary_therapist=therapist, label="B high")
+    factories.CheckInFactory(client=high, occurred_at=now - dt.timedelta(hours=2), distress=9)
+    followed = factories.ClientFactory(primary_therapist=therapist, label="C followed up")
+    _, alert = safety_check_in(followed, distress=5)
+    from clients.safety.services import follow_up_record
+
+    follow_up_record(alert=alert, by=therapist.user, action="contacted")
+    labels = [row.client.label for row in caseload.caseload(therapist=therapist)]
+    assert labels == ["C followed up", "B high", "A stuck"]
+
+
+@pytest.mark.django_db
+def test_an_attempt_that_did_not_reach_the_client_shows_in_the_caseload(therapist, time_machine):
+    time_machine.move_to(dt.datetime(2026, 3, 10, 20, 0, tzinfo=dt.UTC))
+    client = factories.ClientFactory(primary_therapist=therapist)
+    _, alert = safety_check_in(client)
+    from clients.safety.services import follow_up_record
+
+    time_machine.shift(dt.timedelta(minutes=10))
+    follow_up_record(alert=alert, by=therapist.user, action="could_not_reach")
+    [row] = caseload.caseload(therapist=therapist)
+    assert row.priority == caseload.OPEN_SAFETY
+    assert row.reasons[:2] == [
+        "Safety: answered yes at 21:00 today, distress 9/10",
+        "tried to reach them at 21:10 today, not reached yet",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_late_answer_sorts_by_when_it_was_given(therapist, time_machine):
+    """An app that was offline sends the answer of 14:00 at 17:00: the 16:00 one is newer."""
+    time_machine.move_to(dt.datetime(2026, 3, 10, 16, 0, tzinfo=dt.UTC))
+    on_time = factories.ClientFactory(primary_therapist=therapist, label="On time")
+    safety_check_in(on_time)
+    time_machine.move_to(dt.datetime(2026, 3, 10, 17, 0, tzinfo=dt.UTC))
+    late = factories.ClientFactory(primary_therapist=therapist, label="Late")
+    safety_check_in(late, when=timezone.now() - dt.timedelta(hours=3))
+    assert [r.client.label for r in caseload.caseload(therapist=therapist)] == ["On time", "Late"]
+
+
+@pytest.mark.django_db
+def test_the_alert_page_gives_what_is_needed_to_act(client, client_record, therapist):
+    from clients.safety.plans import safety_plan_save
+
+    safety_plan_save(client=client_record, by=therapist.user, people_to_ask="My sister, Ana")
+    _, alert = safety_check_in(client_record)
+    client.force_login(therapist.user)
+    page = client.get(reverse("alert-page", args=[alert.pk])).content.decode()
+    assert f"mailto:{client_record.user.email}" in page
+    assert "My sister, Ana" in page
+    assert AuditEvent.objects.filter(action="view", object_type="safetyplan").exists()

@@ -47,7 +47,11 @@ def test_escalates_once_after_the_set_time_to_covering_therapists_and_admins(
     assert sorted(m.to[0] for m in mail.outbox) == sorted([covering.user.email, clinic_admin.email])
     assert all(len(m.to) == 1 for m in mail.outbox)
     message = mail.outbox[0]
-    assert reverse("alert-page", args=[alert.pk]) in message.body
+    by_person = {m.to[0]: m.body for m in mail.outbox}
+    assert reverse("alert-page", args=[alert.pk]) in by_person[covering.user.email]
+    # The admin cannot open a client's alert: they are asked to see that someone does.
+    assert reverse("alert-page", args=[alert.pk]) not in by_person[clinic_admin.email]
+    assert "make sure a clinician" in by_person[clinic_admin.email]
     assert "2 hours" in message.body
     for secret in (WORDS, client_record.label, "9", "safety"):
         assert secret not in message.body + message.subject
@@ -59,7 +63,7 @@ def test_escalates_once_after_the_set_time_to_covering_therapists_and_admins(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("action", ["contacted", "could_not_reach"])
+@pytest.mark.parametrize("action", ["contacted", "plan_reviewed"])
 def test_never_escalates_an_alert_with_a_follow_up(
     client_record, covering, therapist, time_machine, action
 ):
@@ -69,6 +73,16 @@ def test_never_escalates_an_alert_with_a_follow_up(
     time_machine.shift(dt.timedelta(hours=5))
     assert services.alerts_escalate() == 0
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_client_nobody_could_reach_is_escalated(client_record, covering, therapist, time_machine):
+    _, alert = safety_check_in(client_record)
+    follow_up_record(alert=alert, by=therapist.user, action="could_not_reach")
+    mail.outbox.clear()
+    time_machine.shift(dt.timedelta(hours=2))
+    assert services.alerts_escalate() == 1
+    assert [m.to for m in mail.outbox] == [[covering.user.email]]
 
 
 @pytest.mark.django_db
