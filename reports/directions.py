@@ -3,7 +3,9 @@
 The chart readings and the weekly digest both word what this module decides, so the
 same numbers always get the same word. Each decision is made on the figures exactly
 as they are quoted (rounded the way the reading prints them): a reading can never say
-"rose from 7 to 7", nor "held" next to "6 to 9".
+"rose from 7 to 7", nor "held" next to "6 to 9". The one exception is the side of the
+charge, which is the sign of the mean itself: a mean of -0.04 leans toward anger or
+resentment even though it is quoted as 0.
 """
 
 import math
@@ -140,13 +142,16 @@ CROSSED = "crossed"
 
 @dataclass(frozen=True)
 class Charge:
-    side: str  # ANGER (negative), LOVE (positive) or NEUTRAL: the sign of the quoted mean
+    side: str  # ANGER (negative), LOVE (positive) or NEUTRAL (zero): the sign of the mean
     both_sides: bool  # answers fell on both sides of neutral
     mean: float  # signed mean
     distance: float  # mean distance from neutral (the neutrality figure)
     # UP (away from neutral), DOWN (toward neutral), HELD or FEW, on |charge|; or CROSSED
     movement: Direction
     crossed_to: str | None = None  # the side it crossed to, with the signed line's ends
+    # On a side, but its mean less than ``CHARGE.held_below`` from neutral as quoted:
+    # "close to neutral, leaning toward" that side rather than "on the side of" it.
+    close: bool = False
 
 
 def charge(signed: metrics.Trend | None, distance: metrics.Trend | None) -> Charge | None:
@@ -154,18 +159,22 @@ def charge(signed: metrics.Trend | None, distance: metrics.Trend | None) -> Char
     distance from neutral (|charge|) shrank by ``CHARGE.held_below``."""
     if signed is None or distance is None:
         return None
-    mean = quoted(signed.mean, CHARGE.digits)
-    side = ANGER if mean < 0 else LOVE if mean > 0 else NEUTRAL
+    # The side is the sign of the mean itself, not of its rounded figure: rounding half up
+    # put a mean of -0.05 at neutral and +0.05 on a side. NEUTRAL only for a mean of
+    # exactly 0 (every answer 0, or answers balanced on both sides).
+    side = ANGER if signed.mean < 0 else LOVE if signed.mean > 0 else NEUTRAL
+    # How close, on the size of the mean alone, quoted the same way for either side.
+    size = units(abs(signed.mean), CHARGE.digits)
+    close = side != NEUTRAL and size < units(CHARGE.held_below, CHARGE.digits)
     both = signed.minimum < 0 < signed.maximum
     movement = of_trend(distance, CHARGE)
     line = of_trend(signed, CHARGE)
     # From one side to the other is not "toward neutral": it went through it.
     if line is not None and line.way in (UP, DOWN) and line.start * line.end < 0:
         movement = Direction(CROSSED, line.mean, line.count, line.start, line.end)
-        return Charge(
-            side, both, signed.mean, distance.mean, movement, LOVE if line.end > 0 else ANGER
-        )
-    return Charge(side, both, signed.mean, distance.mean, movement)
+        crossed_to = LOVE if line.end > 0 else ANGER
+        return Charge(side, both, signed.mean, distance.mean, movement, crossed_to, close)
+    return Charge(side, both, signed.mean, distance.mean, movement, close=close)
 
 
 # --- exercises: which one eased distress most ----------------------------------------

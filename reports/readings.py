@@ -137,37 +137,89 @@ def _length(stretch) -> int:
     return stretch.end - stretch.start + 1
 
 
-def _side_sentence(side: str, both: bool) -> str:
+def _side_sentence(found: d.Charge) -> tuple[str, float]:
+    """The sentence for the side of the charge, and the figure it quotes."""
     # Spelled out so that gettext's extractor finds each sentence.
-    return {
-        (d.ANGER, False): _(
+    step = 10**-d.CHARGE.digits
+    if found.distance > 0 and d.units(found.distance, d.CHARGE.digits) == 0:
+        # Almost every answer was 0: the figure would print as 0 beside a side.
+        if found.side == d.ANGER:
+            text = _(
+                "The charge was close to neutral, leaning toward anger or resentment, "
+                "less than %(distance)s from neutral on average."
+            )
+        elif found.side == d.LOVE:
+            text = _(
+                "The charge was close to neutral, leaning toward love or longing, "
+                "less than %(distance)s from neutral on average."
+            )
+        else:
+            text = _(
+                "The charge moved a little between anger or resentment and love or longing, "
+                "less than %(distance)s from neutral on average."
+            )
+        return text, step
+    if found.side == d.NEUTRAL:
+        if found.both_sides:
+            text = _(
+                "The charge moved between anger or resentment and love or longing, "
+                "%(distance)s from neutral on average."
+            )
+        else:  # a mean of exactly 0 on one side only: every answer was 0
+            text = _("The charge stayed at neutral.")
+        return text, found.distance
+    anger = found.side == d.ANGER
+    if found.close and found.both_sides:
+        if anger:
+            text = _(
+                "The charge moved between anger or resentment and love or longing, "
+                "leaning toward anger or resentment, %(distance)s from neutral on average."
+            )
+        else:
+            text = _(
+                "The charge moved between anger or resentment and love or longing, "
+                "leaning toward love or longing, %(distance)s from neutral on average."
+            )
+    elif found.close:
+        if anger:
+            text = _(
+                "The charge was close to neutral, leaning toward anger or resentment, "
+                "%(distance)s from neutral on average."
+            )
+        else:
+            text = _(
+                "The charge was close to neutral, leaning toward love or longing, "
+                "%(distance)s from neutral on average."
+            )
+    elif found.both_sides:
+        if anger:
+            text = _(
+                "The charge was mostly on the side of anger or resentment, "
+                "%(distance)s from neutral on average."
+            )
+        else:
+            text = _(
+                "The charge was mostly on the side of love or longing, "
+                "%(distance)s from neutral on average."
+            )
+    elif anger:
+        text = _(
             "The charge was on the side of anger or resentment, "
             "%(distance)s from neutral on average."
-        ),
-        (d.ANGER, True): _(
-            "The charge was mostly on the side of anger or resentment, "
-            "%(distance)s from neutral on average."
-        ),
-        (d.LOVE, False): _(
+        )
+    else:
+        text = _(
             "The charge was on the side of love or longing, %(distance)s from neutral on average."
-        ),
-        (d.LOVE, True): _(
-            "The charge was mostly on the side of love or longing, "
-            "%(distance)s from neutral on average."
-        ),
-        (d.NEUTRAL, True): _(
-            "The charge moved between anger or resentment and love or longing, "
-            "%(distance)s from neutral on average."
-        ),
-        (d.NEUTRAL, False): _("The charge stayed at neutral."),
-    }[(side, both)]
+        )
+    return text, found.distance
 
 
 def charge(summary: Summary, check_ins: Sequence[CheckInPoint] = ()) -> str:
     found = d.charge(summary.charge, summary.neutrality)
     if found is None:
         return _("No answers about the other person in this window.")
-    text = _side_sentence(found.side, found.both_sides) % {"distance": _n(found.distance)}
+    sentence, figure = _side_sentence(found)
+    text = sentence % {"distance": _n(figure)}
     move = found.movement
     figures = {"from": _n(move.start or 0), "to": _n(move.end or 0)}
     if move.way == d.CROSSED and found.crossed_to == d.LOVE:
@@ -323,14 +375,26 @@ def exercises(summary: Summary) -> str:
     text %= values
     helpful = d.most_helpful(summary.exercise_effect)
     if helpful is None:
-        if any(e.mean_drop > 0 for e in summary.exercise_effect):
+        effects = summary.exercise_effect
+        enough = d.EFFECT_MIN_COMPLETIONS
+        if any(e.completions >= enough for e in effects):
+            # Done often enough to compare, but none of those eased distress on average
+            # (most_helpful would have named it): not "too few".
+            text += " " + ngettext(
+                "Across the exercises done %(count)d or more times, distress was about "
+                "the same or higher afterwards, on average.",
+                "Across the exercises done %(count)d or more times, distress was about "
+                "the same or higher afterwards, on average.",
+                enough,
+            ) % {"count": enough}
+        elif any(e.mean_drop > 0 for e in effects):
             text += " " + ngettext(
                 "Too few completions yet to compare how the exercises eased distress "
                 "(%(count)d or more each).",
                 "Too few completions yet to compare how the exercises eased distress "
                 "(%(count)d or more each).",
-                d.EFFECT_MIN_COMPLETIONS,
-            ) % {"count": d.EFFECT_MIN_COMPLETIONS}
+                enough,
+            ) % {"count": enough}
         return text
     best = helpful.effects[0]
     values = {
