@@ -156,7 +156,13 @@ def alert_raise(*, client: Client, kind: str, check_in: CheckIn | None = None) -
     if check_in is None:
         alert, created = Alert.objects.create(client=client, kind=kind), True
     else:
-        alert, created = Alert.objects.get_or_create(client=client, kind=kind, check_in=check_in)
+        # Raised when the check-in arrived (a stored history, as in the demo, keeps its times).
+        alert, created = Alert.objects.get_or_create(
+            client=client,
+            kind=kind,
+            check_in=check_in,
+            defaults={"created_at": check_in.received_at},
+        )
     if created:
         from .tasks import alert_notify
 

@@ -21,7 +21,7 @@ from clients.safety.models import FollowUp
 from clients.safety.selectors import follow_ups_prefetch
 from clinic.models import Session, Therapist
 
-from . import metrics
+from . import directions, metrics
 from .selectors import windows_load
 
 RECENT = timedelta(days=28)
@@ -82,6 +82,16 @@ class CaseloadRow:
     @property
     def tier(self) -> int:
         return TIERS[self.priority]
+
+    # The trend cells follow the same rules as the readings, so an arrow and a sentence
+    # never disagree about the same four weeks.
+    @property
+    def distress_way(self) -> directions.Direction | None:
+        return directions.of_trend(self.distress, directions.DISTRESS)
+
+    @property
+    def neutrality_way(self) -> directions.Direction | None:
+        return directions.of_trend(self.neutrality, directions.CHARGE)
 
 
 def filter_choices() -> dict:
