@@ -21,10 +21,12 @@ UP, DOWN, HELD, FEW = "up", "down", "held", "few"
 # would call any difference a trend (metrics.is_rising asks for more, for the same reason).
 MIN_ANSWERS = 3
 
-# A window whose answers span more than five weeks is long enough for its average and
-# its overall line to hide what the latest weeks did; the last four weeks are then read
-# on their own, counted back from the last answer (not from today: a quiet fortnight at
-# the end would otherwise leave almost nothing to read).
+# A window that runs more than five weeks from its first answer to its end is long
+# enough for its average and its overall line to hide what the latest weeks did; its last
+# four weeks are then read on their own, counted back from the window's end: the same
+# answers, and so the same words, as the 4-week window ending then (a quiet fortnight at
+# the end leaves less to read, as it does in the 4-week window). Without a window end,
+# the last answer stands in for it.
 LONG_SPAN_DAYS = 35
 RECENT_DAYS = 28
 
@@ -104,29 +106,30 @@ def between(before: float, after: float, rule: Rule) -> Direction:
 
 
 def recent_part(
-    series: Sequence[tuple[datetime, float | None]],
+    series: Sequence[tuple[datetime, float | None]], until: datetime | None = None
 ) -> list[tuple[datetime, float]] | None:
-    """The answers of the last ``RECENT_DAYS`` up to the last answer, when the answers
-    span more than ``LONG_SPAN_DAYS``; None for a shorter window."""
+    """The answers of the last ``RECENT_DAYS`` up to ``until``, the window's end (the last
+    answer when not given), when the window runs more than ``LONG_SPAN_DAYS`` from its
+    first answer to that end; None for a shorter window."""
     answered = sorted((moment, value) for moment, value in series if value is not None)
-    if len(answered) < 2:
+    if not answered:
         return None
-    last = answered[-1][0]
-    if last - answered[0][0] <= timedelta(days=LONG_SPAN_DAYS):
+    end = until if until is not None else answered[-1][0]
+    if end - answered[0][0] <= timedelta(days=LONG_SPAN_DAYS):
         return None
-    return [
-        (moment, value)
-        for moment, value in answered
-        if moment >= last - timedelta(days=RECENT_DAYS)
-    ]
+    start = end - timedelta(days=RECENT_DAYS)
+    return [(moment, value) for moment, value in answered if start <= moment <= end]
 
 
 def recent(
-    series: Sequence[tuple[datetime, float | None]], whole: Direction | None, rule: Rule
+    series: Sequence[tuple[datetime, float | None]],
+    whole: Direction | None,
+    rule: Rule,
+    until: datetime | None = None,
 ) -> Direction | None:
     """The direction of the last weeks of a long window, when it differs from the whole
     window's: "held over 12 weeks" must not hide "rose in the last 4"."""
-    part = recent_part(series)
+    part = recent_part(series, until)
     if part is None or whole is None or whole.way == FEW:
         return None
     found = of_trend(metrics.trend(part), rule)
@@ -177,7 +180,50 @@ def charge(signed: metrics.Trend | None, distance: metrics.Trend | None) -> Char
     return Charge(side, both, signed.mean, distance.mean, movement, close=close)
 
 
-# --- exercises: which one eased distress most ----------------------------------------
+def recent_charge(
+    signed: Sequence[tuple[datetime, float | None]],
+    whole: Charge | None,
+    until: datetime | None = None,
+) -> Charge | None:
+    """The charge of the last weeks of a long window (see ``recent_part``), read as the
+    4-week window reads it, crossings included, when its movement differs from the whole
+    window's."""
+    part = recent_part(signed, until)
+    if part is None or whole is None or whole.movement.way == FEW:
+        return None
+    found = charge(metrics.trend(part), metrics.trend([(at, abs(value)) for at, value in part]))
+    if found is None or found.movement.way == FEW:
+        return None
+    if (found.movement.way, found.crossed_to) == (whole.movement.way, whole.crossed_to):
+        return None
+    return found
+
+
+# --- exercises: how many were done, and which one eased distress most ---------------
+@dataclass(frozen=True)
+class Tally:
+    """The exercises of a window as the Exercises table shows them: ``planned`` is the sum
+    of its Planned column (each exercise's planned count, rounded half up), ``done`` the
+    sum of its Done column with each exercise counted up to its own planned count (more
+    of one does not make up for another left undone), and ``beyond`` the rest of the Done
+    column. ``percent`` is ``done`` of ``planned``, from these same whole figures, rounded
+    half up: "1 of 6" is 17%. None when nothing was planned."""
+
+    planned: int
+    done: int
+    beyond: int
+    percent: int | None
+
+
+def tally(items: Sequence[metrics.Adherence]) -> Tally:
+    planned = sum(item.planned for item in items)
+    done = sum(min(item.done, item.planned) for item in items)
+    beyond = sum(item.done for item in items) - done
+    # In whole numbers, so that an exact half (1 of 8: 12.5%) rounds up as it is quoted.
+    percent = (200 * done + planned) // (2 * planned) if planned else None
+    return Tally(planned, done, beyond, percent)
+
+
 MOST, ABOUT_EQUAL, ONLY = "most", "about equal", "only"
 
 
@@ -187,26 +233,33 @@ class Helpful:
     effects: tuple[metrics.ExerciseEffect, ...]  # the exercises named, most helpful first
 
 
+def _drop_units(effect: metrics.ExerciseEffect) -> int:
+    return units(effect.mean_before, EFFECT_DIGITS) - units(effect.mean_after, EFFECT_DIGITS)
+
+
 def drop(effect: metrics.ExerciseEffect) -> float:
-    return quoted(effect.mean_drop, EFFECT_DIGITS)
+    """The mean drop as the table shows it: the quoted mean before minus the quoted mean
+    after (6.9 -> 5.1 is 1.8), so that the figure a reading gives is the table's own."""
+    return _drop_units(effect) / 10**EFFECT_DIGITS
 
 
 def _clearly_ahead(best: metrics.ExerciseEffect, other: metrics.ExerciseEffect) -> bool:
-    gap = units(drop(best), EFFECT_DIGITS) - units(drop(other), EFFECT_DIGITS)
+    gap = _drop_units(best) - _drop_units(other)
     return gap >= units(EFFECT_MARGIN, EFFECT_DIGITS)
 
 
 def most_helpful(effects: Sequence[metrics.ExerciseEffect]) -> Helpful | None:
     """Among exercises done at least ``EFFECT_MIN_COMPLETIONS`` times, the one that
-    eased distress most by ``EFFECT_MARGIN`` or more; closer ones are named as a tie."""
+    eased distress most by ``EFFECT_MARGIN`` or more; the ones that also eased it and
+    are less than ``EFFECT_MARGIN`` behind it are named with it, as too close to tell."""
     compared = sorted(
         (e for e in effects if e.completions >= EFFECT_MIN_COMPLETIONS),
-        key=lambda e: (-drop(e), e.title),
+        key=lambda e: (-_drop_units(e), e.title),
     )
-    if not compared or drop(compared[0]) <= 0:
+    if not compared or _drop_units(compared[0]) <= 0:
         return None
     best, others = compared[0], compared[1:]
-    close = [e for e in others if drop(e) > 0 and not _clearly_ahead(best, e)]
+    close = [e for e in others if _drop_units(e) > 0 and not _clearly_ahead(best, e)]
     if close:
         return Helpful(ABOUT_EQUAL, (best, *close))
     if not others or not _clearly_ahead(best, others[0]):

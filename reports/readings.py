@@ -6,6 +6,7 @@ and every sentence goes through gettext so that it can be translated whole.
 """
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from django.utils.formats import number_format
 from django.utils.text import get_text_list
@@ -13,13 +14,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import directions as d
-from .metrics import CheckInPoint, Summary
+from .metrics import CheckInPoint, ExerciseEffect, Summary
 
 
 def _n(value: float, digits: int = 1) -> str:
     """A figure as the directions decided on it: rounded the same way, no trailing zero."""
     decimals = len(d.shown(value, digits).partition(".")[2])
     return number_format(d.quoted(value, digits), decimals)
+
+
+def exercise_means(effect: ExerciseEffect) -> tuple[str, str, str]:
+    """Mean distress before and after an exercise, and the drop between them, as the
+    Exercises reading quotes them: for the table beside it, so that the two agree."""
+    return (
+        _n(effect.mean_before, d.EFFECT_DIGITS),
+        _n(effect.mean_after, d.EFFECT_DIGITS),
+        _n(d.drop(effect), d.EFFECT_DIGITS),
+    )
 
 
 def _series(check_ins: Sequence[CheckInPoint], signal) -> list:
@@ -35,7 +46,14 @@ def _recent_words(direction: d.Direction, up: str, down: str, held: str, digits:
     return held % {"mean": _n(direction.mean, digits)}
 
 
-def distress(summary: Summary, span: str, check_ins: Sequence[CheckInPoint] = ()) -> str:
+def distress(
+    summary: Summary,
+    span: str,
+    check_ins: Sequence[CheckInPoint] = (),
+    until: datetime | None = None,
+) -> str:
+    """``until`` is the window's end; a long window's last 4 weeks are counted back from
+    it (from the last check-in without it), as the 4-week window ending then reads them."""
     way = d.of_trend(summary.distress, d.DISTRESS)
     if way is None:
         return _("No check-ins %(span)s.") % {"span": span}
@@ -81,13 +99,13 @@ def distress(summary: Summary, span: str, check_ins: Sequence[CheckInPoint] = ()
             t.count,
         )
     text %= values
-    lately = d.recent(_series(check_ins, lambda c: c.distress), way, d.DISTRESS)
+    lately = d.recent(_series(check_ins, lambda c: c.distress), way, d.DISTRESS, until)
     if lately is not None:
         text += " " + _recent_words(
             lately,
-            _("In the 4 weeks up to the last check-in, it rose from about %(from)s to %(to)s."),
-            _("In the 4 weeks up to the last check-in, it eased from about %(from)s to %(to)s."),
-            _("In the 4 weeks up to the last check-in, it held around %(mean)s."),
+            _("In the last 4 weeks of this window, it rose from about %(from)s to %(to)s."),
+            _("In the last 4 weeks of this window, it eased from about %(from)s to %(to)s."),
+            _("In the last 4 weeks of this window, it held around %(mean)s."),
             d.DISTRESS.digits,
         )
     return text
@@ -99,14 +117,13 @@ def flow(summary: Summary, names: dict[str, str]) -> str:
         return _("No emotions labelled in this window.")
     if f.turnover is None:
         text = ngettext(
-            "%(count)d different emotion labelled.",
+            "%(count)d emotion labelled.",
             "%(count)d different emotions labelled.",
             f.distinct_labels,
         ) % {"count": f.distinct_labels}
     else:
         text = ngettext(
-            "%(count)d different emotion labelled; "
-            "the strongest one changed in %(percent)d%% of check-ins.",
+            "%(count)d emotion labelled; the strongest one changed in %(percent)d%% of check-ins.",
             "%(count)d different emotions labelled; "
             "the strongest one changed in %(percent)d%% of check-ins.",
             f.distinct_labels,
@@ -214,7 +231,9 @@ def _side_sentence(found: d.Charge) -> tuple[str, float]:
     return text, found.distance
 
 
-def charge(summary: Summary, check_ins: Sequence[CheckInPoint] = ()) -> str:
+def charge(
+    summary: Summary, check_ins: Sequence[CheckInPoint] = (), until: datetime | None = None
+) -> str:
     found = d.charge(summary.charge, summary.neutrality)
     if found is None:
         return _("No answers about the other person in this window.")
@@ -240,26 +259,47 @@ def charge(summary: Summary, check_ins: Sequence[CheckInPoint] = ()) -> str:
         sentence = ""
     if sentence:
         text += " " + sentence % figures
-    distance_series = _series(check_ins, lambda c: abs(c.charge) if c.charge is not None else None)
-    lately = d.recent(distance_series, move, d.CHARGE)
+    lately = d.recent_charge(_series(check_ins, lambda c: c.charge), found, until)
     if lately is not None:
-        text += " " + _recent_words(
-            lately,
-            _(
-                "In the 4 weeks up to the last check-in, it moved away from neutral, "
-                "from about %(from)s to %(to)s away."
-            ),
-            _(
-                "In the 4 weeks up to the last check-in, it moved toward neutral, "
-                "from about %(from)s to %(to)s away."
-            ),
-            _("In the 4 weeks up to the last check-in, it held about %(mean)s from neutral."),
-            d.CHARGE.digits,
-        )
+        text += " " + _recent_charge_words(lately)
     return text
 
 
-def mind_space(summary: Summary, check_ins: Sequence[CheckInPoint] = ()) -> str:
+def _recent_charge_words(lately: d.Charge) -> str:
+    move = lately.movement
+    if move.way == d.CROSSED and lately.crossed_to == d.LOVE:
+        sentence = _(
+            "In the last 4 weeks of this window, it crossed from anger or resentment "
+            "to love or longing, from about %(from)s to %(to)s."
+        )
+    elif move.way == d.CROSSED:
+        sentence = _(
+            "In the last 4 weeks of this window, it crossed from love or longing "
+            "to anger or resentment, from about %(from)s to %(to)s."
+        )
+    elif move.way == d.UP:
+        sentence = _(
+            "In the last 4 weeks of this window, it moved away from neutral, "
+            "from about %(from)s to %(to)s away."
+        )
+    elif move.way == d.DOWN:
+        sentence = _(
+            "In the last 4 weeks of this window, it moved toward neutral, "
+            "from about %(from)s to %(to)s away."
+        )
+    else:
+        return _("In the last 4 weeks of this window, it held about %(mean)s from neutral.") % {
+            "mean": _n(move.mean, d.CHARGE.digits)
+        }
+    return sentence % {
+        "from": _n(move.start, d.CHARGE.digits),
+        "to": _n(move.end, d.CHARGE.digits),
+    }
+
+
+def mind_space(
+    summary: Summary, check_ins: Sequence[CheckInPoint] = (), until: datetime | None = None
+) -> str:
     t = summary.mind_space
     way = d.of_trend(t, d.MIND_SPACE)
     if way is None:
@@ -285,25 +325,24 @@ def mind_space(summary: Summary, check_ins: Sequence[CheckInPoint] = ()) -> str:
             t.count,
         )
     text %= values
-    lately = d.recent(_series(check_ins, lambda c: c.mind_space), way, d.MIND_SPACE)
+    lately = d.recent(_series(check_ins, lambda c: c.mind_space), way, d.MIND_SPACE, until)
     if lately is not None:
         text += " " + _recent_words(
             lately,
+            _("In the last 4 weeks of this window, it went up from about %(from)s%% to %(to)s%%."),
             _(
-                "In the 4 weeks up to the last check-in, it went up from about "
+                "In the last 4 weeks of this window, it went down from about "
                 "%(from)s%% to %(to)s%%."
             ),
-            _(
-                "In the 4 weeks up to the last check-in, it went down from about "
-                "%(from)s%% to %(to)s%%."
-            ),
-            _("In the 4 weeks up to the last check-in, it held around %(mean)s%%."),
+            _("In the last 4 weeks of this window, it held around %(mean)s%%."),
             d.MIND_SPACE.digits,
         )
     return text
 
 
-def compassion(summary: Summary, check_ins: Sequence[CheckInPoint] = ()) -> str:
+def compassion(
+    summary: Summary, check_ins: Sequence[CheckInPoint] = (), until: datetime | None = None
+) -> str:
     kind, pushing = summary.self_compassion, summary.resistance
     if kind is None and pushing is None:
         return _("No answers about self-compassion or resistance in this window.")
@@ -331,20 +370,19 @@ def compassion(summary: Summary, check_ins: Sequence[CheckInPoint] = ()) -> str:
                 kind.count,
             )
         sentences.append(text % values)
-        lately = d.recent(_series(check_ins, lambda c: c.self_compassion), way, d.SELF_COMPASSION)
+        lately = d.recent(
+            _series(check_ins, lambda c: c.self_compassion), way, d.SELF_COMPASSION, until
+        )
         if lately is not None:
             sentences.append(
                 _recent_words(
                     lately,
+                    _("In the last 4 weeks of this window, it grew from about %(from)s to %(to)s."),
                     _(
-                        "In the 4 weeks up to the last check-in, it grew from about "
+                        "In the last 4 weeks of this window, it dipped from about "
                         "%(from)s to %(to)s."
                     ),
-                    _(
-                        "In the 4 weeks up to the last check-in, it dipped from about "
-                        "%(from)s to %(to)s."
-                    ),
-                    _("In the 4 weeks up to the last check-in, it held around %(mean)s."),
+                    _("In the last 4 weeks of this window, it held around %(mean)s."),
                     d.SELF_COMPASSION.digits,
                 )
             )
@@ -354,25 +392,31 @@ def compassion(summary: Summary, check_ins: Sequence[CheckInPoint] = ()) -> str:
 
 
 def exercises(summary: Summary) -> str:
+    """Quotes the Exercises table's own figures (``directions.tally``), never the
+    fractional ones behind them: the sentence and the table add up the same."""
     if not summary.adherence:
         return _("No exercises were planned in this window.")
-    planned = round(sum(item.expected for item in summary.adherence))
-    done = round(sum(min(item.done, item.expected) for item in summary.adherence))
-    values = {"done": done, "planned": planned}
-    if summary.adherence_overall is not None:
-        values["percent"] = round(100 * summary.adherence_overall)
+    count = d.tally(summary.adherence)
+    if count.planned:
         text = ngettext(
             "Did %(done)d of about %(planned)d planned exercise (%(percent)d%%).",
             "Did %(done)d of about %(planned)d planned exercises (%(percent)d%%).",
-            planned,
-        )
-    else:
+            count.planned,
+        ) % {"done": count.done, "planned": count.planned, "percent": count.percent}
+        if count.beyond:
+            text += " " + ngettext(
+                "%(count)d more was done beyond the plan.",
+                "%(count)d more were done beyond the plan.",
+                count.beyond,
+            ) % {"count": count.beyond}
+    elif count.beyond:
         text = ngettext(
-            "Did %(done)d of about %(planned)d planned exercise.",
-            "Did %(done)d of about %(planned)d planned exercises.",
-            planned,
-        )
-    text %= values
+            "Did %(count)d exercise; none were planned yet in this window.",
+            "Did %(count)d exercises; none were planned yet in this window.",
+            count.beyond,
+        ) % {"count": count.beyond}
+    else:
+        text = _("No exercises were planned in this window.")
     helpful = d.most_helpful(summary.exercise_effect)
     if helpful is None:
         effects = summary.exercise_effect
@@ -387,7 +431,7 @@ def exercises(summary: Summary) -> str:
                 "the same or higher afterwards, on average.",
                 enough,
             ) % {"count": enough}
-        elif any(e.mean_drop > 0 for e in effects):
+        elif any(d.drop(e) > 0 for e in effects):
             text += " " + ngettext(
                 "Too few completions yet to compare how the exercises eased distress "
                 "(%(count)d or more each).",
@@ -423,10 +467,17 @@ def exercises(summary: Summary) -> str:
             % values
         )
     else:
-        drops = list(dict.fromkeys(_n(d.drop(e), d.EFFECT_DIGITS) for e in helpful.effects))
-        titles = get_text_list([f"“{e.title}”" for e in helpful.effects], _("and"))
-        text += " " + _("%(titles)s eased distress about equally, by %(drops)s on average.") % {
-            "titles": titles,
-            "drops": get_text_list(drops, _("and")),
+        # Each named with its own figure; a tie is told as a tie, not as "equal".
+        named = [
+            _("“%(title)s” (by %(drop)s)")
+            % {"title": e.title, "drop": _n(d.drop(e), d.EFFECT_DIGITS)}
+            for e in helpful.effects
+        ]
+        text += " " + _(
+            "%(exercises)s eased distress on average, less than %(margin)s apart: "
+            "too close to say which helped most."
+        ) % {
+            "exercises": get_text_list(named, _("and")),
+            "margin": _n(d.EFFECT_MARGIN, d.EFFECT_DIGITS),
         }
     return text

@@ -33,8 +33,8 @@ def _round(value: float | None) -> float | None:
 def figures_of(summary: metrics.Summary) -> dict:
     """The week's figures as plain JSON; None where the week had no data."""
     flow = summary.flow
-    planned = sum(item.expected for item in summary.adherence)
-    done = sum(min(item.done, item.expected) for item in summary.adherence)
+    # The sums of the progress report's Exercises table, as its reading quotes them.
+    exercises = directions.tally(summary.adherence)
     return {
         "check_ins": summary.check_ins,
         "distress_mean": _round(summary.distress.mean) if summary.distress else None,
@@ -49,8 +49,8 @@ def figures_of(summary: metrics.Summary) -> dict:
         "turnover": _round(flow.turnover) if flow else None,
         "stuck": bool(flow and flow.stuck),
         "rising": metrics.is_rising(summary.distress),
-        "exercises_planned": round(planned),
-        "exercises_done": round(done),
+        "exercises_planned": exercises.planned,
+        "exercises_done": exercises.done,
         "adherence": _round(summary.adherence_overall),
     }  # fmt: skip
 
@@ -70,7 +70,10 @@ def change(now: dict, before: dict) -> dict:
 def _emotions_and_check_ins(now: dict) -> dict:
     return {
         "emotions": ngettext(
-            "%(count)d different emotion", "%(count)d different emotions", now["labels"]
+            # One emotion is not "different" from anything: "Labelled 1 emotion".
+            "%(count)d emotion",
+            "%(count)d different emotions",
+            now["labels"],
         )
         % {"count": now["labels"]},
         "check_ins": ngettext("%(count)d check-in", "%(count)d check-ins", now["check_ins"])
@@ -108,7 +111,9 @@ def digest(now: dict, before: dict | None) -> str:
             ) % {"done": done, "planned": planned}
         return _("No check-ins this week.")
     counts = _emotions_and_check_ins(now)
-    if before and before["check_ins"] and now["labels"] > before["labels"]:
+    if not now["labels"]:  # safety answers sent without feelings
+        parts = [_("No emotions labelled across %(check_ins)s") % counts]
+    elif before and before["check_ins"] and now["labels"] > before["labels"]:
         parts = [
             _("Labelled %(emotions)s across %(check_ins)s, more varied than last week") % counts
         ]

@@ -1,6 +1,7 @@
 """The therapist's pages, for the treating therapist and everyone else."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -10,6 +11,8 @@ from django.utils import timezone
 
 from clients.models import Alert, Assignment, Client
 from clinic.models import Session, User
+from reports import metrics as m
+from reports import pages as report_pages
 from tests import factories
 
 CHART_TITLES = [
@@ -353,3 +356,61 @@ def test_unusable_windows_are_explained_and_fall_back(logged_in, client_record, 
     page = response.content.decode()
     assert "could not be read" in page or "Custom dates need a start and an end" in page
     assert "Last 4 weeks" in page  # what is shown instead (no session yet)
+
+
+# --- the charts, without the database ---------------------------------------------
+CHART_NOW = dt.datetime(2026, 3, 20, 12, 0, tzinfo=dt.UTC)
+# Twelve weeks, the last check-in 12 days ago; distress rose in the 4 weeks up to now.
+QUIET_END = [
+    *[(82, 8), (75, 9), (68, 8), (61, 8), (54, 9), (47, 8), (40, 9), (36, 9), (32, 8)],
+    *[(28, 7), (24, 8), (20, 8), (16, 9), (12, 9)],  # the last 4 weeks of the window
+]
+
+
+def _chart_window(last_day: dt.date) -> m.Window:
+    points = tuple(
+        m.CheckInPoint(CHART_NOW - dt.timedelta(days=days), value, (("sad", 5),))
+        for days, value in QUIET_END
+    )
+    return m.Window(dt.date(2025, 12, 26), last_day, points, (), ())
+
+
+def _charts(window: m.Window, **until) -> dict:
+    summary = m.summarize(window)
+    found = report_pages.charts(
+        window, summary, [], {}, "over the last 12 weeks", ZoneInfo("UTC"), **until
+    )
+    return {chart.key: chart for chart in found}
+
+
+@time_machine.travel(CHART_NOW, tick=False)
+def test_a_long_windows_last_weeks_are_counted_back_from_the_windows_end():
+    ending_now = _chart_window(CHART_NOW.date())
+    reading = _charts(ending_now)["distress"].reading
+    assert reading == _charts(ending_now, until=CHART_NOW)["distress"].reading
+    # as the 4-week window ending now reads them: "rose from about 7.2 to 9"
+    assert reading.endswith("In the last 4 weeks of this window, it rose from about 7.2 to 9.")
+    # custom dates that ended earlier: counted back from the end of their last day
+    last_day = (CHART_NOW - dt.timedelta(days=12)).date()
+    ended = _chart_window(last_day)
+    end_of_day = dt.datetime.combine(last_day, dt.time.max, tzinfo=dt.UTC)
+    for key in ("distress", "charge", "mind_space", "compassion"):
+        assert _charts(ended)[key].reading == _charts(ended, until=end_of_day)[key].reading
+
+
+def test_the_exercises_table_shows_the_mean_drop_the_reading_quotes():
+    plan = m.AssignmentPlan(1, "Breathing", "daily", starts_on=dt.date(2026, 3, 1))
+    # 7 done, 5 planned; before 48/7 = 6.86 and after 36/7 = 5.14, shown as 6.9 and
+    # 5.1: a drop of 1.8, though 1.71 apart unrounded
+    completions = [
+        m.CompletionPoint(1, "Breathing", dt.date(2026, 3, 2 + n % 5), before, after)
+        for n, (before, after) in enumerate([(7, 5)] * 6 + [(6, 6)])
+    ]
+    window = m.Window(dt.date(2026, 3, 2), dt.date(2026, 3, 6), (), (plan,), tuple(completions))
+    chart = _charts(window, until=CHART_NOW)["exercises"]
+    assert chart.table_headers[-3:] == ["Mean distress before", "Mean distress after", "Mean drop"]
+    assert chart.table_rows == [["Breathing", 7, 5, "6.9", "5.1", "1.8"]]
+    assert chart.reading == (
+        "Did 5 of about 5 planned exercises (100%). 2 more were done beyond the plan. "
+        "“Breathing” eased distress by 1.8 on average (done 7 times)."
+    )

@@ -1,5 +1,6 @@
 """Weekly summaries put the right people first, each flag with its reason in words."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -7,6 +8,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from reports import metrics as m
 from reports import summaries
 from reports.models import WeeklySummary
 from tests import factories
@@ -33,8 +35,20 @@ def _figures(**overrides):
 def test_digest_says_one_emotion_one_check_in_one_exercise():
     one = _figures(labels=1, check_ins=1, exercises_planned=1, exercises_done=1)
     assert summaries.digest(one, None) == (
-        "Labelled 1 different emotion across 1 check-in; distress averaged 4.8; "
+        "Labelled 1 emotion across 1 check-in; distress averaged 4.8; "
         "completed 1 of 1 planned exercise."
+    )
+    three = _figures(labels=1, check_ins=3, exercises_planned=0)
+    assert summaries.digest(three, None) == (
+        "Labelled 1 emotion across 3 check-ins; distress averaged 4.8."
+    )
+    assert summaries.digest(_figures(labels=2, check_ins=3, exercises_planned=0), None) == (
+        "Labelled 2 different emotions across 3 check-ins; distress averaged 4.8."
+    )
+    # safety answers sent without feelings: not "0 different emotions"
+    none = _figures(labels=0, check_ins=1, exercises_planned=0)
+    assert summaries.digest(none, _figures(labels=3)) == (
+        "No emotions labelled across 1 check-in; distress held around 4.8 (4.8 last week)."
     )
     assert summaries.digest(_figures(check_ins=0, exercises_planned=1, exercises_done=0), None) == (
         "No check-ins this week; 0 of 1 planned exercise done."
@@ -61,6 +75,31 @@ def test_week_over_week_rise_is_flagged_with_safety_first():
     assert summaries.flags_of(_figures(distress_mean=9.3), None, 0) == []
     quiet = summaries.flags_of(_figures(check_ins=0, distress_mean=None), before, 0)
     assert quiet == ["no check-ins"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "planned", "done"),
+    [
+        # Planned 1, 1, 1 in the progress report's table (1.4, 1.4, 1.2 asked for), Done 2,
+        # 0, 0: "1 of 3", not round(1 + 0 + 0 of 4.0) = "1 of 4"
+        ([(1.4, 2), (1.4, 0), (1.2, 0)], 3, 1),
+        ([(5.2, 6)], 5, 5),  # Done 6 against Planned 5: 5 of the 5 planned
+        ([(2.6, 2), (0.4, 1)], 3, 2),  # 2.6 -> 3 planned; 0.4 -> none planned, one done
+    ],
+)
+def test_the_digest_counts_exercises_as_the_progress_reports_table(rows, planned, done):
+    items = [
+        m.Adherence(n, f"Exercise {n}", asked, count, min(count, asked) / asked)
+        for n, (asked, count) in enumerate(rows)
+    ]
+    window = m.Window(WEEK, WEEK + dt.timedelta(days=6), (), (), ())
+    summary = dataclasses.replace(m.summarize(window), adherence=items)
+    week = summaries.figures_of(summary)
+    assert (week["exercises_planned"], week["exercises_done"]) == (planned, done)
+    assert planned == sum(item.planned for item in items)  # the table's Planned column
+    assert f"completed {done} of {planned} planned exercise" in summaries.digest(
+        {**_figures(), **week, "check_ins": 5, "labels": 2, "distress_mean": 4.8}, None
+    )
 
 
 def test_each_flag_has_its_reason_in_words():
