@@ -71,7 +71,7 @@ class CaseloadRow:
     distress: metrics.Trend | None
     neutrality: metrics.Trend | None
     stuck: bool
-    adherence: float | None
+    adherence: int | None  # % of planned exercises done, as the readings tally it
     open_alerts: int
     newest_open_alert: Alert | None
     next_session_at: datetime | None
@@ -286,7 +286,7 @@ def _row(
         distress=trend,
         neutrality=summary.neutrality,
         stuck=bool(flow and flow.stuck),
-        adherence=summary.adherence_overall,
+        adherence=directions.tally(summary.adherence).percent,
         open_alerts=len(open_alerts),
         newest_open_alert=open_alerts[0] if open_alerts else None,
         next_session_at=client.next_session_at,

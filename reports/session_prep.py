@@ -10,7 +10,7 @@ from django.utils import timezone
 from clients.models import Alert, CheckIn, Client, Completion
 from clinic.models import Session
 
-from . import metrics, windows
+from . import directions, metrics, windows
 from .pages import label_names
 from .selectors import held_sessions, windows_load
 
@@ -58,9 +58,6 @@ def _mean(trend: metrics.Trend | None) -> float | None:
 
 
 def _compare(now: metrics.Summary, before: metrics.Summary) -> list[Comparison]:
-    def pct(value):
-        return None if value is None else 100 * value
-
     labels_before = before.flow.distinct_labels if before.flow else None
     labels_now = now.flow.distinct_labels if now.flow else None
     return [
@@ -78,8 +75,9 @@ def _compare(now: metrics.Summary, before: metrics.Summary) -> list[Comparison]:
         Comparison("Emotions labelled", labels_before, labels_now, "", "higher", digits=0),
         Comparison(
             "Exercises done (% of planned)",
-            pct(before.adherence_overall),
-            pct(now.adherence_overall),
+            # As the readings tally it from the table's whole numbers, so the two agree.
+            directions.tally(before.adherence).percent,
+            directions.tally(now.adherence).percent,
             "%",
             better_when="higher",
             digits=0,  # "65%", as the progress report says it
@@ -144,8 +142,8 @@ def suggestions(
     s = summary.self_compassion
     if s and s.mean <= 3:
         say("Self-compassion 3 or lower", "Practise a kinder inner voice together.")
-    planned = sum(item.expected for item in summary.adherence)
-    if planned >= 2 and summary.adherence_overall is not None and summary.adherence_overall < 0.5:
+    exercises = directions.tally(summary.adherence)
+    if exercises.planned >= 2 and exercises.percent is not None and exercises.percent < 50:
         say(
             "Fewer than half of the planned exercises done",
             "Ask, without pressure, what got in the way, and adjust the plan.",
