@@ -140,7 +140,7 @@ def charts(
                 *strongest,
                 lambda c: ", ".join(names.get(code, code) for code, _ in c.emotions),
             ),
-            summary.flow is None,
+            summary.flow is None or not summary.flow.distinct_labels,
         ),
         Chart(
             "charge",

@@ -55,6 +55,13 @@ def distress(
     """``until`` is the window's end; a long window's last 4 weeks are counted back from
     it (from the last check-in without it), as the 4-week window ending then reads them."""
     way = d.of_trend(summary.distress, d.DISTRESS)
+    if way is None and summary.check_ins:
+        # Only safety answers sent without a rating: there was contact, with no number.
+        return ngettext(
+            "%(count)d check-in %(span)s, with no distress rating.",
+            "%(count)d check-ins %(span)s, none with a distress rating.",
+            summary.check_ins,
+        ) % {"count": summary.check_ins, "span": span}
     if way is None:
         return _("No check-ins %(span)s.") % {"span": span}
     t = summary.distress
@@ -113,7 +120,7 @@ def distress(
 
 def flow(summary: Summary, names: dict[str, str]) -> str:
     f = summary.flow
-    if f is None:
+    if f is None or not f.distinct_labels:
         return _("No emotions labelled in this window.")
     if f.turnover is None:
         text = ngettext(

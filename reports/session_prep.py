@@ -6,8 +6,11 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from clients.models import Alert, CheckIn, Client, Completion
+from clients.safety.selectors import follow_ups_prefetch
 from clinic.models import Session
 
 from . import directions, metrics, windows
@@ -154,10 +157,30 @@ def suggestions(
 
 
 def _alert_flag(alert: Alert) -> str:
-    when = timezone.localtime(alert.created_at).strftime("%a %-d %b, %H:%M")
+    """The alert and what was done about it, in the words of its follow-ups."""
+    facts = {
+        "kind": alert.get_kind_display(),
+        "when": date_format(timezone.localtime(alert.created_at), "D j M, H:i"),
+    }
+    done = [f for f in alert.history if f.resolves]
+    tried = [f for f in alert.history if not f.resolves]
+    if alert.acknowledged_at is None and tried:
+        return _("%(kind)s on %(when)s: open; tried to reach them %(n)s times") % {
+            **facts,
+            "n": len(tried),
+        }
     if alert.acknowledged_at is None:
-        return f"{alert.get_kind_display()} on {when}: open"
-    return f"{alert.get_kind_display()} on {when}: acknowledged by {alert.acknowledged_by}"
+        return _("%(kind)s on %(when)s: open") % facts
+    if done:
+        return _("%(kind)s on %(when)s: %(action)s (%(by)s)") % {
+            **facts,
+            "action": done[0].get_action_display().lower(),
+            "by": done[0].by.get_full_name(),
+        }
+    return _("%(kind)s on %(when)s: acknowledged by %(by)s") % {
+        **facts,
+        "by": alert.acknowledged_by,
+    }
 
 
 def prep_report(*, client: Client) -> PrepReport:
@@ -177,6 +200,7 @@ def prep_report(*, client: Client) -> PrepReport:
     alerts = list(
         client.alerts.filter(Q(acknowledged_at__isnull=True) | Q(created_at__gte=window.since))
         .select_related("acknowledged_by")
+        .prefetch_related(follow_ups_prefetch())
         .order_by("created_at")
     )
     # A safety answer's words always reach the therapist, asked to talk about or not.

@@ -126,7 +126,13 @@ def _escalation_email(alert: Alert, now: datetime, *, covering: bool) -> tuple[s
         if minutes >= 120
         else ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes}
     )
+    tries = alert.follow_ups.count()  # only attempts: anything else would have resolved it
     facts = {
+        "attempts": (
+            ngettext("%(n)s attempt so far", "%(n)s attempts so far", tries) % {"n": tries}
+            if tries
+            else _("no follow-up recorded")
+        ),
         "clinic": alert.client.clinic.name,
         "waited": waited,
         "therapist": alert.client.primary_therapist.display_name,
@@ -136,15 +142,15 @@ def _escalation_email(alert: Alert, now: datetime, *, covering: bool) -> tuple[s
     if covering:
         body = _(
             "Hello,\n\n"
-            "An alert at %(clinic)s has waited %(waited)s without follow-up. "
-            "The treating therapist is %(therapist)s.\n\n"
+            "An alert at %(clinic)s has waited %(waited)s and the client has not been reached "
+            "(%(attempts)s). The treating therapist is %(therapist)s.\n\n"
             "You cover alerts for the clinic: open it and record what you do here: %(link)s\n"
         )
     else:
         body = _(
             "Hello,\n\n"
-            "An alert at %(clinic)s has waited %(waited)s without follow-up. "
-            "The treating therapist is %(therapist)s.\n\n"
+            "An alert at %(clinic)s has waited %(waited)s and the client has not been reached "
+            "(%(attempts)s). The treating therapist is %(therapist)s.\n\n"
             "Please make sure a clinician follows it up now: the treating therapist, or a "
             "therapist who covers alerts (they find it on their caseload).\n"
         )

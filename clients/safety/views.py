@@ -2,6 +2,9 @@
 form to record a follow-up. Open to the treating therapist, and to a covering
 therapist once the alert has been escalated; anyone else gets 404."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -35,6 +38,33 @@ class FollowUpForm(forms.Form):
     )
 
 
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    what: str
+    who: str = ""
+    note: str = ""
+
+
+def history(alert) -> list[Event]:
+    """Everything that happened to the alert, in time order."""
+    events = [Event(alert.created_at, _("alert raised"))]
+    if alert.notified_at:
+        events.append(Event(alert.notified_at, _("treating therapist e-mailed")))
+    if alert.escalated_at:
+        events.append(
+            Event(alert.escalated_at, _("escalated to covering therapists and clinic admins"))
+        )
+    events += [
+        Event(f.at, f.get_action_display(), f.by.get_full_name(), f.note) for f in alert.history
+    ]
+    if alert.acknowledged_at and not alert.history:  # resolved before follow-ups existed
+        events.append(
+            Event(alert.acknowledged_at, _("acknowledged"), alert.acknowledged_by.get_full_name())
+        )
+    return sorted(events, key=lambda event: event.at)
+
+
 def _page(request: HttpRequest, alert, form: FollowUpForm, status: int = 200) -> HttpResponse:
     """The alert with what a clinician needs to act on it, a covering one included: the
     check-in, how to reach the client, and the client's safety plan."""
@@ -50,6 +80,7 @@ def _page(request: HttpRequest, alert, form: FollowUpForm, status: int = 200) ->
             "check_in": alert.check_in,
             "plan": plan_sections(plan),
             "client_email": alert.client.user.email,
+            "history": history(alert),
         },
         status=status,
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from clients import services as client_services
 from clients.models import Alert
 from clients.safety.models import FollowUp
-from clinic.models import AuditEvent
+from clinic.models import AuditEvent, Session
 from reports import caseload
 from tests import factories
 
@@ -221,3 +221,48 @@ def test_the_alert_page_gives_what_is_needed_to_act(client, client_record, thera
     assert f"mailto:{client_record.user.email}" in page
     assert "My sister, Ana" in page
     assert AuditEvent.objects.filter(action="view", object_type="safetyplan").exists()
+
+
+@pytest.mark.django_db
+def test_a_safety_answer_without_ratings_reads_as_contact_not_silence(
+    client, client_record, therapist, time_machine
+):
+    time_machine.move_to(dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC))
+    factories.CheckInFactory(
+        client=client_record, occurred_at=timezone.now() - dt.timedelta(days=3), distress=4
+    )
+    draft = client_services.check_in_prepare(
+        client=client_record, occurred_at=timezone.now(), emotions=[], safety_concern=True
+    )
+    client_services.check_in_record(draft=draft)
+    factories.SessionFactory(  # since this session, only the safety answer
+        client=client_record,
+        starts_at=timezone.now() - dt.timedelta(days=1),
+        status=Session.Status.COMPLETED,
+    )
+    client.force_login(therapist.user)
+    text = client.get(reverse("client-progress", args=[client_record.pk])).content.decode()
+    assert "No check-ins" not in text
+    assert "1 check-in since the last session, with no distress rating." in text
+    assert "No emotions labelled in this window." in text
+    caseload_page = client.get("/").content.decode()
+    assert "4/10" in caseload_page and "not given since" in caseload_page
+
+
+@pytest.mark.django_db
+def test_the_alert_history_is_in_time_order(client, client_record, therapist, time_machine):
+    from clients.safety import services
+
+    time_machine.move_to(dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC))
+    factories.TherapistFactory(clinic=client_record.clinic, covers_alerts=True)
+    _, alert = safety_check_in(client_record)
+    time_machine.shift(dt.timedelta(minutes=30))
+    services.follow_up_record(
+        alert=alert, by=therapist.user, action="could_not_reach", note="Voicemail"
+    )
+    time_machine.shift(dt.timedelta(hours=2))
+    assert services.alerts_escalate() == 1
+    client.force_login(therapist.user)
+    page = client.get(reverse("alert-page", args=[alert.pk])).content.decode()
+    order = [page.index(text) for text in ("alert raised", "Voicemail", "escalated to covering")]
+    assert order == sorted(order)
