@@ -205,13 +205,8 @@ def alert_notify_therapist(*, alert_id: int) -> bool:
     return True
 
 
-def _labels_for(
-    client: Client, emotions: Iterable[tuple[str, int]], *, required: bool = True
-) -> list[tuple]:
+def _labels_for(client: Client, pairs: list[tuple[str, int]]) -> list[tuple]:
     """Resolve (code, intensity) pairs against the client's clinic vocabulary."""
-    pairs = list(emotions)
-    if not pairs and required:
-        raise ValidationError({"emotions": "Label at least one emotion."})
     codes = [code for code, _intensity in pairs]
     if len(set(codes)) != len(codes):
         raise ValidationError({"emotions": "Each emotion may be labelled only once."})
@@ -266,11 +261,17 @@ def check_in_prepare(
         stored = CheckIn.objects.filter(client=client, client_uuid=client_uuid).first()
         if stored is not None:
             return CheckInDraft(check_in=stored, labels=[], stored=stored)
+    emotions = list(emotions)
     # A safety answer is kept whatever else is missing; any other check-in needs a
     # feeling and a distress rating.
-    labels = _labels_for(client, emotions, required=not safety_concern)
+    missing = {}
+    if not emotions and not safety_concern:
+        missing["emotions"] = ValidationError("Label at least one emotion.", code="empty")
     if distress is None and not safety_concern:
-        raise ValidationError({"distress": "Rate your distress from 0 to 10."})
+        missing["distress"] = ValidationError("Rate your distress from 0 to 10.", code="required")
+    if missing:
+        raise ValidationError(missing)
+    labels = _labels_for(client, emotions)
     check_in = CheckIn(
         client=client,
         occurred_at=occurred_at,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from clients.services import clinic_library_install
 
 from . import audit
-from .admin_scope import ClinicScopedAdmin
+from .admin_scope import ClinicScopedAdmin, ClinicScopedInline
 from .models import AuditEvent, Clinic, CrisisLine, Session, Therapist, User
 
 
@@ -28,33 +28,12 @@ class CrisisLineForm(forms.ModelForm):
         }
 
 
-class CrisisLineInline(admin.TabularInline):
+class CrisisLineInline(ClinicScopedInline):
     """The numbers a client in crisis can tap to call or text, edited with their clinic."""
 
     model = CrisisLine
     form = CrisisLineForm
     extra = 1
-
-    # The inline is part of the clinic's page: whoever may edit that clinic edits its lines.
-    def _for_clinic(self, request, obj) -> bool:
-        user = request.user
-        if user.is_superuser:
-            return True
-        if not getattr(user, "is_clinic_admin", False):
-            return False
-        return obj is None or obj.pk == user.clinic_id
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return self._for_clinic(request, obj)
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return self._for_clinic(request, obj)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return self._for_clinic(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return self._for_clinic(request, obj)
 
 
 @admin.register(Clinic)
@@ -79,14 +58,6 @@ class ClinicAdmin(ClinicScopedAdmin):
         (_("Safety alerts"), {"fields": ["escalate_after_minutes"]}),
         (_("Record"), {"fields": ["created_at"]}),
     ]
-
-    def _in_scope(self, request, obj=None) -> bool:
-        # A clinic is its own clinic: compare ids rather than filter on pk twice, which
-        # ClinicScopedAdmin's generic lookup would do for clinic_lookup = "pk".
-        user = request.user
-        if obj is None or user.is_superuser or not getattr(user, "is_clinic_admin", False):
-            return super()._in_scope(request, obj)
-        return obj.pk == user.clinic_id
 
     def has_add_permission(self, request) -> bool:
         return request.user.is_superuser

@@ -46,9 +46,9 @@ class ClinicScopedAdmin(admin.ModelAdmin):
             return False
         if obj is None:
             return True
-        return self.model.objects.filter(
-            pk=obj.pk, **_clinic_filter(self.model, user.clinic_id)
-        ).exists()
+        # Two filters: for a Clinic, its clinic lookup is "pk" itself.
+        in_clinic = _clinic_filter(self.model, user.clinic_id)
+        return self.model.objects.filter(pk=obj.pk).filter(**in_clinic).exists()
 
     def get_queryset(self, request: HttpRequest):
         queryset = super().get_queryset(request)
@@ -96,3 +96,23 @@ class ClinicScopedAdmin(admin.ModelAdmin):
                 **_clinic_filter(related, request.user.clinic_id)
             )
         return field
+
+
+class ClinicScopedInline(admin.TabularInline):
+    """Rows edited on their parent's page (a clinic's crisis lines): whoever may view or
+    change the parent there may view or change them, and no one else."""
+
+    def _parent_admin(self) -> ClinicScopedAdmin:
+        return self.admin_site._registry[self.parent_model]
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._parent_admin().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._parent_admin().has_change_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._parent_admin().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._parent_admin().has_change_permission(request, obj)

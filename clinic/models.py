@@ -48,8 +48,9 @@ class Clinic(models.Model):
         default=120,
         validators=[MinValueValidator(10), MaxValueValidator(7 * 24 * 60)],
         help_text=_(
-            "A safety alert with no follow-up after this long is e-mailed to the covering "
-            "therapists and the clinic admins."
+            "A safety alert still unresolved after this long (an attempt that did not reach "
+            "the client does not resolve it) is e-mailed to the covering therapists and the "
+            "clinic admins."
         ),
     )
     created_at = models.DateTimeField(default=timezone.now)

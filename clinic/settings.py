@@ -244,7 +244,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.summaries_plan",
         "schedule": timedelta(hours=1),
     },
-    # A safety alert with no follow-up after the clinic's set time reaches its covering
+    # A safety alert still unresolved after the clinic's set time reaches its covering
     # therapists and admins within a minute of that time.
     "alerts-escalate": {
         "task": "clients.safety.tasks.alerts_escalate",

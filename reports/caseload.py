@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from clients.models import Alert, CheckIn, Client, EmotionLabel, FocusArea
-from clients.safety.models import FollowUp
+from clients.safety.models import SAFETY_REMEMBERED_DAYS, FollowUp
 from clients.safety.selectors import follow_ups_prefetch
 from clinic.models import Session, Therapist
 
@@ -26,8 +26,7 @@ from .selectors import windows_load
 
 RECENT = timedelta(days=28)
 SILENT_DAYS = 7
-# A safety answer stays a reason this long after it was followed up.
-SAFETY_REMEMBERED = timedelta(days=14)
+SAFETY_REMEMBERED = timedelta(days=SAFETY_REMEMBERED_DAYS)
 # The latest check-in's distress at or above this reads as high (0-10 scale).
 HIGH_DISTRESS_FROM = 8
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from clients.models import Alert, Client
+from clients.safety.models import SAFETY_REMEMBERED_DAYS
 from clinic.models import Clinic, Therapist
 
 from . import directions, metrics, weeks
@@ -152,9 +153,7 @@ URGENCY = (
     STUCK,
     NO_CHECK_INS,
 )
-# A safety answer keeps its client at the top for two weeks, acknowledged or not: one
-# answer can matter after the alert is dealt with, and most therapists meet fortnightly.
-SAFETY_RECENT_DAYS = 14
+SAFETY_RECENT_DAYS = SAFETY_REMEMBERED_DAYS
 
 
 def distress_rose(now: dict, before: dict | None) -> bool:

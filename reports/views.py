@@ -54,7 +54,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     therapist = request.user.therapist
     rows = caseload_pages.caseload(therapist=therapist, status=status, focus=focus)
     audit.record_read(request, "client", [row.client.pk for row in rows])
-    covering = safety_selectors.alerts_covering(therapist=therapist)
+    covering = safety_selectors.alerts_covering(user=request.user)
     if covering:
         audit.record_read(request, "alert", [alert.pk for alert in covering])
     return render(

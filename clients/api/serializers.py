@@ -2,7 +2,6 @@ from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import ErrorDetail
 
 from clients.models import (
     SCALES,
@@ -66,12 +65,14 @@ class CheckInInput(StrictSerializer):
         required=False, allow_null=True, help_text="Set by the app; stored once."
     )
     occurred_at = AwareDateTimeField(validators=[_within_reporting_window])
+    # Which of these a check-in needs is the service's rule (check_in_prepare): feelings
+    # and distress, except in a safety answer, which is kept whatever else is missing.
     emotions = EmotionInput(
         many=True,
         max_length=20,
         required=False,
-        help_text="At least one, except with safety_concern true: a safety answer is kept "
-        "whatever else is missing.",
+        default=list,
+        help_text="At least one, except with safety_concern true.",
     )
     distress = scale_field(
         "distress",
@@ -96,23 +97,6 @@ class CheckInInput(StrictSerializer):
                 "Each emotion may be labelled only once.", code="duplicate"
             )
         return [(item["label"], item["intensity"]) for item in value]
-
-    def validate(self, attrs):
-        """Feelings and distress are needed, except in a safety answer, which is never
-        refused for what it lacks."""
-        if attrs.get("safety_concern"):
-            attrs.setdefault("emotions", [])
-            return attrs
-        missing = {}
-        if "emotions" not in attrs:
-            missing["emotions"] = ErrorDetail("This field is required.", code="required")
-        elif not attrs["emotions"]:
-            missing["emotions"] = ErrorDetail("This list may not be empty.", code="empty")
-        if attrs.get("distress") is None:
-            missing["distress"] = ErrorDetail("This field is required.", code="required")
-        if missing:
-            raise serializers.ValidationError(missing)
-        return attrs
 
 
 class CrisisLineOutput(serializers.Serializer):

@@ -2,8 +2,9 @@
 
 from django import forms
 
+from clients.models import TEXT_MAX_CHARS
+
 from .models import SafetyPlan
-from .plans import SECTION_MAX_CHARS
 
 
 class SafetyPlanForm(forms.Form):
@@ -16,7 +17,7 @@ class SafetyPlanForm(forms.Form):
                 label=heading,
                 help_text=prompt,
                 required=False,
-                max_length=SECTION_MAX_CHARS,
+                max_length=TEXT_MAX_CHARS,
                 widget=forms.Textarea(attrs={"rows": 4}),
             )
 

@@ -9,6 +9,11 @@ from clients.models import Alert, Client
 from clinic.encryption import EncryptedTextField
 from clinic.models import User
 
+# A safety answer stays a reason to look at its client for two weeks, followed up or not
+# (caseload and weekly summaries alike): one answer can matter after the alert is dealt
+# with, and most therapists meet fortnightly.
+SAFETY_REMEMBERED_DAYS = 14
+
 
 class FollowUp(models.Model):
     """One thing a clinician did about an alert. Anything but "could not reach" resolves it."""

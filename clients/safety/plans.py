@@ -14,7 +14,6 @@ from clinic.models import User
 
 from .models import SafetyPlan
 
-SECTION_MAX_CHARS = TEXT_MAX_CHARS
 SECTION_NAMES = tuple(name for name, _heading, _prompt in SafetyPlan.SECTIONS)
 
 
@@ -29,9 +28,9 @@ def _clean(sections: dict[str, str]) -> dict[str, str]:
         raise TypeError(f"Not sections of a safety plan: {', '.join(sorted(unknown))}")
     errors = {
         name: _("A section holds at most %(limit)s characters; this one has %(n)s.")
-        % {"limit": SECTION_MAX_CHARS, "n": len(text)}
+        % {"limit": TEXT_MAX_CHARS, "n": len(text)}
         for name, text in sections.items()
-        if len(text) > SECTION_MAX_CHARS
+        if len(text) > TEXT_MAX_CHARS
     }
     if errors:
         raise ValidationError(errors)

@@ -37,18 +37,15 @@ def follow_ups_prefetch() -> Prefetch:
     return Prefetch("follow_ups", queryset=follow_ups, to_attr="history")
 
 
-def alerts_covering(*, therapist) -> list[Alert]:
-    """Escalated alerts of colleagues' clients still waiting, for a covering therapist."""
-    if not (therapist.covers_alerts and therapist.is_active):
-        return []
+def alerts_covering(*, user: User) -> list[Alert]:
+    """Colleagues' escalated alerts still waiting: the part of ``alerts_for`` a covering
+    therapist reaches beyond their own clients."""
+    if not getattr(getattr(user, "therapist", None), "covers_alerts", False):
+        return []  # nothing beyond their own clients; the caseload asks no query for it
     return list(
-        Alert.objects.filter(
-            client__clinic_id=therapist.clinic_id,
-            escalated_at__isnull=False,
-            acknowledged_at__isnull=True,
-        )
-        .exclude(client__primary_therapist=therapist)
-        .select_related("client__primary_therapist__user")
+        alerts_for(user=user)
+        .filter(escalated_at__isnull=False, acknowledged_at__isnull=True)
+        .exclude(client__primary_therapist__user=user)
         .order_by("-created_at")
     )
 

@@ -2,7 +2,7 @@
 
 A follow-up records what a clinician did (contacted the client, reviewed the safety
 plan, could not reach them, something else) with an optional encrypted note. Anything
-but "could not reach" resolves the alert. An alert with no follow-up at all after the
+but "could not reach" resolves the alert. A safety alert still unresolved after the
 clinic's set time is e-mailed to its covering therapists and clinic admins, once.
 """
 
@@ -27,8 +27,6 @@ from .models import FollowUp
 
 logger = logging.getLogger(__name__)
 
-NOTE_MAX_CHARS = TEXT_MAX_CHARS
-
 
 @transaction.atomic
 def follow_up_record(*, alert: Alert, by: User, action: str, note: str = "") -> FollowUp:
@@ -40,9 +38,9 @@ def follow_up_record(*, alert: Alert, by: User, action: str, note: str = "") -> 
     if action not in FollowUp.Action.values:
         raise ValidationError({"action": _("Choose what was done.")})
     note = note.strip()
-    if len(note) > NOTE_MAX_CHARS:
+    if len(note) > TEXT_MAX_CHARS:
         raise ValidationError(
-            {"note": _("A note holds at most %(limit)s characters.") % {"limit": NOTE_MAX_CHARS}}
+            {"note": _("A note holds at most %(limit)s characters.") % {"limit": TEXT_MAX_CHARS}}
         )
     if action == FollowUp.Action.OTHER and not note:
         raise ValidationError({"note": _("Say in the note what was done.")})
@@ -117,9 +115,10 @@ def escalation_recipients(alert: Alert) -> list[tuple[str, bool]]:
     ]
 
 
-def _escalation_email(alert: Alert, now: datetime, *, covering: bool) -> tuple[str, str]:
-    """The e-mail to a covering therapist (with the link) or a clinic admin (without: they
-    cannot open a client's alert; they make sure a clinician does)."""
+def _escalation_emails(alert: Alert, now: datetime) -> dict[bool, tuple[str, str]]:
+    """(subject, body) for a covering therapist (True: with the link) and for a clinic
+    admin (False: without; they cannot open a client's alert, they make sure a clinician
+    does)."""
     minutes = max(1, round((now - alert.created_at).total_seconds() / 60))
     waited = (
         ngettext("%(n)s hour", "%(n)s hours", minutes // 60) % {"n": minutes // 60}
@@ -138,23 +137,21 @@ def _escalation_email(alert: Alert, now: datetime, *, covering: bool) -> tuple[s
         "therapist": alert.client.primary_therapist.display_name,
         "link": settings.SITE_URL + reverse("alert-page", args=[alert.pk]),
     }
+    opening = _(
+        "Hello,\n\n"
+        "An alert at %(clinic)s has waited %(waited)s and the client has not been reached "
+        "(%(attempts)s). The treating therapist is %(therapist)s.\n\n"
+    )
+    covering = _("You cover alerts for the clinic: open it and record what you do here: %(link)s\n")
+    admin = _(
+        "Please make sure a clinician follows it up now: the treating therapist, or a "
+        "therapist who covers alerts (they find it on their caseload).\n"
+    )
     subject = _("An alert is waiting for follow-up")
-    if covering:
-        body = _(
-            "Hello,\n\n"
-            "An alert at %(clinic)s has waited %(waited)s and the client has not been reached "
-            "(%(attempts)s). The treating therapist is %(therapist)s.\n\n"
-            "You cover alerts for the clinic: open it and record what you do here: %(link)s\n"
-        )
-    else:
-        body = _(
-            "Hello,\n\n"
-            "An alert at %(clinic)s has waited %(waited)s and the client has not been reached "
-            "(%(attempts)s). The treating therapist is %(therapist)s.\n\n"
-            "Please make sure a clinician follows it up now: the treating therapist, or a "
-            "therapist who covers alerts (they find it on their caseload).\n"
-        )
-    return subject, body % facts
+    return {
+        True: (subject, (opening + covering) % facts),
+        False: (subject, (opening + admin) % facts),
+    }
 
 
 def alert_escalate(*, alert_id: int, now: datetime | None = None) -> bool:
@@ -180,10 +177,8 @@ def alert_escalate(*, alert_id: int, now: datetime | None = None) -> bool:
     if not claimed:
         return False
     try:
-        messages = [
-            EmailMessage(*_escalation_email(alert, now, covering=covers), to=[address])
-            for address, covers in recipients
-        ]
+        emails = _escalation_emails(alert, now)
+        messages = [EmailMessage(*emails[covers], to=[address]) for address, covers in recipients]
         get_connection().send_messages(messages)
     except Exception:
         Alert.objects.filter(pk=alert_id).update(escalated_at=None)

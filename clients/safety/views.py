@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from clients.models import TEXT_MAX_CHARS
 from clinic import audit
 from clinic.forms import add_service_errors
 from clinic.roles import therapist_required
@@ -32,7 +33,7 @@ class FollowUpForm(forms.Form):
     note = forms.CharField(
         label=gettext_lazy("Note (optional; required for 'other')"),
         required=False,
-        max_length=services.NOTE_MAX_CHARS,
+        max_length=TEXT_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Kept encrypted, in the client's record."),
     )
@@ -122,4 +123,4 @@ def follow_up_add(request: HttpRequest, alert_id: int) -> HttpResponse:
                     _("Attempt recorded. The alert stays open until the client is reached."),
                 )
             return redirect("alert-page", alert_id=alert.pk)
-    return _page(request, selectors.alert_get_for(user=request.user, alert_id=alert_id), form, 400)
+    return _page(request, alert, form, 400)  # refused: nothing about the alert changed

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='clinic',
             name='escalate_after_minutes',
-            field=models.PositiveIntegerField(default=120, help_text='A safety alert with no follow-up after this long is e-mailed to the covering therapists and the clinic admins.', validators=[django.core.validators.MinValueValidator(10), django.core.validators.MaxValueValidator(10080)], verbose_name='escalate after (minutes)'),
+            field=models.PositiveIntegerField(default=120, help_text='A safety alert still unresolved after this long (an attempt that did not reach the client does not resolve it) is e-mailed to the covering therapists and the clinic admins.', validators=[django.core.validators.MinValueValidator(10), django.core.validators.MaxValueValidator(10080)], verbose_name='escalate after (minutes)'),
         ),
         migrations.AddField(
             model_name='clinic',

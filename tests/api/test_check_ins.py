@@ -143,7 +143,7 @@ def _fields(response):
         (body(distress=5.5), "distress", "invalid"),
         (body(distress=None), "distress", "required"),
         ({k: v for k, v in body().items() if k != "distress"}, "distress", "required"),
-        ({k: v for k, v in body().items() if k != "emotions"}, "emotions", "required"),
+        ({k: v for k, v in body().items() if k != "emotions"}, "emotions", "empty"),
         (body(charge=-6), "charge", "min_value"),
         (body(charge=6), "charge", "max_value"),
         (body(mind_space=101), "mind_space", "max_value"),
@@ -372,3 +372,12 @@ def test_reports_read_a_safety_answer_without_ratings(client_record, as_user, cl
     assert metrics.json()["check_ins"] == 2 and metrics.json()["distress"]["count"] == 1
     client.force_login(client_record.user)
     assert client.get("/me/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_check_in_without_feelings_or_distress_names_both(me, key):
+    data = {k: v for k, v in body().items() if k not in ("emotions", "distress")}
+    response = me.post(URL, data, format="json", **key)
+    assert response.status_code == 400
+    assert {("emotions", "empty"), ("distress", "required")} <= _fields(response)
+    assert not CheckIn.objects.exists()

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from clients.models import TEXT_MAX_CHARS
 from clients.safety.models import SafetyPlan
-from clients.safety.plans import SECTION_MAX_CHARS, safety_plan_save
+from clients.safety.plans import safety_plan_save
 from clinic.models import AuditEvent, CrisisLine
 from tests import factories
 
@@ -112,14 +113,14 @@ def test_an_over_long_section_is_refused_with_a_clear_error_and_changes_nothing(
     as_therapist, client_record
 ):
     safety_plan_save(client=client_record, by=client_record.primary_therapist.user, **filled())
-    too_long = "x" * (SECTION_MAX_CHARS + 1)
+    too_long = "x" * (TEXT_MAX_CHARS + 1)
     response = as_therapist.post(
         url(client_record), filled(warning_signs="New words", coping_alone=too_long)
     )
     assert response.status_code == 400
     page = response.content.decode()
     assert "The plan was not saved." in page
-    assert f"at most {SECTION_MAX_CHARS} characters (it has {SECTION_MAX_CHARS + 1})" in page
+    assert f"at most {TEXT_MAX_CHARS} characters (it has {TEXT_MAX_CHARS + 1})" in page
     assert "New words" in page  # what was typed is kept for another try
     plan = SafetyPlan.objects.get(client=client_record)
     assert (plan.warning_signs, plan.coping_alone) == (WARNING, "")
@@ -129,7 +130,7 @@ def test_an_over_long_section_is_refused_with_a_clear_error_and_changes_nothing(
 def test_the_service_refuses_over_long_and_unknown_sections(client_record):
     by = client_record.primary_therapist.user
     with pytest.raises(ValidationError) as error:
-        safety_plan_save(client=client_record, by=by, distractions="x" * (SECTION_MAX_CHARS + 1))
+        safety_plan_save(client=client_record, by=by, distractions="x" * (TEXT_MAX_CHARS + 1))
     assert "distractions" in error.value.message_dict
     with pytest.raises(TypeError):
         safety_plan_save(client=client_record, by=by, favourite_colour="blue")
@@ -294,3 +295,13 @@ def test_safety_check_ins_in_a_list_read_the_box_once_per_client(
         response = me.get("/api/v1/check-ins/")
     assert len(response.json()["results"]) == 6
     assert all(item["crisis"] for item in response.json()["results"])
+
+
+@pytest.mark.django_db
+def test_the_plan_page_reads_a_fixed_number_of_queries(
+    as_therapist, client_record, therapist, django_assert_max_num_queries
+):
+    safety_plan_save(client=client_record, by=therapist.user, **filled())
+    as_therapist.get(url(client_record))  # the first request refreshes the staff session
+    with django_assert_max_num_queries(8):
+        assert as_therapist.get(url(client_record)).status_code == 200

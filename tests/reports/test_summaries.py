@@ -46,6 +46,7 @@ def _figures(**overrides):
         "labels": 9,
         "distress_mean": 4.8,
         "stuck": False,
+        "rising": False,
         "exercises_planned": 4,
         "exercises_done": 3,
     }

@@ -12,23 +12,10 @@ from reports import metrics as m
 from reports import summaries
 from reports.models import WeeklySummary
 from tests import factories
+from tests.reports.test_summaries import _figures
 
 NOW = dt.datetime(2026, 3, 25, 10, 0, tzinfo=dt.UTC)  # a Wednesday
 WEEK = dt.date(2026, 3, 16)  # the last finished week
-
-
-def _figures(**overrides):
-    values = {
-        "check_ins": 5,
-        "labels": 9,
-        "distress_mean": 4.8,
-        "stuck": False,
-        "rising": False,
-        "exercises_planned": 4,
-        "exercises_done": 3,
-    }
-    values.update(overrides)
-    return values
 
 
 # --- digest and flags: pure ----------------------------------------------------------

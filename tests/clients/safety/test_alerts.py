@@ -266,3 +266,47 @@ def test_the_alert_history_is_in_time_order(client, client_record, therapist, ti
     page = client.get(reverse("alert-page", args=[alert.pk])).content.decode()
     order = [page.index(text) for text in ("alert raised", "Voicemail", "escalated to covering")]
     assert order == sorted(order)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("attempts", [1, 20])
+def test_the_alert_page_reads_a_fixed_number_of_queries(
+    client, client_record, therapist, django_assert_max_num_queries, attempts
+):
+    from clients.safety.plans import safety_plan_save
+
+    safety_plan_save(client=client_record, by=therapist.user, people_to_ask="My sister")
+    _, alert = safety_check_in(client_record)
+    for _n in range(attempts):
+        FollowUp.objects.create(alert=alert, by=therapist.user, action="could_not_reach")
+    client.force_login(therapist.user)
+    url = reverse("alert-page", args=[alert.pk])
+    client.get(url)  # the first request refreshes the staff session
+    with django_assert_max_num_queries(11):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("clients", [2, 30])
+def test_alert_lists_read_a_fixed_number_of_queries(
+    client, therapist, as_user, django_assert_max_num_queries, clients
+):
+    """The API's list and the caseload, each client with an alert, an attempt and a
+    colleague's escalated alert on the covering list."""
+    therapist.covers_alerts = True
+    therapist.save(update_fields=["covers_alerts"])
+    colleague = factories.TherapistFactory(clinic=therapist.clinic)
+    for _n in range(clients):
+        _, mine = safety_check_in(factories.ClientFactory(primary_therapist=therapist))
+        FollowUp.objects.create(alert=mine, by=therapist.user, action="could_not_reach")
+        _, theirs = safety_check_in(factories.ClientFactory(primary_therapist=colleague))
+        Alert.objects.filter(pk=theirs.pk).update(escalated_at=timezone.now())
+    api = as_user(therapist.user)
+    with django_assert_max_num_queries(6):
+        listed = api.get("/api/v1/alerts/", {"page_size": 100}).json()["results"]
+    assert len(listed) == 2 * clients
+    client.force_login(therapist.user)
+    client.get("/")
+    with django_assert_max_num_queries(17):
+        page = client.get("/").content.decode()
+    assert page.count("tried to reach them") == clients

@@ -53,7 +53,7 @@ def test_escalates_once_after_the_set_time_to_covering_therapists_and_admins(
     assert reverse("alert-page", args=[alert.pk]) not in by_person[clinic_admin.email]
     assert "make sure a clinician" in by_person[clinic_admin.email]
     assert "2 hours" in message.body
-    for secret in (WORDS, client_record.label, "9", "safety"):
+    for secret in (WORDS, client_record.label, "9/10", "distress", "safety"):
         assert secret not in message.body + message.subject
     alert.refresh_from_db()
     assert alert.escalated_at is not None
