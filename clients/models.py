@@ -55,6 +55,14 @@ class FocusArea(models.TextChoices):
     CODEPENDENCY = "codependency", "Codependency"
 
 
+class DischargeReason(models.TextChoices):
+    GOALS_MET = "goals_met", _("Treatment goals met")
+    CLIENT_ENDED = "client_ended", _("The client chose to end")
+    REFERRED = "referred", _("Referred elsewhere")
+    LOST_CONTACT = "lost_contact", _("Lost contact")
+    OTHER = "other", _("Other")
+
+
 class Client(models.Model):
     """A person in treatment at one clinic, shown by a label the clinic picks."""
 
@@ -76,7 +84,20 @@ class Client(models.Model):
     focus_areas = models.JSONField(
         default=list, blank=True, help_text="Codes from FocusArea, e.g. ['breakup']."
     )
+    other_person = models.CharField(
+        _("words for the other person"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "How questions name the person the work is about, e.g. 'your ex', 'your husband', "
+            "'your father'. Empty: a default from the first focus area."
+        ),
+    )
     started_on = models.DateField(default=timezone.localdate)
+    discharged_on = models.DateField(_("discharged on"), null=True, blank=True)
+    discharge_reason = models.CharField(
+        _("reason for discharge"), max_length=20, choices=DischargeReason.choices, blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -86,6 +107,12 @@ class Client(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["active", "paused", "discharged"]),
                 name="client_status_valid",
+            ),
+            # A discharge always has its date; a client in treatment has none.
+            models.CheckConstraint(
+                condition=Q(status="discharged", discharged_on__isnull=False)
+                | (~Q(status="discharged") & Q(discharged_on__isnull=True)),
+                name="client_discharge_dated",
             ),
         ]
         indexes = [models.Index(fields=["primary_therapist", "status"])]

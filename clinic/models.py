@@ -1,5 +1,6 @@
 """The practice itself: clinics, the people who log in, therapists and sessions."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -8,6 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_phone, validate_time_zone
+
+
+def two_factor_default() -> bool:
+    """New clinics ask staff for a second factor unless the deployment says otherwise
+    (on by default in production, off in development)."""
+    return settings.TWO_FACTOR_REQUIRED_DEFAULT
 
 
 class Clinic(models.Model):
@@ -51,6 +58,14 @@ class Clinic(models.Model):
             "A safety alert still unresolved after this long (an attempt that did not reach "
             "the client does not resolve it) is e-mailed to the covering therapists and the "
             "clinic admins."
+        ),
+    )
+    two_factor_required = models.BooleanField(
+        _("staff sign in with a second factor"),
+        default=two_factor_default,
+        help_text=_(
+            "Therapists and clinic admins confirm each sign-in with a code from an "
+            "authenticator app, on the pages and for API tokens."
         ),
     )
     created_at = models.DateTimeField(default=timezone.now)
@@ -238,6 +253,12 @@ class Session(models.Model):
     )
     mode = models.CharField(max_length=12, choices=Mode.choices, default=Mode.IN_PERSON)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    video_link = models.URLField(
+        _("video link"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where the client joins a virtual session."),
+    )
 
     class Meta:
         ordering = ["starts_at"]

@@ -149,6 +149,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "clinic.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+# Whether a new clinic asks its staff for a second factor (an authenticator app's code);
+# each clinic can change it in its settings. On by default in production.
+TWO_FACTOR_REQUIRED_DEFAULT = env.bool("TWO_FACTOR_REQUIRED_DEFAULT", default=not DEBUG)
 LOGOUT_REDIRECT_URL = "login"
 
 AUTHENTICATION_BACKENDS = [

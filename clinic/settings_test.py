@@ -19,3 +19,5 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {  # noqa: F405
     "login_ip": "100000/min",
     "login_account": "100000/min",
 }
+# Clinics in tests ask for no second factor unless a test says so (tests of it set the field).
+TWO_FACTOR_REQUIRED_DEFAULT = False

@@ -326,7 +326,8 @@ def test_every_offending_field_is_reported_at_once(me, key):
 @pytest.mark.django_db
 def test_a_discharged_client_cannot_send_check_ins(me, client_record, key):
     client_record.status = "discharged"
-    client_record.save(update_fields=["status"])
+    client_record.discharged_on = client_record.started_on
+    client_record.save(update_fields=["status", "discharged_on"])
     response = me.post(URL, body(), format="json", **key)
     assert response.status_code == 403
     assert not CheckIn.objects.exists()

@@ -213,7 +213,8 @@ def test_a_discharged_client_sees_their_history_but_no_forms(me, client_record):
     _check_in(client_record, "From the last weeks of treatment")
     factories.AssignmentFactory(client=client_record)
     client_record.status = Client.Status.DISCHARGED
-    client_record.save(update_fields=["status"])
+    client_record.discharged_on = client_record.started_on
+    client_record.save(update_fields=["status", "discharged_on"])
 
     page = me.get(URL).content.decode()
 
@@ -312,7 +313,8 @@ def test_a_discharged_client_still_sees_the_crisis_lines_and_plan(me, client_rec
     _crisis_lines(client_record.clinic)
     _plan(client_record)
     client_record.status = Client.Status.DISCHARGED
-    client_record.save(update_fields=["status"])
+    client_record.discharged_on = client_record.started_on
+    client_record.save(update_fields=["status", "discharged_on"])
     page = me.get(URL).content.decode()
     assert 'class="send"' not in page
     assert 'href="tel:911"' in page and 'href="sms:988"' in page
