@@ -6,15 +6,22 @@ and services stay the only place where a check-in or a completion is validated.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .models import SCALES, Assignment, CheckIn, Client, EmotionLabel
+from clinic.models import Session
+from clinic.sessions import next_session_for
+
+from .models import SCALES, Assignment, CheckIn, Client, Completion, EmotionLabel
 from .safety.crisis import CrisisBox, crisis_box_for
 from .schedule import week_start
 from .selectors import assignment_due_next, assignments_for, check_ins_for, emotion_labels_for
+from .wording import PersonWords, person_words
 
 RECENT_CHECK_INS = 10
 
@@ -45,36 +52,39 @@ class Scale:
         return (self.low + self.high) // 2
 
 
-CHECK_IN_SCALES = [
-    Scale(
-        "distress",
-        "How much distress do you feel right now?",
-        "calm",
-        "the most you can imagine",
-        required=True,
-    ),
-    Scale(
-        "charge",
-        "What do you feel toward the person the relationship was with?",
-        "hate",
-        "love or longing",
-    ),
-    Scale(
-        "mind_space",
-        "How much of today have they taken up in your thoughts?",
-        "none of it",
-        "all of it",
-        step=5,
-        unit="%",
-    ),
-    Scale("self_compassion", "How kind have you been to yourself today?", "not at all", "very"),
-    Scale(
-        "resistance",
-        "How much have you pushed feelings away today?",
-        "not at all",
-        "all the time",
-    ),
-]
+def check_in_scales(words: PersonWords) -> list[Scale]:
+    """The check-in's sliders; the two about the other person name them as the therapist set."""
+    return [
+        Scale(
+            "distress",
+            _("How much distress do you feel right now?"),
+            _("calm"),
+            _("the most you can imagine"),
+            required=True,
+        ),
+        Scale("charge", words.charge_question, words.ends.negative, words.ends.positive),
+        Scale(
+            "mind_space",
+            words.mind_space_question,
+            _("none of it"),
+            _("all of it"),
+            step=5,
+            unit="%",
+        ),
+        Scale(
+            "self_compassion",
+            _("How kind have you been to yourself today?"),
+            _("not at all"),
+            _("very"),
+        ),
+        Scale(
+            "resistance",
+            _("How much have you pushed feelings away today?"),
+            _("not at all"),
+            _("all the time"),
+        ),
+    ]
+
 
 COMPLETION_SCALES = [
     Scale(
@@ -113,6 +123,12 @@ class ClientHome:
     exercise_groups: list[ExerciseGroup]
     recent: list[CheckIn]
     crisis: CrisisBox
+    next_session: Session | None
+    words: PersonWords
+
+    @property
+    def scales(self) -> list[Scale]:
+        return check_in_scales(self.words)
 
     @property
     def can_send(self) -> bool:
@@ -129,23 +145,30 @@ def client_home(*, client: Client) -> ClientHome:
     today = timezone.localdate(timezone=ZoneInfo(client.time_zone))
     end_of_week = week_start(today) + timedelta(days=6)
     groups = [
-        ExerciseGroup("today", "For today"),
-        ExerciseGroup("week", "Later this week"),
-        ExerciseGroup("done", "Done for this week"),
-        ExerciseGroup("later", "Starting later"),
+        ExerciseGroup("today", gettext_lazy("For today")),
+        ExerciseGroup("done_today", gettext_lazy("Done today")),
+        ExerciseGroup("week", gettext_lazy("Later this week")),
+        ExerciseGroup("done", gettext_lazy("Done for this week")),
+        ExerciseGroup("later", gettext_lazy("Starting later")),
     ]
+    groups_by_key = {group.key: group for group in groups}
     active = assignments_for(user=user).filter(status=Assignment.Status.ACTIVE)
+    done_today = _done_today(client, today)
     for assignment in active.order_by("starts_on", "id"):
         due = assignment_due_next(assignment)
         assignment.due_next = due
-        if due is not None and due <= today:
+        assignment.done_today = done_today.get(assignment.pk, 0)
+        if assignment.done_today:
+            # Recorded today already: out of "For today", so nobody records it twice by mistake.
+            groups_by_key["done_today"].assignments.append(assignment)
+        elif due is not None and due <= today:
             groups[0].assignments.append(assignment)
         elif due is not None and due <= end_of_week:
-            groups[1].assignments.append(assignment)
+            groups_by_key["week"].assignments.append(assignment)
         elif assignment.starts_on > today:
-            groups[3].assignments.append(assignment)
+            groups_by_key["later"].assignments.append(assignment)
         else:
-            groups[2].assignments.append(assignment)
+            groups_by_key["done"].assignments.append(assignment)
     recent = check_ins_for(user=user).order_by("-occurred_at", "-id")[:RECENT_CHECK_INS]
     return ClientHome(
         client=client,
@@ -154,4 +177,22 @@ def client_home(*, client: Client) -> ClientHome:
         exercise_groups=groups,
         recent=list(recent),
         crisis=crisis_box_for(client=client),
+        next_session=next_session_for(client),
+        words=person_words(client),
     )
+
+
+def _done_today(client: Client, today: date) -> dict[int, int]:
+    """How many times each assignment was recorded on the client's today, in one query."""
+    zone = ZoneInfo(client.time_zone)
+    start = datetime.combine(today, time.min, tzinfo=zone)
+    counts = (
+        Completion.objects.filter(
+            assignment__client=client,
+            completed_at__gte=start,
+            completed_at__lt=start + timedelta(days=1),
+        )
+        .values("assignment_id")
+        .annotate(times=Count("id"))
+    )
+    return {row["assignment_id"]: row["times"] for row in counts}

@@ -4,7 +4,7 @@ belongs to the same clinic, so no caller can join two tenants by mistake."""
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -427,3 +427,16 @@ def completion_record(
     except IntegrityError:
         return assignment.completions.get(client_uuid=completion.client_uuid), False
     return completion, True
+
+
+# How long after recording an exercise the client may take it back: a slip of the thumb.
+UNDO_MINUTES = 10
+
+
+def completion_undo(*, completion: Completion) -> None:
+    """Take back a completion the client just recorded by mistake."""
+    if timezone.now() - completion.received_at > timedelta(minutes=UNDO_MINUTES):
+        raise ValidationError(
+            {"completion": _("It is too late to undo this; ask your therapist to correct it.")}
+        )
+    completion.delete()

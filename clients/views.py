@@ -18,7 +18,11 @@ def _own_record(user: User) -> Client | None:
     """The client record of a client's login, with what the crisis box reads, in one query."""
     if user.role != User.Role.CLIENT:
         return None
-    return clients_for(user=user).select_related("clinic", "user", "safety_plan").first()
+    return (
+        clients_for(user=user)
+        .select_related("clinic", "user", "safety_plan", "primary_therapist__user")
+        .first()
+    )
 
 
 @login_required
@@ -27,12 +31,13 @@ def me(request: HttpRequest) -> HttpResponse:
     client = _own_record(request.user)
     if client is None:
         return redirect("home")
+    page = pages.client_home(client=client)
     return render(
         request,
         "clients/me.html",
         {
-            "page": pages.client_home(client=client),
-            "scales": pages.CHECK_IN_SCALES,
+            "page": page,
+            "scales": page.scales,
             "completion_scales": pages.COMPLETION_SCALES,
             "helpfulness": pages.HELPFULNESS,
         },

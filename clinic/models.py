@@ -1,5 +1,7 @@
 """The practice itself: clinics, the people who log in, therapists and sessions."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -280,6 +282,10 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"Session {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
 
 
 class IdempotencyKey(models.Model):

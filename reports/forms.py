@@ -1,6 +1,7 @@
 import zoneinfo
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from clients.models import Assignment, FocusArea
 from clinic.models import Session
@@ -59,14 +60,34 @@ class AssignmentStatusForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    at = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="Time")
-    mode = forms.ChoiceField(choices=Session.Mode.choices)
-    duration_minutes = forms.IntegerField(min_value=5, max_value=480, initial=50, label="Minutes")
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Day"))
+    at = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label=_("Time"))
+    duration_minutes = forms.IntegerField(
+        min_value=5, max_value=480, initial=50, label=_("Minutes")
+    )
+    mode = forms.ChoiceField(choices=Session.Mode.choices, label=_("Where"))
+    video_link = forms.URLField(
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        label=_("Video link"),
+        help_text=_("For a virtual session: the client sees it with the session."),
+    )
+    took_place = forms.BooleanField(
+        required=False,
+        label=_("It already took place (record it as held)"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") != Session.Mode.VIRTUAL and data.get("video_link"):
+            self.add_error("video_link", _("Only a virtual session has a video link."))
+        return data
 
 
 class SessionStatusForm(forms.Form):
     status = forms.ChoiceField(choices=Session.Status.choices)
+    undo = forms.BooleanField(required=False)
 
 
 class NewClientForm(forms.Form):

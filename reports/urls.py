@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import client_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,18 @@ urlpatterns = [
     ),
     path("clients/<int:client_id>/", views.progress, name="client-progress"),
     path("clients/<int:client_id>/prep/", views.prep, name="client-prep"),
+    path("clients/<int:client_id>/edit/", client_views.client_edit, name="client-edit"),
+    path("clients/<int:client_id>/pause/", client_views.client_pause, name="client-pause"),
+    path(
+        "clients/<int:client_id>/discharge/",
+        client_views.client_discharge,
+        name="client-discharge",
+    ),
+    path(
+        "clients/<int:client_id>/reactivate/",
+        client_views.client_reactivate,
+        name="client-reactivate",
+    ),
     path(
         "clients/<int:client_id>/invitation/",
         views.invitation_resend,

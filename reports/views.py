@@ -13,19 +13,25 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from clients import services as client_services
 from clients.models import Exercise
 from clients.safety import selectors as safety_selectors
 from clients.selectors import client_get_for
-from clinic import audit
-from clinic import services as practice_services
+from clinic import audit, sessions
 from clinic.forms import add_service_errors
+from clinic.models import Session
 from clinic.roles import therapist_required
 
 from . import caseload as caseload_pages
 from . import forms, pages, session_prep, summary_pages
+
+# The session whose status the therapist just changed, and what it was before.
+UNDO_KEY = "session_undo"
 
 
 def _back(client_id: int):
@@ -107,8 +113,20 @@ def progress(request: HttpRequest, client_id: int) -> HttpResponse:
             ),
             "session_form": forms.SessionForm(),
             "now": timezone.now(),
+            "undo": _session_undo(request, client),
         },
     )
+
+
+def _session_undo(request: HttpRequest, client) -> dict | None:
+    """The undo the last action offers, shown once, on this client's page only."""
+    undo = request.session.pop(UNDO_KEY, None)
+    if not undo:
+        return None
+    session = client.sessions.filter(pk=undo.get("session")).first()
+    if session is None or undo.get("status") not in Session.Status.values:
+        return None
+    return {"session": session, "status": undo["status"]}
 
 
 @therapist_required
@@ -171,42 +189,67 @@ def session_add(request: HttpRequest, client_id: int) -> HttpResponse:
     client = client_get_for(user=request.user, client_id=client_id)
     form = forms.SessionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The session was not scheduled. " + forms.errors_in_words(form))
+        messages.error(
+            request, _("The session was not booked.") + " " + forms.errors_in_words(form)
+        )
         return _back(client.pk)
     data = form.cleaned_data
     # The therapist types the time in the clinic's zone.
     starts_at = datetime.combine(data["day"], data["at"], tzinfo=ZoneInfo(client.clinic.time_zone))
+    booking = sessions.Booking(
+        starts_at=starts_at,
+        duration_minutes=data["duration_minutes"],
+        mode=data["mode"],
+        video_link=data["video_link"],
+    )
     try:
-        practice_services.session_schedule(
+        sessions.session_book(
             therapist=request.user.therapist,
             client=client,
-            starts_at=starts_at,
-            mode=data["mode"],
-            duration_minutes=data["duration_minutes"],
+            booking=booking,
+            past=data["took_place"],
         )
     except ValidationError as error:
-        messages.error(request, "The session was not scheduled. " + _errors(error))
+        messages.error(request, _("The session was not booked.") + " " + _errors(error))
     else:
-        messages.success(request, "Session scheduled.")
+        done = (
+            _("Recorded a held session on %(when)s.")
+            if data["took_place"]
+            else _("Booked a session on %(when)s.")
+        )
+        messages.success(request, done % {"when": date_format(starts_at, "D j M, H:i")})
     return _back(client.pk)
+
+
+# What each action button did, for the message that offers to undo it.
+SESSION_DONE = {
+    Session.Status.COMPLETED: gettext_lazy("Session of %(when)s marked as held."),
+    Session.Status.CANCELLED: gettext_lazy("Session of %(when)s cancelled."),
+    Session.Status.NO_SHOW: gettext_lazy("Session of %(when)s: the client did not attend."),
+    Session.Status.SCHEDULED: gettext_lazy("Session of %(when)s is scheduled again."),
+}
 
 
 @require_POST
 @therapist_required
 def session_status(request: HttpRequest, client_id: int, session_id: int) -> HttpResponse:
     client = client_get_for(user=request.user, client_id=client_id)
-    session = get_object_or_404(client.sessions, pk=session_id)
+    session = get_object_or_404(client.sessions.select_related("therapist"), pk=session_id)
     form = forms.SessionStatusForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "That is not a session status.")
+        messages.error(request, _("That is not something a session can become."))
         return _back(client.pk)
+    previous = session.status
     try:
-        practice_services.session_mark(session=session, status=form.cleaned_data["status"])
+        sessions.session_mark(session=session, status=form.cleaned_data["status"])
     except ValidationError as error:
         messages.error(request, _errors(error))
-    else:
-        when = timezone.localtime(session.starts_at).strftime("%a %-d %b, %H:%M")
-        messages.success(request, f"Session of {when}: {session.get_status_display().lower()}.")
+        return _back(client.pk)
+    when = date_format(timezone.localtime(session.starts_at), "D j M, H:i")
+    messages.success(request, SESSION_DONE[session.status] % {"when": when})
+    if not form.cleaned_data["undo"] and previous != session.status:
+        # The next page offers one button to put it back; an undo offers no undo of its own.
+        request.session[UNDO_KEY] = {"session": session.pk, "status": previous}
     return _back(client.pk)
 
 

@@ -6,6 +6,8 @@ outside it answers 404. Roles decide which actions exist for whom (403).
 
 import re
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -55,6 +57,11 @@ IsClientOrTherapist = IsClient | IsTherapist
 class Gone(APIException):
     status_code = status.HTTP_410_GONE
     default_code = "gone"
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
 
 
 CLIENT_ID_DIGITS = 18
@@ -233,13 +240,14 @@ class AssignmentViewSet(
     serializer_class = AssignmentOutput
     queryset = Assignment.objects.none()
     filterset_class = filters.AssignmentFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     permissions_by_action = {
         "list": IsClientOrTherapist,
         "retrieve": IsClientOrTherapist,
         "create": IsTherapist,
         "partial_update": IsTherapist,
         "completions": IsClient,
+        "completion_undo": IsClient,
     }
 
     def scoped_queryset(self):
@@ -294,7 +302,7 @@ class AssignmentViewSet(
         responses={
             201: CompletionOutput,
             200: OpenApiResponse(CompletionOutput, description="Already stored (same client_uuid)"),
-            **errors(400, 401, 403, 404, 422, 429),
+            **errors(400, 401, 403, 404, 410, 422, 429),
         },
     )
     @action(detail=True, methods=["post"])
@@ -316,6 +324,21 @@ class AssignmentViewSet(
             load=lambda pk: assignment.completions.get(pk=pk),
             serialize=lambda completion: CompletionOutput(completion).data,
         )
+
+    @extend_schema(
+        request=None,
+        responses={204: None, **errors(401, 403, 404, 409, 429)},
+    )
+    @action(detail=True, methods=["delete"], url_path=r"completions/(?P<completion_id>[0-9]{1,18})")
+    def completion_undo(self, request, pk=None, completion_id=None):
+        """Undo a completion recorded in the last few minutes (a slip of the thumb)."""
+        assignment = self.get_object()
+        completion = get_object_or_404(assignment.completions, pk=completion_id)
+        try:
+            services.completion_undo(completion=completion)
+        except DjangoValidationError as error:
+            raise Conflict(error.messages[0], code="too_late") from error
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema_view(

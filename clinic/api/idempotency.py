@@ -9,10 +9,11 @@ import json
 import re
 from collections.abc import Callable
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
-from rest_framework.exceptions import ErrorDetail, ValidationError
+from rest_framework.exceptions import APIException, ErrorDetail, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -35,6 +36,12 @@ def key_from(request: Request) -> str:
             {HEADER: ErrorDetail("Use 8-128 letters, digits, '.', '_', ':' or '-'.", "invalid")}
         )
     return key
+
+
+class Undone(APIException):
+    status_code = 410
+    default_code = "undone"
+    default_detail = "What this request stored was taken back since; it is not stored again."
 
 
 def fingerprint(request: Request) -> str:
@@ -86,6 +93,11 @@ def _replay(request: Request, key: str, print_: str, load, serialize) -> Respons
             "This Idempotency-Key was already used with a different request.",
             code="idempotency_key_reused",
         )
-    response = Response(serialize(load(first.resource_id)), status=first.status_code)
+    try:
+        stored = load(first.resource_id)
+    except ObjectDoesNotExist:
+        # The client took it back since (an undone completion): say so, never store again.
+        raise Undone() from None
+    response = Response(serialize(stored), status=first.status_code)
     response["Idempotent-Replayed"] = "true"
     return response

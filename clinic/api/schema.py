@@ -21,6 +21,8 @@ ERROR_DESCRIPTIONS = {
     401: "Not logged in, or the token expired or was revoked",
     403: "Logged in, but this role cannot do this",
     404: "No such record among those you may see (or no page with this cursor)",
+    409: "Not possible in the record's present state (the reason is in the message)",
+    410: "Gone: what this request refers to was taken back or replaced",
     422: "This Idempotency-Key was used with a different request",
     429: "Too many requests; see Retry-After",
 }

@@ -262,3 +262,52 @@ def test_the_same_exercise_is_not_assigned_twice_while_it_runs(treating, client_
     assert again.status_code == 400
     assert again.json()["errors"][0]["field"] == "exercise"
     assert Assignment.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_client_undoes_a_completion_just_recorded_and_a_retry_does_not_bring_it_back(
+    client_record, as_user, key
+):
+    assignment = factories.AssignmentFactory(client=client_record, schedule="daily")
+    api = as_user(client_record.user)
+    url = f"{URL}{assignment.pk}/completions/"
+    data = completion()
+    stored = api.post(url, data, format="json", **key).json()
+    assert api.delete(f"{url}{stored['id']}/").status_code == 204
+    assert not Completion.objects.exists()
+    # The app retries the original request (its answer was lost): nothing comes back.
+    retried = api.post(url, data, format="json", **key)
+    assert retried.status_code == 410
+    assert retried.json()["errors"][0]["code"] == "undone"
+    assert not Completion.objects.exists()
+    assert api.delete(f"{url}{stored['id']}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_undo_comes_too_late_after_ten_minutes(client_record, as_user):
+    assignment = factories.AssignmentFactory(client=client_record)
+    done = factories.CompletionFactory(
+        assignment=assignment, received_at=timezone.now() - dt.timedelta(minutes=11)
+    )
+    response = as_user(client_record.user).delete(f"{URL}{assignment.pk}/completions/{done.pk}/")
+    assert response.status_code == 409
+    assert "too late" in response.json()["errors"][0]["message"]
+    assert Completion.objects.filter(pk=done.pk).exists()
+
+
+@pytest.mark.django_db
+def test_nobody_else_undoes_a_clients_completion(
+    client_record, other_client_record, therapist, as_user
+):
+    assignment = factories.AssignmentFactory(client=client_record)
+    done = factories.CompletionFactory(assignment=assignment)
+    url = f"{URL}{assignment.pk}/completions/{done.pk}/"
+    assert as_user(other_client_record.user).delete(url).status_code == 404
+    assert as_user(therapist.user).delete(url).status_code == 403
+    theirs = factories.AssignmentFactory(client=other_client_record)
+    # A completion id under an assignment it does not belong to is not found.
+    assert (
+        as_user(client_record.user).delete(f"{URL}{theirs.pk}/completions/{done.pk}/").status_code
+        == 404
+    )
+    assert Completion.objects.filter(pk=done.pk).exists()

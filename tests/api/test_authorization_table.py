@@ -60,6 +60,10 @@ TABLE = {
     ("GET", "assignments/{assignment}/"): row(401, 200, 404, 200, 404, 404, 403, 404),
     ("PATCH", "assignments/{assignment}/"): row(401, 403, 403, 200, 404, 404, 403, 404),
     ("POST", "assignments/{assignment}/completions/"): row(401, 400, 404, 403, 403, 403, 403, 403),
+    # The client takes back what they just recorded; no one else may.
+    ("DELETE", "assignments/{assignment}/completions/{completion}/"): row(
+        401, 204, 404, 403, 403, 403, 403, 403
+    ),
     ("GET", "clients/"): row(401, 403, 403, 200, 200, 200, 403, 200),
     ("GET", "clients/{client}/"): row(401, 403, 403, 200, 404, 404, 403, 404),
     ("GET", "clients/{client}/metrics/"): row(401, 403, 403, 200, 404, 404, 403, 404),
@@ -122,10 +126,12 @@ def world(db):
     therapist = factories.TherapistFactory()
     clinic = therapist.clinic
     client = factories.ClientFactory(primary_therapist=therapist)
+    assignment = factories.AssignmentFactory(client=client)
     records = {
         "client": client,
         "check_in": factories.CheckInFactory(client=client),
-        "assignment": factories.AssignmentFactory(client=client),
+        "assignment": assignment,
+        "completion": factories.CompletionFactory(assignment=assignment),
         "exercise": clinic.exercises.first(),
         "alert": factories.AlertFactory(client=client),
         "escalated_alert": factories.AlertFactory(client=client, escalated_at=timezone.now()),

@@ -14,8 +14,18 @@ def test_me_tells_a_client_who_they_are_and_who_their_therapist_is(client_record
         "id": client_record.pk,
         "label": client_record.label,
         "status": "active",
+        "discharged_on": None,
         "time_zone": client_record.time_zone,
         "therapist_name": client_record.primary_therapist.display_name,
+        "next_session": None,
+        "other_person": {
+            # The factory's client works on a breakup: the default word is "ex".
+            "for_client": "your ex",
+            "charge_question": "What do you feel toward your ex right now?",
+            "mind_space_question": "How much of today did your ex take up in your thoughts?",
+            "charge_negative_end": "anger or resentment",
+            "charge_positive_end": "love or longing",
+        },
     }
     assert me["therapist_id"] is None
 

@@ -258,7 +258,62 @@
     if (form.dataset.kind === "check-in") {
       if (data && data.crisis) { showCrisis(true, true); }
       addRecent(data);
+    } else if (data && data.id) {
+      exerciseDone(form, data);
     }
+  }
+
+  // --- an exercise just recorded: out of "For today", with a short-lived undo -----
+  var UNDO_SECONDS = 12;
+
+  function texts() { return document.getElementById("me").dataset; }
+
+  function moveTo(article, key) {
+    var from = article.closest(".exercise-group");
+    var to = document.querySelector('.exercise-group[data-group="' + key + '"]');
+    if (!to || to === from) { return; }
+    to.hidden = false;
+    to.appendChild(article);
+    if (from && !from.querySelector("article")) { from.hidden = true; }
+  }
+
+  function exerciseDone(form, data) {
+    var article = form.closest("article");
+    var details = form.closest("details");
+    if (details) { details.open = false; }
+    article.dataset.doneToday = String(Number(article.dataset.doneToday || 0) + 1);
+    moveTo(article, "done_today");
+    var line = article.querySelector(".undo-line");
+    line.textContent = texts().savedExercise + " ";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "link undo";
+    button.textContent = texts().undo;
+    line.appendChild(button);
+    var expired = window.setTimeout(function () { button.remove(); }, UNDO_SECONDS * 1000);
+    button.addEventListener("click", function () {
+      window.clearTimeout(expired);
+      button.disabled = true;
+      undoCompletion(form, article, line, data);
+    });
+    button.focus();
+  }
+
+  function undoCompletion(form, article, line, data) {
+    var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
+    fetch(form.dataset.endpoint + data.id + "/", {
+      method: "DELETE",
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrf },
+    }).then(function (response) {
+      if (response.status !== 204 && response.status !== 404) { throw new Error("not undone"); }
+      var left = Math.max(0, Number(article.dataset.doneToday || 1) - 1);
+      article.dataset.doneToday = String(left);
+      if (!left) { moveTo(article, article.dataset.home); }
+      line.textContent = texts().undone;
+    }).catch(function () {
+      line.textContent = texts().undoFailed;
+    });
   }
 
   function addRecent(data) {
@@ -395,6 +450,13 @@
       });
       form.addEventListener("submit", function (event) {
         event.preventDefault();
+        var article = form.closest("article");
+        // A second record of the same exercise on the same day is possible, but asked first.
+        if (form.dataset.kind === "completion" && article &&
+            Number(article.dataset.doneToday || 0) > 0 && !form.dataset.busy &&
+            !window.confirm(texts().again)) {
+          return;
+        }
         send(form);
       });
     });
