@@ -47,12 +47,12 @@ def _between(field: str, scale_name: str, name: str) -> models.CheckConstraint:
 
 
 class FocusArea(models.TextChoices):
-    BREAKUP = "breakup", "Breakup or divorce"
-    BETRAYAL = "betrayal", "Betrayal or infidelity"
-    ATTACHMENT = "attachment", "Attachment wounds"
-    CHILDHOOD = "childhood", "Childhood trauma"
-    GRIEF = "grief", "Grief and loss"
-    CODEPENDENCY = "codependency", "Codependency"
+    BREAKUP = "breakup", _("Breakup or divorce")
+    BETRAYAL = "betrayal", _("Betrayal or infidelity")
+    ATTACHMENT = "attachment", _("Attachment wounds")
+    CHILDHOOD = "childhood", _("Childhood trauma")
+    GRIEF = "grief", _("Grief and loss")
+    CODEPENDENCY = "codependency", _("Codependency")
 
 
 class DischargeReason(models.TextChoices):
@@ -69,9 +69,9 @@ class Client(models.Model):
     clinic_lookup = "clinic"
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        DISCHARGED = "discharged", "Discharged"
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        DISCHARGED = "discharged", _("Discharged")
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="clients")
     user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="client")

@@ -238,14 +238,14 @@ class Session(models.Model):
     clinic_lookup = "client__clinic"
 
     class Mode(models.TextChoices):
-        IN_PERSON = "in_person", "In person"
-        VIRTUAL = "virtual", "Virtual"
+        IN_PERSON = "in_person", _("In person")
+        VIRTUAL = "virtual", _("Virtual")
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        COMPLETED = "completed", "Held"
-        CANCELLED = "cancelled", "Cancelled"
-        NO_SHOW = "no_show", "Did not attend"
+        SCHEDULED = "scheduled", _("Scheduled")
+        COMPLETED = "completed", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+        NO_SHOW = "no_show", _("Did not attend")
 
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="sessions")
     therapist = models.ForeignKey(Therapist, on_delete=models.PROTECT, related_name="sessions")
