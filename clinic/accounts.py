@@ -1,18 +1,35 @@
-"""Sign-in protection: which account a login attempt is for, and what a locked-out person sees.
+"""Signing in and getting back in: the login page, "Forgot password?", and what a
+locked-out person sees.
 
 django-axes counts failed sign-ins per account (both the login page and the API's token
-login go through ``authenticate``) and refuses the account for a cool-off period.
+login go through ``authenticate``, and wrong second-factor codes count too) and refuses the
+account for a cool-off period.
 """
 
 import hashlib
 from datetime import timedelta
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import ngettext
+from knox.models import AuthToken
 from rest_framework.exceptions import ErrorDetail
 
 from .api.errors import error_body
+from .audit import client_ip
+from .models import User
+from .two_factor import Step, second_factor_step
 
 
 def login_account(request: HttpRequest, credentials: dict | None) -> str | None:
@@ -32,13 +49,115 @@ def attempt_description(username, ip_address, user_agent, path_info, request) ->
 
 def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:
     minutes = int(settings.AXES_COOLOFF_TIME / timedelta(minutes=1))
-    message = (
-        "Too many failed sign-ins for this account or from this network. "
-        f"Please try again in {minutes} minutes."
-    )
     if request.path.startswith("/api/"):
+        message = ngettext(
+            "Too many failed sign-ins for this account or from this network. "
+            "Please try again in %(minutes)d minute.",
+            "Too many failed sign-ins for this account or from this network. "
+            "Please try again in %(minutes)d minutes.",
+            minutes,
+        ) % {"minutes": minutes}
         response = JsonResponse(error_body(ErrorDetail(message, code="locked_out")), status=429)
     else:
         response = render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(minutes * 60)
     return response
+
+
+class SignInView(auth_views.LoginView):
+    """Django's login page; staff who owe a second factor go on to give it."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        step = second_factor_step(form.get_user())
+        if step is Step.NONE:
+            return response
+        name = "two-factor-verify" if step is Step.VERIFY else "two-factor-setup"
+        return auth_views.redirect_to_login(self.get_success_url(), reverse(name))
+
+
+# --- Forgot password ------------------------------------------------------------------
+
+
+def _over_limit(kind: str, ident: str, limit: int) -> bool:
+    """Count one request for ``ident`` this hour; True once there were more than ``limit``."""
+    key = f"password-reset:{kind}:{hashlib.sha256(ident.encode()).hexdigest()}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # expired between add and incr: this is the hour's first
+        cache.set(key, 1, timeout=3600)
+        return False
+
+
+def password_reset_allowed(*, request: HttpRequest, email: str) -> bool:
+    """Whether a reset may be asked for now, from this address and for this e-mail address.
+
+    Every address asked for is counted, whether an account has it or not, so the answer
+    tells nothing about who has an account here."""
+    if _over_limit("ip", client_ip(request) or "", settings.PASSWORD_RESET_HOURLY_LIMIT_PER_IP):
+        return False
+    address = email.strip().lower()
+    return not _over_limit("address", address, settings.PASSWORD_RESET_HOURLY_LIMIT_PER_ADDRESS)
+
+
+class ForgotPasswordForm(PasswordResetForm):
+    def save(self, **kwargs) -> None:
+        """Queue one e-mail per matching account (active, with a password of its own).
+
+        Sent by the worker after the answer, so the answer takes as long whether or not an
+        account has this address."""
+        from .tasks import password_reset_email
+
+        for user in self.get_users(self.cleaned_data["email"]):
+            transaction.on_commit(lambda user_id=user.pk: password_reset_email.delay(user_id))
+
+
+class ForgotPasswordView(auth_views.PasswordResetView):
+    """The same answer for every address: "if an account has it, a link is on its way"."""
+
+    form_class = ForgotPasswordForm
+
+    def form_valid(self, form):
+        if not password_reset_allowed(request=self.request, email=form.cleaned_data["email"]):
+            response = render(
+                self.request, "registration/password_reset_throttled.html", status=429
+            )
+            response["Retry-After"] = "3600"
+            return response
+        form.save()
+        return HttpResponseRedirect(self.get_success_url())
+
+
+def password_reset_send(*, user_id: int) -> bool:
+    """E-mail a link to choose a new password. The e-mail says only that a reset was asked
+    for this address: no clinic, no treatment, no client. False if the account can no longer
+    reset (deactivated, or its password made unusable since)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return False
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    context = {
+        "link": settings.SITE_URL
+        + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token}),
+        "days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600),
+    }
+    subject = render_to_string("registration/password_reset_subject.txt", context)
+    send_mail(
+        subject=" ".join(subject.split()),
+        message=render_to_string("registration/password_reset_email.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+    return True
+
+
+class ChoosePasswordView(auth_views.PasswordResetConfirmView):
+    """The link from an invitation or a reset. A new password also signs out every app that
+    held a token: whoever may have had the old password loses what it gave them."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        AuthToken.objects.filter(user=form.user).delete()
+        return response

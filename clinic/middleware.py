@@ -3,8 +3,16 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
+from rest_framework.exceptions import ErrorDetail
+
+from .api.errors import error_body
+from .two_factor import Step, second_factor_step
 
 
 class ClinicTimeZoneMiddleware:
@@ -66,3 +74,49 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         add_never_cache_headers(response)
         return response
+
+
+class SecondFactorMiddleware:
+    """Staff past their password who owe a second factor reach only the pages where they give
+    (or set up) one, and logging out, until they have given it: every other page, the admin
+    and its login included, sends them to that step, and the API answers 403.
+
+    After django_otp's OTPMiddleware, which tells whether this session gave the factor. An API
+    request with a token carries no session user here; the token login asks for the code.
+    """
+
+    ALLOWED = (
+        "two-factor-verify",
+        "two-factor-setup",
+        "two-factor-recovery-codes",
+        "logout",
+        "api-login",
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is None
+            or not user.is_authenticated
+            or user.role not in user.STAFF_ROLES
+            or user.is_verified()
+            or self._allowed(request.path_info)
+        ):
+            return self.get_response(request)
+        step = second_factor_step(user)
+        if step is Step.NONE:
+            return self.get_response(request)
+        if request.path_info.startswith("/api/"):
+            message = gettext("Confirm your sign-in with your second factor on the web first.")
+            detail = ErrorDetail(message, code="second_factor_required")
+            return JsonResponse(error_body(detail), status=403)
+        name = "two-factor-verify" if step is Step.VERIFY else "two-factor-setup"
+        return redirect_to_login(request.get_full_path(), reverse(name))
+
+    def _allowed(self, path: str) -> bool:
+        static = "/" + settings.STATIC_URL.lstrip("/")
+        allowed = {reverse(name).rstrip("/") for name in self.ALLOWED}
+        return path.startswith(static) or path.rstrip("/") in allowed

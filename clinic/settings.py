@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "clinic",
     "clients",
     "clients.safety",
@@ -100,7 +103,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # user.is_verified(): the second factor was given
     "clinic.middleware.StaffIdleTimeoutMiddleware",
+    # Staff who owe a second factor reach only its pages until they give it.
+    "clinic.middleware.SecondFactorMiddleware",
     "clinic.audit.AuditContextMiddleware",
     "clinic.middleware.ClinicTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -152,6 +158,18 @@ LOGIN_REDIRECT_URL = "home"
 # Whether a new clinic asks its staff for a second factor (an authenticator app's code);
 # each clinic can change it in its settings. On by default in production.
 TWO_FACTOR_REQUIRED_DEFAULT = env.bool("TWO_FACTOR_REQUIRED_DEFAULT", default=not DEBUG)
+# Operators belong to no clinic, so no clinic's setting covers them; they can do anything.
+OPERATOR_TWO_FACTOR_REQUIRED = env.bool(
+    "OPERATOR_TWO_FACTOR_REQUIRED", default=TWO_FACTOR_REQUIRED_DEFAULT
+)
+# How an authenticator app names this site's entry (django-otp): no word about treatment.
+OTP_TOTP_ISSUER = "Progress dashboard"
+# "Forgot password?" requests per hour, counted in the cache (CACHE_URL), per address and
+# per e-mail address asked for, known or not; more are answered 429 and send nothing.
+PASSWORD_RESET_HOURLY_LIMIT_PER_IP = env.int("PASSWORD_RESET_HOURLY_LIMIT_PER_IP", default=10)
+PASSWORD_RESET_HOURLY_LIMIT_PER_ADDRESS = env.int(
+    "PASSWORD_RESET_HOURLY_LIMIT_PER_ADDRESS", default=3
+)
 LOGOUT_REDIRECT_URL = "login"
 
 AUTHENTICATION_BACKENDS = [
@@ -176,6 +194,8 @@ AXES_LOCKOUT_CALLABLE = "clinic.accounts.lockout_response"
 AXES_CLIENT_STR_CALLABLE = "clinic.accounts.attempt_description"
 # The address the API's throttles and the audit trail use, X-Forwarded-For per NUM_PROXIES.
 AXES_CLIENT_IP_CALLABLE = "clinic.audit.client_ip"
+# Wrong second-factor codes are failures too (clinic.two_factor); axes keeps no code it saw.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "otp_code"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

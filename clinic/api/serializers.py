@@ -1,11 +1,18 @@
 """Building blocks every API serializer shares, and the practice's own endpoints."""
 
+from typing import NoReturn
+
 from django.contrib.auth import authenticate
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from clinic.models import User
+from clients.wording import person_words
+from clinic import two_factor
+from clinic.models import Session, User
+from clinic.sessions import next_session_for
 
 
 class StrictIntegerField(serializers.IntegerField):
@@ -82,6 +89,15 @@ class StrictSerializer(serializers.Serializer):
 class LoginInput(StrictSerializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=256, trim_whitespace=False)
+    otp_code = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        help_text=(
+            "Staff who sign in with a second factor: the 6-digit code from their "
+            "authenticator app, or one of their recovery codes. Clients leave it out."
+        ),
+    )
 
     def validate(self, attrs):
         # The Django request, not DRF's wrapper: django-axes marks a locked-out attempt on it
@@ -90,10 +106,53 @@ class LoginInput(StrictSerializer):
         user = authenticate(http_request, email=attrs["email"].lower(), password=attrs["password"])
         if user is None:
             raise serializers.ValidationError(
-                "E-mail and password do not match an account.", code="invalid_credentials"
+                _("E-mail and password do not match an account."), code="invalid_credentials"
             )
+        self._second_factor(http_request, user, attrs.get("otp_code") or "")
         attrs["user"] = user
         return attrs
+
+    def _second_factor(self, http_request, user: User, code: str) -> None:
+        """Staff who owe a second factor send its code; a wrong one counts as a failed
+        sign-in (django-axes), so guessing codes pauses the account like guessing passwords."""
+        step = two_factor.second_factor_step(user)
+        if step is two_factor.Step.NONE:
+            return
+        if step is two_factor.Step.SET_UP:
+            _refuse(
+                _(
+                    "Your clinic asks staff to sign in with a second factor. Set up "
+                    "two-factor sign-in on the web first, then sign in here with its code."
+                ),
+                "second_factor_not_set_up",
+            )
+        if not code.strip():
+            _refuse(
+                _(
+                    "This account signs in with a second factor: send the 6-digit code from "
+                    "your authenticator app, or a recovery code, as otp_code."
+                ),
+                "required",
+            )
+        try:
+            device = two_factor.code_check(user=user, code=code)
+        except two_factor.CodeWait as wait:
+            _refuse(
+                ngettext(
+                    "Too many wrong codes in a row: wait %(seconds)d second, then try again.",
+                    "Too many wrong codes in a row: wait %(seconds)d seconds, then try again.",
+                    wait.seconds,
+                )
+                % {"seconds": wait.seconds},
+                "wait",
+            )
+        if device is None:
+            two_factor.code_failed(http_request, user)
+            _refuse(_("This code is wrong or has expired."), "invalid")
+
+
+def _refuse(message: str, code: str) -> NoReturn:
+    raise serializers.ValidationError({"otp_code": [serializers.ErrorDetail(message, code=code)]})
 
 
 class LoginUserOutput(serializers.Serializer):
@@ -114,12 +173,45 @@ class ClinicOutput(serializers.Serializer):
     crisis_resources = serializers.CharField()
 
 
+class NextSessionOutput(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    duration_minutes = serializers.IntegerField()
+    mode = serializers.ChoiceField(choices=Session.Mode.choices)
+    video_link = serializers.URLField(
+        allow_blank=True, help_text="Where to join a virtual session; empty in person."
+    )
+    therapist_name = serializers.CharField(source="therapist.display_name")
+
+
+class PersonWordsOutput(serializers.Serializer):
+    """How the check-in's questions name the other person, as the therapist set it."""
+
+    for_client = serializers.CharField(help_text="e.g. 'your ex', or 'the other person'.")
+    charge_question = serializers.CharField()
+    mind_space_question = serializers.CharField()
+    charge_negative_end = serializers.CharField(source="ends.negative")
+    charge_positive_end = serializers.CharField(source="ends.positive")
+
+
 class MyClientOutput(serializers.Serializer):
     id = serializers.IntegerField()
     label = serializers.CharField()
     status = serializers.CharField()
+    discharged_on = serializers.DateField(allow_null=True)
     time_zone = serializers.CharField()
     therapist_name = serializers.CharField(source="primary_therapist.display_name")
+    next_session = serializers.SerializerMethodField()
+    other_person = serializers.SerializerMethodField()
+
+    @extend_schema_field(NextSessionOutput(allow_null=True))
+    def get_next_session(self, client):
+        session = next_session_for(client)
+        return NextSessionOutput(session).data if session is not None else None
+
+    @extend_schema_field(PersonWordsOutput)
+    def get_other_person(self, client):
+        return PersonWordsOutput(person_words(client)).data
 
 
 class MeOutput(serializers.Serializer):

@@ -18,7 +18,10 @@ from .throttles import LoginPerAccountThrottle, LoginPerIPThrottle
 
 
 class LoginView(APIView):
-    """Exchange e-mail and password for a token (one per device, stored hashed)."""
+    """Exchange e-mail and password for a token (one per device, stored hashed).
+
+    Staff whose clinic asks for a second factor, or who have set one up, also send
+    ``otp_code``: the code from their authenticator app, or a recovery code."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -28,7 +31,13 @@ class LoginView(APIView):
         request=LoginInput,
         responses={
             200: LoginOutput,
-            400: OpenApiResponse(ErrorOutput, description="Wrong e-mail or password"),
+            400: OpenApiResponse(
+                ErrorOutput,
+                description=(
+                    "Wrong e-mail or password; or, for staff who sign in with a second factor, "
+                    "`otp_code` missing, wrong, or not set up yet (set it up on the web first)"
+                ),
+            ),
             429: OpenApiResponse(
                 ErrorOutput,
                 description="Too many attempts from this address, or for this account (paused)",
