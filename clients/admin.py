@@ -1,13 +1,20 @@
+from django import forms
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from clinic.admin_scope import ClinicScopedAdmin
 from clinic.models import User
+from clinic.time_zones import TimeZoneField, zone_name
 
-from . import records
+from . import record_document, records
 from .models import (
     Alert,
     Assignment,
@@ -17,17 +24,152 @@ from .models import (
     Completion,
     EmotionLabel,
     Exercise,
+    FocusArea,
 )
+
+
+class ClientAdminForm(forms.ModelForm):
+    """A client's row, with focus areas as boxes to tick and a discharge that is dated.
+
+    A discharge without its date is refused with a message; moving a discharged client
+    back to active or paused clears the date and the reason (as reactivating does)."""
+
+    focus_areas = forms.MultipleChoiceField(
+        label=_("Focus areas"),
+        choices=FocusArea.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Client
+        fields = [
+            "label",
+            "clinic",
+            "user",
+            "primary_therapist",
+            "time_zone",
+            "status",
+            "started_on",
+            "focus_areas",
+            "other_person",
+            "discharged_on",
+            "discharge_reason",
+        ]
+
+    def clean_focus_areas(self) -> list[str]:
+        chosen = set(self.cleaned_data["focus_areas"])
+        return [code for code in FocusArea.values if code in chosen]
+
+    def clean_other_person(self) -> str:
+        # Stored as the word alone, as the client's edit page stores it: pages put "your"
+        # (for the client) or "their" (for staff) in front of it themselves.
+        word = " ".join(self.cleaned_data["other_person"].split())
+        return word[len("your ") :] if word.lower().startswith("your ") else word
+
+    def clean(self):
+        data = super().clean()
+        status = data.get("status")
+        if status == Client.Status.DISCHARGED:
+            self._clean_discharge(data)
+        elif status:
+            self._clean_in_treatment(data)
+        self._clean_same_clinic(data)
+        return data
+
+    def _clean_discharge(self, data) -> None:
+        day = data.get("discharged_on")
+        if "discharged_on" in self.errors:
+            return
+        if day is None:
+            self.add_error("discharged_on", _("Give the date of the discharge."))
+        elif day > timezone.localdate():
+            self.add_error("discharged_on", _("A discharge date cannot be in the future."))
+        elif data.get("started_on") and day < data["started_on"]:
+            self.add_error(
+                "discharged_on", _("A discharge date cannot be before treatment started.")
+            )
+        if not data.get("discharge_reason"):
+            self.add_error("discharge_reason", _("Choose a reason for the discharge."))
+
+    def _clean_in_treatment(self, data) -> None:
+        was_discharged = self.instance.pk and self.initial.get("status") == "discharged"
+        if was_discharged:
+            data["discharged_on"], data["discharge_reason"] = None, ""
+            return
+        if data.get("discharged_on") or data.get("discharge_reason"):
+            self.add_error(
+                "status",
+                _(
+                    "A client in treatment has no discharge date or reason: to discharge "
+                    "them, set the status to Discharged; otherwise leave both empty."
+                ),
+            )
+
+    def _clean_same_clinic(self, data) -> None:
+        clinic = data.get("clinic") or getattr(self.instance, "clinic", None)
+        therapist, login = data.get("primary_therapist"), data.get("user")
+        if clinic is None:
+            return
+        if therapist is not None and therapist.clinic_id != clinic.pk:
+            self.add_error("primary_therapist", _("This therapist works at another clinic."))
+        if login is not None and login.clinic_id != clinic.pk:
+            self.add_error("user", _("This login belongs to another clinic."))
 
 
 @admin.register(Client)
 class ClientAdmin(ClinicScopedAdmin):
-    list_display = ["label", "primary_therapist", "status", "started_on", "time_zone"]
+    form = ClientAdminForm
+    list_display = ["label", "primary_therapist", "status", "started_on", "zone"]
     list_filter = ["status"]
     search_fields = ["label"]
     list_select_related = ["primary_therapist__user"]
     readonly_fields = ["created_at"]
     sets_clinic = True
+    fieldsets = [
+        (None, {"fields": ["label", "clinic", "user", "primary_therapist", "time_zone"]}),
+        (_("Treatment"), {"fields": ["status", "started_on", "focus_areas", "other_person"]}),
+        (
+            _("Discharge"),
+            {
+                "fields": ["discharged_on", "discharge_reason"],
+                "description": _(
+                    "Only for a discharged client. Setting a discharged client back to "
+                    "active or paused clears the date and the reason."
+                ),
+            },
+        ),
+        (_("Record"), {"fields": ["created_at"]}),
+    ]
+
+    @admin.display(description=_("time zone"), ordering="time_zone")
+    def zone(self, client: Client) -> str:
+        return zone_name(client.time_zone)
+
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser:
+            return self.fieldsets
+        # The clinic is the admin's own, set on saving.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "clinic"]})
+            for name, options in self.fieldsets
+        ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "time_zone":
+            return TimeZoneField(
+                label=capfirst(db_field.verbose_name),
+                help_text=_("The client's own: their days and the times they see."),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        clinic = obj.clinic if obj is not None else getattr(request.user, "clinic", None)
+        if clinic is not None and "time_zone" in form.base_fields:
+            form.base_fields["time_zone"].first = clinic.time_zone
+            form.base_fields["time_zone"].initial = clinic.time_zone
+        return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -49,6 +191,7 @@ class ClientAdmin(ClinicScopedAdmin):
                 name="clients_client_export",
             ),
             path("<int:client_id>/erase/", wrap(self.erase_view), name="clients_client_erase"),
+            path("<int:client_id>/record/", wrap(self.record_view), name="clients_client_record"),
         ] + super().get_urls()
 
     def _client_in_scope(self, request, client_id: int) -> Client:
@@ -68,6 +211,12 @@ class ClientAdmin(ClinicScopedAdmin):
         response["Content-Disposition"] = f'attachment; filename="client-{client.pk}.{file_format}"'
         return response
 
+    def record_view(self, request, client_id: int):
+        """The client's whole record as a page to read or print (to PDF, from the browser)."""
+        client = self._client_in_scope(request, client_id)
+        context = record_document.client_record_document(client=client, request=request)
+        return TemplateResponse(request, "clients/record_document.html", context)
+
     def erase_view(self, request, client_id: int):
         """Ask for the client's label to be typed, then erase the record and the account."""
         client = self._client_in_scope(request, client_id)
@@ -78,7 +227,10 @@ class ClientAdmin(ClinicScopedAdmin):
             if request.POST.get("confirm_label", "").strip() == client.label:
                 label = client.label
                 records.client_erase(client=client, request=request)
-                messages.success(request, f"{label}'s record and account were erased.")
+                messages.success(
+                    request,
+                    gettext("%(label)s's record and account were erased.") % {"label": label},
+                )
                 return redirect(reverse("admin:clients_client_changelist"))
             mismatch = True
         context = {
@@ -86,7 +238,7 @@ class ClientAdmin(ClinicScopedAdmin):
             "opts": self.model._meta,
             "client": client,
             "mismatch": mismatch,
-            "title": f"Erase {client.label}",
+            "title": gettext("Erase %(label)s") % {"label": client.label},
         }
         return TemplateResponse(request, "admin/clients/client/erase.html", context)
 
@@ -137,15 +289,54 @@ class CheckInEmotionInline(admin.TabularInline):
         return False
 
 
+def _yes_no(value: bool) -> str:
+    return gettext("yes") if value else gettext("no")
+
+
 @admin.register(CheckIn)
 class CheckInAdmin(ClinicScopedAdmin):
-    list_display = ["client", "occurred_at", "received_at", "distress", "safety_concern"]
+    list_display = [
+        "client",
+        "occurred_at",
+        "received_at",
+        "distress",
+        "safety_answer",
+        "to_discuss",
+    ]
     list_filter = ["safety_concern", "wants_to_discuss"]
     list_select_related = ["client"]
     date_hierarchy = "occurred_at"
-    exclude = ["note"]
+    # The note stays out: the client's free text is read in the therapist's reports.
+    fields = [
+        "client",
+        "occurred_at",
+        "received_at",
+        "safety_answer",
+        "to_discuss",
+        "distress",
+        "charge",
+        "mind_space",
+        "self_compassion",
+        "resistance",
+    ]
+    readonly_fields = ["safety_answer", "to_discuss"]
     inlines = [CheckInEmotionInline]
     read_only_records = True
+
+    @admin.display(description=_("safety answer"), ordering="safety_concern")
+    def safety_answer(self, check_in: CheckIn) -> str:
+        """A yes is the one answer that must not be missed: a word, in red, never a tick."""
+        if check_in.safety_concern:
+            return format_html(
+                '<strong class="safety-answer-yes" style="color: var(--error-fg, #ba2121)">'
+                "{}</strong>",
+                _yes_no(True),
+            )
+        return _yes_no(False)
+
+    @admin.display(description=_("wants to discuss"), ordering="wants_to_discuss")
+    def to_discuss(self, check_in: CheckIn) -> str:
+        return _yes_no(check_in.wants_to_discuss)
 
 
 @admin.register(Alert)

@@ -1,19 +1,24 @@
+import zoneinfo
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from clients.services import clinic_library_install
 
-from . import audit
+from . import audit, audit_words
 from .admin_scope import ClinicScopedAdmin, ClinicScopedInline
 from .models import AuditEvent, Clinic, CrisisLine, Session, Therapist, User
+from .time_zones import TimeZoneField, zone_name
 
 
 class CrisisLineForm(forms.ModelForm):
@@ -38,7 +43,7 @@ class CrisisLineInline(ClinicScopedInline):
 
 @admin.register(Clinic)
 class ClinicAdmin(ClinicScopedAdmin):
-    list_display = ["name", "slug", "time_zone"]
+    list_display = ["name", "slug", "zone"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at"]
@@ -56,6 +61,7 @@ class ClinicAdmin(ClinicScopedAdmin):
             },
         ),
         (_("Safety alerts"), {"fields": ["escalate_after_minutes"]}),
+        (_("Signing in"), {"fields": ["two_factor_required"]}),
         (_("Record"), {"fields": ["created_at"]}),
     ]
 
@@ -64,6 +70,25 @@ class ClinicAdmin(ClinicScopedAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser
+
+    @admin.display(description=_("time zone"), ordering="time_zone")
+    def zone(self, clinic: Clinic) -> str:
+        return zone_name(clinic.time_zone)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "time_zone":
+            return TimeZoneField(
+                label=capfirst(db_field.verbose_name),
+                initial=db_field.get_default(),
+                help_text=_("Weeks, reminders and the times on the pages are the clinic's."),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and "time_zone" in form.base_fields:
+            form.base_fields["time_zone"].first = obj.time_zone
+        return form
 
     def save_model(self, request, obj, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -142,29 +167,59 @@ class SessionAdmin(ClinicScopedAdmin):
     list_filter = ["mode", "status"]
     date_hierarchy = "starts_at"
     list_select_related = ["client", "therapist__user"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class ObjectTypeFilter(admin.SimpleListFilter):
+    title = _("kind of record")
+    parameter_name = "object_type"
+
+    def lookups(self, request, model_admin):
+        kinds = [(kind, capfirst(words)) for kind, words in audit_words.KINDS.items()]
+        return sorted(kinds, key=lambda kind: str(kind[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(object_type=self.value()) if self.value() else queryset
+
+
+class ActorRoleFilter(admin.SimpleListFilter):
+    title = _("role")
+    parameter_name = "actor_role"
+
+    def lookups(self, request, model_admin):
+        return [(role, capfirst(words)) for role, words in audit_words.ROLES.items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(actor_role=self.value()) if self.value() else queryset
 
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ClinicScopedAdmin):
-    """The clinic's audit trail: browse, filter, and export what the filters show as CSV."""
+    """The clinic's audit trail in sentences: browse, filter, search by a client's label or
+    a person's e-mail, and export what the filters show as CSV."""
 
     audit_reads = False
-    list_display = [
+    list_display = ["at", "what_happened", "records", "ip"]
+    list_filter = ["action", ActorRoleFilter, ObjectTypeFilter, ("at", admin.DateFieldListFilter)]
+    search_fields = ["=actor__email", "client__label", "=client__id"]
+    search_help_text = _("A client's label (or their record number), or a person's e-mail.")
+    date_hierarchy = "at"
+    # Names are looked up as the page is shown, in the list's one query; the trail keeps ids.
+    list_select_related = ["actor", "client"]
+    show_full_result_count = False
+    fields = [
+        "what_happened",
         "at",
         "actor",
         "actor_role",
         "action",
         "object_type",
         "records",
-        "client_id",
+        "client",
         "view",
         "ip",
     ]
-    list_filter = ["action", "actor_role", "object_type", ("at", admin.DateFieldListFilter)]
-    search_fields = ["=actor__email", "=client__id", "view"]
-    date_hierarchy = "at"
-    list_select_related = ["actor"]
-    show_full_result_count = False
+    readonly_fields = ["what_happened", "records"]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -175,12 +230,20 @@ class AuditEventAdmin(ClinicScopedAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description="record ids")
+    @admin.display(description=_("what happened"))
+    def what_happened(self, event) -> str:
+        return audit_words.sentence(event)
+
+    @admin.display(description=_("record ids"))
     def records(self, event) -> str:
         """A long list (a caseload) would stretch the table: the first few, and how many."""
         shown = ", ".join(str(pk) for pk in event.object_ids[:5])
-        more = len(event.object_ids) - 5
-        return f"{shown} … ({len(event.object_ids)} in all)" if more > 0 else shown
+        if len(event.object_ids) <= 5:
+            return shown
+        return _("%(shown)s … (%(count)d in all)") % {
+            "shown": shown,
+            "count": len(event.object_ids),
+        }
 
     def get_urls(self):
         export = self.admin_site.admin_view(self.export_csv)
@@ -197,6 +260,12 @@ class AuditEventAdmin(ClinicScopedAdmin):
             return redirect(reverse("admin:clinic_auditevent_changelist") + "?e=1")
         rows = changelist.get_queryset(request)
         audit.record(request, action="export", object_type="auditevent", object_ids=[])
-        response = StreamingHttpResponse(audit.csv_lines(rows), content_type="text/csv")
+        zones = {
+            pk: zoneinfo.ZoneInfo(zone)
+            for pk, zone in Clinic.objects.values_list("pk", "time_zone")
+        }
+        response = StreamingHttpResponse(
+            audit.csv_lines(rows, zones=zones), content_type="text/csv"
+        )
         response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
         return response

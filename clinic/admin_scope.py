@@ -15,6 +15,26 @@ def _clinic_filter(model, clinic_id: int) -> dict:
     return {model.clinic_lookup: clinic_id}
 
 
+def _in_clinic(form_class, clinic_id: int):
+    """The form with the row placed in the admin's clinic before it is validated.
+
+    The clinic is no field of a clinic admin's form, so Django would leave it out of the
+    checks too: a second exercise (or client, or word) of the same name in the clinic would
+    pass the form and fail in the database. Placed first, it is checked and refused.
+    """
+
+    class InClinic(form_class):
+        def _post_clean(self):
+            self.instance.clinic_id = clinic_id
+            super()._post_clean()
+
+        def _get_validation_exclusions(self):
+            return super()._get_validation_exclusions() - {"clinic"}
+
+    InClinic.__name__ = form_class.__name__
+    return InClinic
+
+
 class ClinicScopedAdmin(admin.ModelAdmin):
     # Models whose rows carry a `clinic` field set from the admin's own clinic.
     sets_clinic = False
@@ -78,6 +98,12 @@ class ClinicScopedAdmin(admin.ModelAdmin):
         if self.sets_clinic and not request.user.is_superuser:
             exclude.append("clinic")
         return exclude
+
+    def get_form(self, request: HttpRequest, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not self.sets_clinic or request.user.is_superuser:
+            return form
+        return _in_clinic(form, request.user.clinic_id)
 
     def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
         if self.sets_clinic and not request.user.is_superuser:

@@ -8,8 +8,10 @@ only, never a value from the record.
 
 import contextvars
 import csv
+import datetime as dt
 import io
 import ipaddress
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -18,6 +20,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 
+from .audit_words import sentence
 from .models import User
 from .spreadsheets import safe_cell
 
@@ -294,11 +297,18 @@ CSV_COLUMNS = [
     "client_id",
     "view",
     "ip",
+    "description",
 ]
 
 
-def csv_lines(events):
-    """The trail as CSV lines, streamed so a long trail never sits in memory."""
+def csv_lines(events, *, zones: Mapping[int, dt.tzinfo] | None = None):
+    """The trail as CSV lines, streamed so a long trail never sits in memory.
+
+    Times are in each event's clinic's zone (``zones`` by clinic id; UTC without one),
+    with the offset, e.g. 2026-11-30T15:04:05-08:00. The last column says what happened
+    in words, with names looked up now.
+    """
+    zones = zones or {}
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -310,12 +320,13 @@ def csv_lines(events):
 
     writer.writerow(CSV_COLUMNS)
     yield flush()
-    for event in events.select_related("actor").iterator(chunk_size=2000):
+    for event in events.select_related("actor", "client").iterator(chunk_size=2000):
+        at = event.at.astimezone(zones.get(event.clinic_id, dt.UTC))
         writer.writerow(
             [
                 safe_cell(cell)
                 for cell in (
-                    event.at.isoformat(),
+                    at.isoformat(timespec="seconds"),
                     event.actor_id or "",
                     event.actor.email if event.actor_id and event.actor else "",
                     event.actor_role,
@@ -326,6 +337,7 @@ def csv_lines(events):
                     event.client_id or "",
                     event.view,
                     event.ip or "",
+                    sentence(event),
                 )
             ]
         )

@@ -35,12 +35,12 @@ CLINICS = [
     {
         "slug": "harbor",
         "name": "Harbor Relational Therapy",
-        "time_zone": "America/New_York",
+        "time_zone": "America/Los_Angeles",
         "crisis_resources": "You can also go to the nearest emergency room.",
-        "phone": "+1 (212) 555-0142",
-        "phone_hours": "weekdays 9:00 to 18:00, New York time",
+        "phone": "+1 (213) 555-0142",
+        "phone_hours": "weekdays 9:00 to 18:00, Los Angeles time",
         "safety_response": "Your therapist reads safety answers on weekdays between 9:00 and "
-        "18:00, New York time. At night and at weekends nobody reads them until the next "
+        "18:00, Los Angeles time. At night and at weekends nobody reads them until the next "
         "working day, so please use the numbers above if you need someone now.",
         # (name, call, text, hours); the first that takes calls is for "in danger now"
         "crisis_lines": [
@@ -234,6 +234,9 @@ class DemoBuilder:
                 slug=spec["slug"],
                 time_zone=spec["time_zone"],
                 crisis_resources=spec["crisis_resources"],
+                # The demo's logins are published and shared: were a second factor required,
+                # the first visitor would tie dana@, admin@ and the rest to their own phone.
+                two_factor_required=False,
             )
             self._crisis_box(clinic, spec)
             domain = f"{spec['slug']}.example"

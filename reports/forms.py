@@ -1,10 +1,9 @@
-import zoneinfo
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Assignment, FocusArea
 from clinic.models import Session
+from clinic.time_zones import TimeZoneField
 
 from . import windows
 
@@ -93,13 +92,13 @@ class SessionStatusForm(forms.Form):
 class NewClientForm(forms.Form):
     label = forms.CharField(max_length=80, help_text="How the clinic refers to this client.")
     email = forms.EmailField(help_text="The invitation to set a password goes here.")
-    time_zone = forms.ChoiceField(choices=[])
+    time_zone = TimeZoneField(label=_("Time zone"))
     focus_areas = forms.MultipleChoiceField(
         choices=FocusArea.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
 
     def __init__(self, *args, default_zone: str, **kwargs):
         super().__init__(*args, **kwargs)
-        zones = sorted(zoneinfo.available_timezones())
-        self.fields["time_zone"].choices = [(z, z) for z in zones]
+        # The clinic's zone first, and already filled in: most clients live where it is.
+        self.fields["time_zone"].first = default_zone
         self.fields["time_zone"].initial = default_zone

@@ -60,6 +60,12 @@ class ClientFactory(factory.django.DjangoModelFactory):
     label = factory.Sequence(lambda n: f"Client {n}")
     time_zone = "Europe/Berlin"
     focus_areas = ["breakup"]
+    status = "active"
+    started_on = factory.LazyFunction(timezone.localdate)
+    # A discharge is always dated (a database constraint): a discharged client's is their start.
+    discharged_on = factory.LazyAttribute(
+        lambda client: client.started_on if client.status == "discharged" else None
+    )
 
 
 class SessionFactory(factory.django.DjangoModelFactory):

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from clients.models import Client, EmotionLabel, Exercise
 from clinic.models import Clinic, CrisisLine, User
@@ -289,3 +290,144 @@ def test_clinic_admin_sees_and_sets_who_covers_alerts(admin_client_logged_in, cl
     assert response.status_code == 302, response.context["adminform"].form.errors
     therapist.refresh_from_db()
     assert therapist.covers_alerts
+
+
+# --- A client's row: focus areas ticked, a discharge dated -----------------------------
+
+
+def _client_form(record, **changes) -> dict:
+    return {
+        "label": record.label,
+        "user": record.user_id,
+        "primary_therapist": record.primary_therapist_id,
+        "time_zone": record.time_zone,
+        "status": record.status,
+        "started_on": record.started_on.isoformat(),
+        "focus_areas": record.focus_areas,
+        "other_person": record.other_person,
+        "discharged_on": record.discharged_on.isoformat() if record.discharged_on else "",
+        "discharge_reason": record.discharge_reason,
+        **changes,
+    }
+
+
+@pytest.mark.django_db
+def test_focus_areas_are_boxes_to_tick(admin_client_logged_in, client_record):
+    url = reverse("admin:clients_client_change", args=[client_record.pk])
+    page = admin_client_logged_in.get(url).content.decode()
+    assert 'type="checkbox" name="focus_areas" value="breakup"' in page
+    assert "Childhood trauma" in page
+    response = admin_client_logged_in.post(
+        url,
+        _client_form(client_record, focus_areas=["grief", "childhood"], other_person="your  ex"),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    client_record.refresh_from_db()
+    assert client_record.focus_areas == ["childhood", "grief"]  # in the list's order
+    assert client_record.other_person == "ex"  # pages say "your ex" or "their ex" themselves
+    refused = admin_client_logged_in.post(url, _client_form(client_record, focus_areas=["fate"]))
+    assert "focus_areas" in refused.context["adminform"].form.errors
+
+
+@pytest.mark.django_db
+def test_a_discharge_without_its_date_is_a_form_error_not_a_crash(
+    admin_client_logged_in, client_record
+):
+    url = reverse("admin:clients_client_change", args=[client_record.pk])
+    response = admin_client_logged_in.post(
+        url, _client_form(client_record, status="discharged", discharge_reason="goals_met")
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["discharged_on"] == [
+        "Give the date of the discharge."
+    ]
+    client_record.refresh_from_db()
+    assert client_record.status == "active"
+
+
+@pytest.mark.django_db
+def test_a_discharge_is_dated_and_undoing_it_clears_the_date(admin_client_logged_in, client_record):
+    url = reverse("admin:clients_client_change", args=[client_record.pk])
+    today = timezone.localdate().isoformat()
+    discharge = _client_form(
+        client_record, status="discharged", discharged_on=today, discharge_reason="goals_met"
+    )
+    assert admin_client_logged_in.post(url, discharge).status_code == 302
+    client_record.refresh_from_db()
+    assert (client_record.status, client_record.discharge_reason) == ("discharged", "goals_met")
+
+    back = admin_client_logged_in.post(url, _client_form(client_record, status="active"))
+    assert back.status_code == 302
+    client_record.refresh_from_db()
+    assert (client_record.status, client_record.discharged_on) == ("active", None)
+    assert client_record.discharge_reason == ""
+
+    # A date typed for a client who was never discharged is a slip, not a discharge.
+    slip = admin_client_logged_in.post(url, _client_form(client_record, discharged_on=today))
+    assert "status" in slip.context["adminform"].form.errors
+    client_record.refresh_from_db()
+    assert client_record.discharged_on is None
+
+
+@pytest.mark.django_db
+def test_an_operator_cannot_give_a_client_another_clinics_therapist(client, clinic, other_clinic):
+    operator = User.objects.create_superuser(email="op@example.org", password="x-long-pass-1")
+    client.force_login(operator)
+    record = factories.ClientFactory(primary_therapist__clinic=clinic)
+    theirs = factories.TherapistFactory(clinic=other_clinic)
+    url = reverse("admin:clients_client_change", args=[record.pk])
+    response = client.post(url, _client_form(record, clinic=clinic.pk, primary_therapist=theirs.pk))
+    assert "primary_therapist" in response.context["adminform"].form.errors
+    record.refresh_from_db()
+    assert record.primary_therapist.clinic_id == clinic.pk
+
+
+# --- Check-ins: a safety answer is a red "yes" ------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_safety_answer_reads_yes_in_red_never_a_tick(admin_client_logged_in, clinic):
+    record = factories.ClientFactory(primary_therapist__clinic=clinic)
+    worrying = factories.CheckInFactory(client=record, safety_concern=True, wants_to_discuss=True)
+    factories.CheckInFactory(client=record)
+    listing = admin_client_logged_in.get(reverse("admin:clients_checkin_changelist"))
+    page = listing.content.decode()
+    assert page.count('class="safety-answer-yes"') == 1
+    assert "icon-yes.svg" not in page and "icon-no.svg" not in page
+    assert ">yes</strong>" in page and '<td class="field-to_discuss">yes</td>' in page
+
+    change = reverse("admin:clients_checkin_change", args=[worrying.pk])
+    detail = admin_client_logged_in.get(change).content.decode()
+    assert 'class="safety-answer-yes"' in detail
+    assert "icon-yes.svg" not in detail and "icon-no.svg" not in detail
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ["exercise", "emotionlabel", "client"])
+def test_a_second_row_of_the_same_name_in_the_clinic_is_refused_not_a_crash(
+    admin_client_logged_in, clinic, model
+):
+    """The clinic is no field of a clinic admin's form; the name is unique per clinic."""
+    record = factories.ClientFactory(primary_therapist__clinic=clinic)
+    exercise = Exercise.objects.filter(clinic=clinic).first()
+    label = EmotionLabel.objects.filter(clinic=clinic).first()
+    login = factories.UserFactory(clinic=clinic, role="client")
+    form = {
+        "exercise": {
+            "title": exercise.title,
+            "category": "labelling",
+            "instructions": "Again.",
+            "reflection_prompts": "[]",
+            "minutes": 5,
+        },
+        "emotionlabel": {"code": label.code, "name": "Again", "tone": "mixed", "sort_order": 0},
+        "client": {
+            **_client_form(record, user=login.pk),
+            "focus_areas": [],
+            "discharged_on": "",
+        },
+    }[model]
+    admin_client_logged_in.raise_request_exception = True
+    response = admin_client_logged_in.post(reverse(f"admin:clients_{model}_add"), form)
+    assert response.status_code == 200
+    assert "already exists" in str(response.context["adminform"].form.errors)

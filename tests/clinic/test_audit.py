@@ -1,7 +1,9 @@
 """The audit trail: staff reads and all writes are recorded, append-only, browsable per clinic."""
 
 import csv
+import datetime as dt
 import io
+import json
 
 import pytest
 from django.urls import reverse
@@ -312,3 +314,136 @@ def test_an_unreadable_export_filter_is_not_a_crash(client, clinic_admin, query)
     else:
         assert response.status_code == 302
         assert response["Location"].endswith("?e=1")
+
+
+# --- The trail in words ------------------------------------------------------
+
+
+def _listing(client, query: str = ""):
+    response = client.get(f"/admin/clinic/auditevent/{query}")
+    assert response.status_code == 200
+    return response
+
+
+def _sentences(response) -> list[str]:
+    from clinic.audit_words import sentence
+
+    return [sentence(event) for event in response.context["cl"].result_list]
+
+
+@pytest.mark.django_db
+def test_the_trail_reads_as_sentences_with_names_looked_up_when_shown(
+    client, clinic_admin, client_record, history
+):
+    therapist = client_record.primary_therapist.user
+    client.force_login(therapist)
+    assert client.get(f"/clients/{client_record.pk}/").status_code == 200
+    client.force_login(clinic_admin)
+    page = _listing(client, "?action__exact=view")
+    text = page.content.decode()
+    assert f"{therapist.display_name} viewed {client_record.label} on the progress report" in text
+    # The names are the ones of now, not a copy kept in the trail.
+    client_record.label = "Renamed R."
+    client_record.save(update_fields=["label"])
+    assert "viewed Renamed R. on the progress report" in _listing(client).content.decode()
+    assert "Renamed R." not in json.dumps(list(AuditEvent.objects.values()), default=str)
+
+
+@pytest.mark.django_db
+def test_an_erased_client_and_a_client_writing_read_in_words(
+    client, clinic_admin, client_record, history, as_user
+):
+    body = {
+        "occurred_at": timezone.now().isoformat(),
+        "distress": 4,
+        "emotions": [{"label": "grief", "intensity": 6}],
+    }
+    as_user(client_record.user).post("/api/v1/check-ins/", body, **API_HEADERS)
+    client.force_login(clinic_admin)
+    label, pk = client_record.label, client_record.pk
+    assert f"{label} created a check-in through the API" in _sentences(
+        _listing(client, "?action__exact=create&object_type=checkin")
+    )
+    client.post(f"/admin/clients/client/{pk}/erase/", {"confirm_label": label})
+    sentences = _sentences(_listing(client, "?action__exact=erase"))
+    assert sentences == [
+        f"{clinic_admin.display_name} erased the record of an erased client (#{pk}) in the admin"
+    ]
+    created = _sentences(_listing(client, "?action__exact=create&object_type=checkin"))
+    assert f"An erased client (#{pk}) created a check-in through the API" in created
+
+
+@pytest.mark.django_db
+def test_the_trail_is_searched_by_a_clients_label_or_a_persons_email(
+    client, clinic_admin, client_record, history, as_user
+):
+    therapist = client_record.primary_therapist.user
+    other = factories.ClientFactory(primary_therapist=client_record.primary_therapist)
+    as_user(therapist).get(f"/api/v1/clients/{client_record.pk}/")
+    as_user(therapist).get(f"/api/v1/clients/{other.pk}/")
+    client.force_login(clinic_admin)
+    found = _listing(client, f"?q={client_record.label}")
+    assert {e.client_id for e in found.context["cl"].result_list} == {client_record.pk}
+    by_email = _listing(client, f"?q={therapist.email}&action__exact=view")
+    assert {e.actor_id for e in by_email.context["cl"].result_list} == {therapist.pk}
+    assert len(by_email.context["cl"].result_list) == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("events", [3, 30])
+def test_the_trail_list_reads_a_fixed_number_of_queries(
+    client, clinic_admin, clinic, events, django_assert_max_num_queries
+):
+    for n in range(events):  # each event by its own person, about its own client
+        record = factories.ClientFactory(primary_therapist__clinic=clinic)
+        therapist = record.primary_therapist.user
+        AuditEvent.objects.create(
+            actor=therapist,
+            actor_role="therapist",
+            clinic=clinic,
+            action="view",
+            object_type="checkin",
+            object_ids=[n],
+            client=record,
+            view="client-progress",
+        )
+    client.force_login(clinic_admin)
+    client.get("/admin/clinic/auditevent/")  # the session's first request stamps its expiry
+    # The session, the person, their second factor, their clinic; the count, permissions (2),
+    # the page of events with their people and clients, the date bar's range and days.
+    with django_assert_max_num_queries(10):
+        response = client.get("/admin/clinic/auditevent/?object_type=checkin")
+    assert len(response.context["cl"].result_list) == events
+    assert response.content.decode().count("a check-in of Client ") == events
+
+
+@pytest.mark.django_db
+def test_the_csv_export_is_in_the_clinics_zone_with_offsets_and_stays_text(
+    client, clinic_admin, clinic
+):
+    clinic.time_zone = "America/Los_Angeles"
+    clinic.save(update_fields=["time_zone"])
+    formula = '=HYPERLINK("http://evil.example/")'
+    record = factories.ClientFactory(primary_therapist__clinic=clinic, label=formula)
+    at = dt.datetime(2026, 11, 30, 23, 4, 5, tzinfo=dt.UTC)
+    common = {"clinic": clinic, "object_ids": [1], "client": record, "at": at}
+    AuditEvent.objects.create(
+        actor=clinic_admin,
+        actor_role="clinic_admin",
+        action="view",
+        object_type="checkin",
+        **common,
+    )
+    # A client's own write: the sentence starts with their label, a formula here.
+    AuditEvent.objects.create(
+        actor=record.user, actor_role="client", action="create", object_type="checkin", **common
+    )
+    client.force_login(clinic_admin)
+    response = client.get(f"/admin/clinic/auditevent/export.csv?client__id__exact={record.pk}")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = [row for row in rows if row["object_type"] == "checkin"]
+    assert [row["at"] for row in rows] == ["2026-11-30T15:04:05-08:00"] * 2
+    assert {row["description"] for row in rows} == {
+        f"{clinic_admin.display_name} viewed a check-in of {formula}",
+        f"'{formula} created a check-in",
+    }

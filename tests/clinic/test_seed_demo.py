@@ -112,3 +112,23 @@ def test_demo_logins_work_with_the_given_password(client):
     assert response.status_code == 302
     assert "_auth_user_id" in client.session
     assert User.objects.get(email="operator@demo.example").is_superuser
+
+
+@pytest.mark.django_db
+def test_harbor_is_in_los_angeles_and_its_days_are_los_angeles_days():
+    from zoneinfo import ZoneInfo
+
+    from clinic.models import Session
+
+    _seed("--clients", "3", "--weeks", "2")
+    harbor = Clinic.objects.get(slug="harbor")
+    assert harbor.time_zone == "America/Los_Angeles"
+    assert "Los Angeles time" in harbor.phone_hours and "Los Angeles time" in harbor.safety_response
+    la = ZoneInfo("America/Los_Angeles")
+    clients = Client.objects.filter(clinic=harbor)
+    assert {c.time_zone for c in clients} == {"America/Los_Angeles"}
+    # Sessions start on the hour between 9:00 and 17:00 there, check-ins between 8:00 and 22:00.
+    starts = [s.starts_at.astimezone(la) for s in Session.objects.filter(client__clinic=harbor)]
+    assert starts and all(9 <= t.hour <= 17 and t.minute == 0 for t in starts)
+    moments = [c.occurred_at.astimezone(la) for c in CheckIn.objects.filter(client__in=clients)]
+    assert moments and all(8 <= t.hour < 22 for t in moments)
