@@ -10,6 +10,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from clients.treatment import treatment_work_end
+from clients.wording import bare_word
 from clinic.admin_scope import ClinicScopedAdmin
 from clinic.models import User
 from clinic.time_zones import TimeZoneField, zone_name
@@ -62,10 +64,7 @@ class ClientAdminForm(forms.ModelForm):
         return [code for code in FocusArea.values if code in chosen]
 
     def clean_other_person(self) -> str:
-        # Stored as the word alone, as the client's edit page stores it: pages put "your"
-        # (for the client) or "their" (for staff) in front of it themselves.
-        word = " ".join(self.cleaned_data["other_person"].split())
-        return word[len("your ") :] if word.lower().startswith("your ") else word
+        return bare_word(self.cleaned_data["other_person"])
 
     def clean(self):
         data = super().clean()
@@ -126,6 +125,13 @@ class ClientAdmin(ClinicScopedAdmin):
     list_select_related = ["primary_therapist__user"]
     readonly_fields = ["created_at"]
     sets_clinic = True
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.status == Client.Status.DISCHARGED and form.initial.get("status") != obj.status:
+            # A discharge here ends the same work as one from the therapist's page.
+            treatment_work_end(client=obj)
+
     fieldsets = [
         (None, {"fields": ["label", "clinic", "user", "primary_therapist", "time_zone"]}),
         (_("Treatment"), {"fields": ["status", "started_on", "focus_areas", "other_person"]}),

@@ -16,14 +16,7 @@ from django.utils.translation import gettext as _
 from clinic.models import Session
 
 from .models import Assignment, Client, DischargeReason, FocusArea
-
-
-def _words(other_person: str) -> str:
-    """The word alone: "your ex" and "ex" mean the same, and pages add "your" themselves."""
-    word = " ".join(other_person.split())
-    if word.lower().startswith("your "):
-        word = word[len("your ") :]
-    return word
+from .wording import bare_word
 
 
 @transaction.atomic
@@ -34,7 +27,7 @@ def client_update(
     client.label = label.strip()
     client.time_zone = time_zone
     client.focus_areas = [code for code in FocusArea.values if code in focus_areas]
-    client.other_person = _words(other_person)
+    client.other_person = bare_word(other_person)
     client.full_clean(exclude=["user", "primary_therapist", "clinic"])
     client.save(update_fields=["label", "time_zone", "focus_areas", "other_person"])
     return client
@@ -67,6 +60,13 @@ def client_discharge(*, client: Client, discharged_on: date, reason: str) -> Cli
     client.discharged_on = discharged_on
     client.discharge_reason = reason
     client.save(update_fields=["status", "discharged_on", "discharge_reason"])
+    treatment_work_end(client=client)
+    return client
+
+
+def treatment_work_end(*, client: Client) -> None:
+    """What a discharge ends, from the therapist's page or the admin: exercises and
+    future sessions."""
     for assignment in client.assignments.exclude(status=Assignment.Status.ENDED):
         assignment.status = Assignment.Status.ENDED
         assignment.save(update_fields=["status"])
@@ -75,7 +75,6 @@ def client_discharge(*, client: Client, discharged_on: date, reason: str) -> Cli
     ):
         session.status = Session.Status.CANCELLED
         session.save(update_fields=["status"])
-    return client
 
 
 def client_reactivate(*, client: Client) -> Client:

@@ -87,6 +87,12 @@ def person_words(client: Client) -> PersonWords:
     return PersonWords(word=word, ends=ScaleEnds(negative=str(negative), positive=str(positive)))
 
 
+def bare_word(other_person: str) -> str:
+    """The word alone: "your ex" and "ex" mean the same; pages put "your" or "their" in front."""
+    word = " ".join(other_person.split())
+    return word[len("your ") :] if word.lower().startswith("your ") else word
+
+
 def default_word_for(focus_areas: list[str]) -> str:
     """The word a therapist is offered before choosing their own, for these focus areas."""
     area = next((code for code in focus_areas if code in DEFAULT_PERSON), None)

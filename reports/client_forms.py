@@ -6,19 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.models import DischargeReason, FocusArea
 from clients.wording import default_word_for
-from clinic.validators import validate_time_zone
+from clinic.time_zones import TimeZoneField
 
 
 class ClientEditForm(forms.Form):
     label = forms.CharField(
         label=_("Label"), max_length=80, help_text=_("How the clinic refers to this client.")
     )
-    time_zone = forms.CharField(
-        label=_("Time zone"),
-        max_length=64,
-        validators=[validate_time_zone],
-        help_text=_("The client's own: their days and reminders follow it."),
-    )
+    time_zone = TimeZoneField()
     focus_areas = forms.MultipleChoiceField(
         label=_("Focus areas"),
         choices=FocusArea.choices,
@@ -37,6 +32,7 @@ class ClientEditForm(forms.Form):
 
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["time_zone"].first = client.clinic.time_zone
         default = default_word_for(client.focus_areas or [])
         if default:
             self.fields["other_person"].widget.attrs["placeholder"] = default

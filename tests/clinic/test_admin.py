@@ -348,6 +348,8 @@ def test_a_discharge_without_its_date_is_a_form_error_not_a_crash(
 @pytest.mark.django_db
 def test_a_discharge_is_dated_and_undoing_it_clears_the_date(admin_client_logged_in, client_record):
     url = reverse("admin:clients_client_change", args=[client_record.pk])
+    assignment = factories.AssignmentFactory(client=client_record)
+    upcoming = factories.SessionFactory(client=client_record)
     today = timezone.localdate().isoformat()
     discharge = _client_form(
         client_record, status="discharged", discharged_on=today, discharge_reason="goals_met"
@@ -355,6 +357,10 @@ def test_a_discharge_is_dated_and_undoing_it_clears_the_date(admin_client_logged
     assert admin_client_logged_in.post(url, discharge).status_code == 302
     client_record.refresh_from_db()
     assert (client_record.status, client_record.discharge_reason) == ("discharged", "goals_met")
+    # As from the therapist's page: exercises end, future sessions are cancelled.
+    assignment.refresh_from_db()
+    upcoming.refresh_from_db()
+    assert (assignment.status, upcoming.status) == ("ended", "cancelled")
 
     back = admin_client_logged_in.post(url, _client_form(client_record, status="active"))
     assert back.status_code == 302
