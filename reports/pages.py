@@ -13,12 +13,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from clients.models import Alert, Assignment, CheckIn, Client, EmotionLabel, Exercise
 from clients.safety.selectors import follow_ups_prefetch
+from clients.wording import PersonWords, person_words, unnamed_words
 from clinic.models import Session
 
 from . import figures, metrics, readings, windows
+from .chart_dates import Frame, hover_moment
 from .selectors import held_sessions, window_load
 
 
@@ -65,10 +68,6 @@ class ProgressReport:
     window_choices: dict = field(default_factory=lambda: windows.CHOICES)
 
 
-def _when(moment: datetime, zone: ZoneInfo) -> str:
-    return timezone.localtime(moment, zone).strftime("%a %d %b %H:%M")
-
-
 def _cell(value):
     return "—" if value is None else value
 
@@ -103,84 +102,96 @@ def charts(
     span: str,
     zone: ZoneInfo,
     until: datetime | None = None,
+    words: PersonWords | None = None,
 ) -> list[Chart]:
     """``until`` is the window's end: a long window's last 4 weeks are counted back from
     it, so that they read as the 4-week window ending then. Without it, now, or the end
-    of the window's last day when that is earlier (a custom window in the past)."""
+    of the window's last day when that is earlier (a custom window in the past).
+    ``words`` name the other person and the ends of the charge scale as set for the
+    client; without them, "the other person"."""
     points = sorted(window.check_ins, key=lambda c: c.occurred_at)
     if until is None:
         last_moment = datetime.combine(window.last_day, datetime.max.time(), tzinfo=zone)
         until = min(timezone.now(), last_moment)
+    words = words or unnamed_words()
+    person = {"person": words.for_staff}
+    ends = {"negative": words.ends.negative, "positive": words.ends.positive}
     stretches = summary.flow.stretches if summary.flow else ()
+    # Every chart spans the window's days, so that their dates line up down the page.
+    frame = Frame(window.first_day, window.last_day, zone)
 
     def rows(*columns):
-        return [[_when(c.occurred_at, zone), *(_cell(f(c)) for f in columns)] for c in points]
+        # Dated as the charts' hover texts date them: "Tue 25 Nov, 21:14".
+        dated = [(hover_moment(frame, c.occurred_at), c) for c in points]
+        return [[when, *(_cell(f(c)) for f in columns)] for when, c in dated]
 
     strongest = [
         lambda c: names.get(c.strongest[0], c.strongest[0]) if c.strongest else None,
         lambda c: c.strongest[1] if c.strongest else None,
     ]
+    distress = figures.distress_figure(points, sessions, window.completions, frame)
+    exercises = figures.exercises_figure(summary.adherence, summary.exercise_effect)
     return [
         Chart(
             "distress",
-            "Distress",
+            _("Distress"),
             readings.distress(summary, span, points, until),
-            figure_json(figures.distress_figure(points, sessions, window.completions), zone),
-            ["When", "Distress"],
+            figure_json(distress, zone),
+            [_("When"), _("Distress")],
             rows(lambda c: c.distress),
             summary.distress is None,
         ),
         Chart(
             "flow",
-            "Emotional flow",
+            _("Emotional flow"),
             readings.flow(summary, names),
-            figure_json(figures.flow_figure(points, stretches, names), zone),
-            ["When", "Strongest emotion", "Intensity", "All labelled"],
+            figure_json(figures.flow_figure(points, stretches, names, frame), zone),
+            [_("When"), _("Strongest emotion"), _("Intensity"), _("All labelled")],
             rows(
                 *strongest,
-                lambda c: ", ".join(names.get(code, code) for code, _ in c.emotions),
+                lambda c: ", ".join(names.get(code, code) for code, _i in c.emotions),
             ),
             summary.flow is None or not summary.flow.distinct_labels,
         ),
         Chart(
             "charge",
-            "Charge toward the other person",
-            readings.charge(summary, points, until),
-            figure_json(figures.charge_figure(points), zone),
-            ["When", "Charge (−5 hate … +5 love)"],
+            _("Charge toward %(person)s") % person,
+            readings.charge(summary, points, until, words),
+            figure_json(figures.charge_figure(points, words, frame), zone),
+            [_("When"), _("Charge (−5 %(negative)s … +5 %(positive)s)") % ends],
             rows(lambda c: c.charge),
             summary.neutrality is None,
         ),
         Chart(
             "mind_space",
-            "Mind space",
-            readings.mind_space(summary, points, until),
-            figure_json(figures.mind_space_figure(points), zone),
-            ["When", "% of the day"],
+            _("Mind space"),
+            readings.mind_space(summary, points, until, words),
+            figure_json(figures.mind_space_figure(points, words, frame), zone),
+            [_("When"), _("%% of the day %(person)s took up") % person],
             rows(lambda c: c.mind_space),
             summary.mind_space is None,
         ),
         Chart(
             "compassion",
-            "Self-compassion and resistance",
+            _("Self-compassion and resistance"),
             readings.compassion(summary, points, until),
-            figure_json(figures.compassion_figure(points), zone),
-            ["When", "Self-compassion", "Resistance"],
+            figure_json(figures.compassion_figure(points, frame), zone),
+            [_("When"), _("Self-compassion"), _("Resistance")],
             rows(lambda c: c.self_compassion, lambda c: c.resistance),
             summary.self_compassion is None and summary.resistance is None,
         ),
         Chart(
             "exercises",
-            "Exercises",
+            _("Exercises"),
             readings.exercises(summary),
-            figure_json(figures.exercises_figure(summary.adherence, summary.exercise_effect), zone),
+            figure_json(exercises, zone),
             [
-                "Exercise",
-                "Done",
-                "Planned",
-                "Mean distress before",
-                "Mean distress after",
-                "Mean drop",
+                _("Exercise"),
+                _("Done"),
+                _("Planned"),
+                _("Mean distress before"),
+                _("Mean distress after"),
+                _("Mean drop"),
             ],
             _exercise_rows(summary),
             not summary.adherence and not summary.exercise_effect,
@@ -248,7 +259,14 @@ def progress_report(
         window=window,
         summary=summary,
         charts=charts(
-            data, summary, in_window, label_names(client), window.span, zone, until=window.until
+            data,
+            summary,
+            in_window,
+            label_names(client),
+            window.span,
+            zone,
+            until=window.until,
+            words=person_words(client),
         ),
         discuss=list(
             # A safety answer's words always reach the therapist, asked to talk about or not.

@@ -7,10 +7,13 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clients.models import Alert, CheckIn, Client, Completion
 from clients.safety.selectors import follow_ups_prefetch
+from clients.wording import PersonWords, person_words, unnamed_words
 from clinic.models import Session
 
 from . import directions, metrics, windows
@@ -60,24 +63,34 @@ def _mean(trend: metrics.Trend | None) -> float | None:
     return trend.mean if trend else None
 
 
-def _compare(now: metrics.Summary, before: metrics.Summary) -> list[Comparison]:
+def _compare(now: metrics.Summary, before: metrics.Summary, words: PersonWords) -> list[Comparison]:
     labels_before = before.flow.distinct_labels if before.flow else None
     labels_now = now.flow.distinct_labels if now.flow else None
+    person = {"person": words.for_staff}
     return [
-        Comparison("Check-ins", before.check_ins, now.check_ins, better_when="", digits=0),
-        Comparison("Distress (0-10)", _mean(before.distress), _mean(now.distress)),
-        Comparison("Charge from neutral (0-5)", _mean(before.neutrality), _mean(now.neutrality)),
-        Comparison("Mind space (% of day)", _mean(before.mind_space), _mean(now.mind_space), "%"),
+        Comparison(_("Check-ins"), before.check_ins, now.check_ins, better_when="", digits=0),
+        Comparison(_("Distress (0-10)"), _mean(before.distress), _mean(now.distress)),
         Comparison(
-            "Self-compassion (0-10)",
+            _("Charge toward %(person)s, from neutral (0-5)") % person,
+            _mean(before.neutrality),
+            _mean(now.neutrality),
+        ),
+        Comparison(
+            _("Mind space: %(person)s (%% of the day)") % person,
+            _mean(before.mind_space),
+            _mean(now.mind_space),
+            "%",
+        ),
+        Comparison(
+            _("Self-compassion (0-10)"),
             _mean(before.self_compassion),
             _mean(now.self_compassion),
             better_when="higher",
         ),
-        Comparison("Resistance (0-10)", _mean(before.resistance), _mean(now.resistance)),
-        Comparison("Emotions labelled", labels_before, labels_now, "", "higher", digits=0),
+        Comparison(_("Resistance (0-10)"), _mean(before.resistance), _mean(now.resistance)),
+        Comparison(_("Emotions labelled"), labels_before, labels_now, "", "higher", digits=0),
         Comparison(
-            "Exercises done (% of planned)",
+            _("Exercises done (%% of planned)") % {},
             # As the readings tally it from the table's whole numbers, so the two agree.
             directions.tally(before.adherence).percent,
             directions.tally(now.adherence).percent,
@@ -88,6 +101,26 @@ def _compare(now: metrics.Summary, before: metrics.Summary) -> list[Comparison]:
     ]
 
 
+def _charge_topic(charge: metrics.Trend | None, words: PersonWords) -> str:
+    """What to explore about a strong charge, on the side it leans to (the sign of its
+    mean, as the chart's reading decides it)."""
+    named = {
+        "person": words.for_staff,
+        "negative": words.ends.negative,
+        "positive": words.ends.positive,
+    }
+    if charge is not None and charge.mean < 0:
+        text = _("%(person)s still holds a strong charge: explore the %(negative)s behind it.")
+    elif charge is not None and charge.mean > 0:
+        text = _("%(person)s still holds a strong charge: explore the %(positive)s behind it.")
+    else:
+        text = _(
+            "%(person)s still holds a strong charge: explore the %(positive)s "
+            "and the %(negative)s behind it."
+        )
+    return capfirst(text % named)
+
+
 def suggestions(
     summary: metrics.Summary,
     *,
@@ -95,8 +128,11 @@ def suggestions(
     wants_to_discuss: int,
     days_silent: int | None,
     names: dict[str, str],
+    words: PersonWords | None = None,
 ) -> list[Suggestion]:
-    """Topics for the session, each from a stated rule. Pure, so each rule is testable."""
+    """Topics for the session, each from a stated rule. Pure, so each rule is testable.
+    ``words`` name the other person as set for the client ("the other person" without)."""
+    words = words or unnamed_words()
     found: list[Suggestion] = []
 
     def say(rule: str, text: str) -> None:
@@ -104,55 +140,68 @@ def suggestions(
 
     if alerts:
         say(
-            "An alert since the last session, or still open",
-            "Begin with safety: how are they now, is the crisis plan right?",
+            _("An alert since the last session, or still open"),
+            _("Begin with safety: how are they now, is the crisis plan right?"),
         )
     if wants_to_discuss:
-        plural = "s" if wants_to_discuss > 1 else ""
         say(
-            "The client asked to talk",
-            f"They marked {wants_to_discuss} check-in{plural} “I'd like to talk about this”.",
+            _("The client asked to talk"),
+            ngettext(
+                "They marked %(count)d check-in “I'd like to talk about this”.",
+                "They marked %(count)d check-ins “I'd like to talk about this”.",
+                wants_to_discuss,
+            )
+            % {"count": wants_to_discuss},
         )
     for stretch in summary.flow.stretches if summary.flow else ():
         if stretch.reason == "emotion":
             say(
-                "One heavy emotion led 4+ check-ins in a row",
-                f"{names.get(stretch.label, stretch.label)} keeps coming back: explore what "
-                "holds it in place and practise letting it pass.",
+                _("One heavy emotion led 4+ check-ins in a row"),
+                _(
+                    "%(emotion)s keeps coming back: explore what holds it in place and "
+                    "practise letting it pass."
+                )
+                % {"emotion": names.get(stretch.label, stretch.label)},
             )
         else:
             say(
-                "Resistance 7+ in 3+ check-ins in a row",
-                "Feelings are being pushed away: talk about what makes them hard to allow.",
+                _("Resistance 7+ in 3+ check-ins in a row"),
+                _("Feelings are being pushed away: talk about what makes them hard to allow."),
             )
     if metrics.is_rising(summary.distress):
         say(
-            "Distress rising 0.5+ a week over 4+ check-ins and a week or more",
-            "Distress has been climbing: ask what changed.",
+            _("Distress rising 0.5+ a week over 4+ check-ins and a week or more"),
+            _("Distress has been climbing: ask what changed."),
         )
     n = summary.neutrality
     if n and n.mean >= 3 and (n.slope_per_week is None or n.slope_per_week >= 0):
-        say(
-            "Charge 3+ from neutral and not easing",
-            "The other person still holds a strong charge: explore the longing or anger behind it.",
-        )
+        say(_("Charge 3+ from neutral and not easing"), _charge_topic(summary.charge, words))
     m = summary.mind_space
     if m and m.mean >= 50:
         say(
-            "Mind space 50%+ of the day",
-            "They still take up much of the day: look at what pulls attention back to them.",
+            _("Mind space 50%%+ of the day") % {},
+            capfirst(
+                _(
+                    "%(person)s still takes up much of the day: look at what pulls "
+                    "attention back to them."
+                )
+                % {"person": words.for_staff}
+            ),
         )
     s = summary.self_compassion
     if s and s.mean <= 3:
-        say("Self-compassion 3 or lower", "Practise a kinder inner voice together.")
+        say(_("Self-compassion 3 or lower"), _("Practise a kinder inner voice together."))
     exercises = directions.tally(summary.adherence)
     if exercises.planned >= 2 and exercises.percent is not None and exercises.percent < 50:
         say(
-            "Fewer than half of the planned exercises done",
-            "Ask, without pressure, what got in the way, and adjust the plan.",
+            _("Fewer than half of the planned exercises done"),
+            _("Ask, without pressure, what got in the way, and adjust the plan."),
         )
     if days_silent is not None and days_silent >= SILENT_DAYS:
-        say("No check-in for 7+ days", f"No check-ins for {days_silent} days: ask how it has been.")
+        say(
+            _("No check-in for 7+ days"),
+            _("No check-ins for %(days)d days: ask how it has been.") % {"days": days_silent},
+        )
     return found
 
 
@@ -211,12 +260,15 @@ def prep_report(*, client: Client) -> PrepReport:
     )
     flags = [_alert_flag(alert) for alert in alerts]
     if summary.flow and summary.flow.stuck:
-        flags.append("stuck: one pattern repeating (see suggestions)")
+        flags.append(_("stuck: one pattern repeating (see suggestions)"))
     if metrics.is_rising(summary.distress):
-        flags.append("distress rising")
-    if days_silent is None or days_silent >= SILENT_DAYS:
-        flags.append("no check-ins yet" if last is None else f"silent for {days_silent} days")
+        flags.append(_("distress rising"))
+    if last is None:
+        flags.append(_("no check-ins yet"))
+    elif days_silent >= SILENT_DAYS:
+        flags.append(_("silent for %(days)d days") % {"days": days_silent})
     names = label_names(client)
+    words = person_words(client)
     return PrepReport(
         client=client,
         window=window,
@@ -224,7 +276,7 @@ def prep_report(*, client: Client) -> PrepReport:
         next_session=client.sessions.filter(starts_at__gte=now, status=Session.Status.SCHEDULED)
         .order_by("starts_at")
         .first(),
-        comparisons=_compare(summary, earlier),
+        comparisons=_compare(summary, earlier, words),
         flags=flags,
         discuss=discuss,
         reflections=list(
@@ -244,5 +296,6 @@ def prep_report(*, client: Client) -> PrepReport:
             wants_to_discuss=sum(check_in.wants_to_discuss for check_in in discuss),
             days_silent=days_silent,
             names=names,
+            words=words,
         ),
     )

@@ -12,6 +12,7 @@ from clients.models import Alert, Client
 from clinic.models import Therapist
 
 from . import figures, summaries, weeks
+from .chart_dates import Frame, hover_week
 from .models import WeeklySummary
 from .pages import figure_json
 
@@ -106,25 +107,32 @@ def latest_week(*, therapist: Therapist) -> dict:
 
 def client_weeks(*, client: Client) -> dict:
     summaries = list(client.weekly_summaries.order_by("-week_start")[:26])
-    oldest_first = list(reversed(summaries))
-    trend = {
-        "data": [
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": "Mean distress",
-                "x": [s.week_start.isoformat() for s in oldest_first],
-                "y": [s.figures.get("week", {}).get("distress_mean") for s in oldest_first],
-                "line": {"color": figures.BLUE},
-            }
-        ],
-        "layout": {
-            "height": 220,
-            "margin": {"l": 40, "r": 10, "t": 10, "b": 30},
-            "yaxis": {"range": [0, 10.5], "title": {"text": "distress"}},
-            "xaxis": {"type": "date", "tickformat": "%-d %b"},
-            "font": figures.FONT,
-        },
-    }
     zone = ZoneInfo(client.clinic.time_zone)
-    return {"summaries": summaries, "trend_json": figure_json(trend, zone)}
+    return {"summaries": summaries, "trend_json": figure_json(weeks_figure(summaries), zone)}
+
+
+def weeks_figure(summaries: list[WeeklySummary]) -> dict:
+    """Mean distress week by week, a point on each Monday, labelled "Week of 2 Nov"."""
+    oldest_first = sorted(summaries, key=lambda s: s.week_start)
+    means = [s.figures.get("week", {}).get("distress_mean") for s in oldest_first]
+    frame = None
+    if oldest_first:  # half a week either side, so that no point sits on an edge
+        first, last = oldest_first[0].week_start, oldest_first[-1].week_start
+        frame = Frame(first - timedelta(days=3), last + timedelta(days=3))
+    layout = figures.layout_of(_("Mean distress by week"), _("distress"), [-0.5, 10.5], frame)
+    layout.update({"height": 220, "showlegend": False})
+    trend = {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": _("Mean distress"),
+        "x": [s.week_start for s in oldest_first],
+        "y": means,
+        "text": [
+            _("%(week)s: mean distress %(mean)s")
+            % {"week": hover_week(frame, s.week_start), "mean": "–" if mean is None else mean}
+            for s, mean in zip(oldest_first, means, strict=True)
+        ],
+        "hovertemplate": "%{text}<extra></extra>",
+        "line": {"color": figures.BLUE},
+    }
+    return {"data": [trend], "layout": layout}

@@ -18,7 +18,7 @@ from tests import factories
 CHART_TITLES = [
     "Distress",
     "Emotional flow",
-    "Charge toward the other person",
+    "Charge toward their ex",  # the factory's client is in treatment after a breakup
     "Mind space",
     "Self-compassion and resistance",
     "Exercises",
@@ -74,6 +74,26 @@ def test_progress_report_has_every_chart_with_a_reading_and_a_table(logged_in, c
     assert page.count('data-figure="figure-') == 6
     assert page.count("vendor/plotly.min") == 1  # plotly.js once, from our own static files
     assert "cdn" not in page.lower()
+
+
+@pytest.mark.django_db
+def test_progress_report_names_the_other_person_in_the_clients_words(logged_in, therapist):
+    husband = factories.ClientFactory(
+        primary_therapist=therapist, other_person="husband", focus_areas=["betrayal"]
+    )
+    _history(husband, 20)  # charge +2 and mind space 40 at each check-in
+    page = logged_in.get(
+        reverse("client-progress", args=[husband.pk]), {"window": "4w"}
+    ).content.decode()
+    assert ">Charge toward their husband</h2>" in page
+    assert "The charge toward their husband was on the side of love or longing" in page
+    assert "Their husband took up about 40% of the day, fairly steady." in page
+    charge = page.split('id="figure-charge">')[1].split("</script>")[0]
+    assert "Charge toward their husband: +2, love or longing" in charge
+    assert "love or longing +5" in charge and "anger or resentment −5" in charge
+    space = page.split('id="figure-mind_space">')[1].split("</script>")[0]
+    assert "thoughts of their husband" in space
+    assert "the other person" not in page
 
 
 @pytest.mark.django_db
@@ -271,7 +291,7 @@ def test_schedule_and_mark_sessions(logged_in, client_record):
         {"day": "2026-12-01", "at": "10:00", "mode": "virtual", "duration_minutes": 50},
         follow=True,
     ).content.decode()
-    assert "There is already a session at this time." in page
+    assert "This overlaps your session with" in page
     assert Session.objects.filter(client=client_record).count() == 1
 
 

@@ -12,6 +12,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from clients.models import Client
+from clients.wording import person_words
 from reports import directions as d
 from reports import metrics as m
 from reports import pages, readings
@@ -99,12 +101,13 @@ def test_the_last_weeks_are_only_read_apart_in_a_window_longer_than_five_weeks()
 def test_charge_says_which_side_and_steady_is_not_toward_neutral():
     anger = [ci(21 - 7 * n, charge=c) for n, c in enumerate([-4, -3, -4, -3])]
     assert readings.charge(summarize(anger)) == (
-        "The charge was on the side of anger or resentment, 3.5 from neutral on average. "
-        "Its distance from neutral held fairly steady."
+        "The charge toward the other person was on the side of anger or resentment, "
+        "3.5 from neutral on average. Its distance from neutral held fairly steady."
     )
     longing = [ci(21 - 7 * n, charge=c) for n, c in enumerate([4, 3, 4, 3])]
     assert readings.charge(summarize(longing)).startswith(
-        "The charge was on the side of love or longing, 3.5 from neutral on average."
+        "The charge toward the other person was on the side of love or longing, "
+        "3.5 from neutral on average."
     )
 
 
@@ -126,8 +129,8 @@ def test_charge_through_neutral_is_a_crossing_not_toward_neutral():
     assert "It crossed from anger or resentment to love or longing, from about -4 to 3." in text
     # two answers on each side, a mean of -0.5: leaning, not "mostly on the side of"
     assert text.startswith(
-        "The charge moved between anger or resentment and love or longing, "
-        "leaning toward anger or resentment, 2.5 from neutral on average."
+        "The charge toward the other person moved between anger or resentment and "
+        "love or longing, leaning toward anger or resentment, 2.5 from neutral on average."
     )
 
 
@@ -136,11 +139,12 @@ def test_a_charge_a_hair_from_neutral_names_its_side_the_same_way_either_side(on
     # mean -0.05 or +0.05: rounding half up once put the first at neutral
     answers = [ci(n, charge=0) for n in range(19)] + [ci(19.5, charge=one)]
     assert readings.charge(summarize(answers)).startswith(
-        f"The charge was close to neutral, leaning toward {side}, 0.1 from neutral on average."
+        f"The charge toward the other person was close to neutral, leaning toward {side}, "
+        "0.1 from neutral on average."
     )
     rarer = [ci(n, charge=0) for n in range(29)] + [ci(29.5, charge=one)]
     assert readings.charge(summarize(rarer)).startswith(
-        f"The charge was close to neutral, leaning toward {side}, "
+        f"The charge toward the other person was close to neutral, leaning toward {side}, "
         "less than 0.1 from neutral on average."
     )
 
@@ -148,13 +152,61 @@ def test_a_charge_a_hair_from_neutral_names_its_side_the_same_way_either_side(on
 def test_the_charge_stays_at_neutral_only_when_every_answer_is_0():
     zeros = [ci(n, charge=0) for n in range(4)]
     assert readings.charge(summarize(zeros)) == (
-        "The charge stayed at neutral. Its distance from neutral held fairly steady."
+        "The charge toward the other person stayed at neutral. "
+        "Its distance from neutral held fairly steady."
     )
     balanced = [ci(n, charge=c) for n, c in enumerate([-2, 2, -1, 1])]
     assert readings.charge(summarize(balanced)).startswith(
-        "The charge moved between anger or resentment and love or longing, "
-        "1.5 from neutral on average."
+        "The charge toward the other person moved between anger or resentment and "
+        "love or longing, 1.5 from neutral on average."
     )
+
+
+# --- the other person, in the words set for the client --------------------------------
+def test_readings_name_the_husband_of_a_client_treated_for_betrayal():
+    words = person_words(Client(other_person="husband", focus_areas=["betrayal"]))
+    values = [(-4, 60), (-3, 50), (-4, 40), (-3, 30)]
+    points = [ci(21 - 7 * n, charge=c, mind_space=v) for n, (c, v) in enumerate(values)]
+    summary = summarize(points)
+    assert readings.charge(summary, points, NOW, words) == (
+        "The charge toward their husband was on the side of anger or resentment, "
+        "3.5 from neutral on average. Its distance from neutral held fairly steady."
+    )
+    # the person opens the sentence
+    assert readings.mind_space(summary, points, NOW, words) == (
+        "Their husband took up about 45% of the day, down from about 60% to 30%."
+    )
+    crossing = [ci(21 - 7 * n, charge=c) for n, c in enumerate([-4, -2, 1, 3])]
+    assert readings.charge(summarize(crossing), crossing, NOW, words).endswith(
+        "It crossed from anger or resentment to love or longing, from about -4 to 3."
+    )
+    assert readings.charge(summarize([ci(1)]), (), NOW, words) == (
+        "No answers about their husband in this window."
+    )
+
+
+def test_readings_use_the_ends_of_the_scale_of_the_clients_focus_area():
+    words = person_words(Client(other_person="father", focus_areas=["childhood"]))
+    crossing = [ci(21 - 7 * n, charge=c) for n, c in enumerate([-4, -2, 1, 3])]
+    assert readings.charge(summarize(crossing), crossing, NOW, words) == (
+        "The charge toward their father moved between anger or resentment and longing for "
+        "closeness, leaning toward anger or resentment, 2.5 from neutral on average. "
+        "It crossed from anger or resentment to longing for closeness, from about -4 to 3."
+    )
+
+
+def test_without_words_for_the_other_person_the_readings_say_the_other_person():
+    nobody = person_words(Client())  # no word and no focus area
+    points = [ci(21 - 7 * n, charge=c, mind_space=40) for n, c in enumerate([4, 3, 4, 3])]
+    summary = summarize(points)
+    assert readings.charge(summary, points, NOW, nobody) == (
+        "The charge toward the other person was on the side of love or longing, "
+        "3.5 from neutral on average. Its distance from neutral held fairly steady."
+    )
+    assert readings.mind_space(summary, points, NOW, nobody) == (
+        "The other person took up about 40% of the day, fairly steady."
+    )
+    assert readings.charge(summary, points, NOW) == readings.charge(summary, points, NOW, nobody)
 
 
 def test_self_compassion_that_swings_between_one_and_two_is_not_growing():
@@ -576,7 +628,39 @@ def test_distress_words_agree_with_the_figures(check_ins):
         assert NOW - points[0][0] > LONG_SPAN
 
 
-ANGER_TO_LOVE = ("anger or resentment", "love or longing")
+@dataclasses.dataclass(frozen=True)
+class Named:
+    """How the readings are expected to name the other person and the ends of the scale,
+    written out as literals: an oracle that asked ``clients.wording`` would say whatever
+    it says."""
+
+    person: str
+    negative: str
+    positive: str
+    client: Client | None  # an unsaved client whose words give these; None: no client
+
+
+NAMED = [
+    Named("the other person", "anger or resentment", "love or longing", None),
+    Named(
+        "their husband",
+        "anger or resentment",
+        "love or longing",
+        Client(other_person="husband", focus_areas=["betrayal"]),
+    ),
+    Named(
+        "their father",
+        "anger or resentment",
+        "longing for closeness",
+        Client(other_person="father", focus_areas=["childhood"]),
+    ),
+    Named("their loved one", "anger or protest", "longing", Client(focus_areas=["grief"])),
+    Named("the other person", "anger or resentment", "love or longing", Client()),
+]
+
+
+def words_of(named: Named):
+    return None if named.client is None else person_words(named.client)
 
 
 def charge_movement(signed, held_below: float):
@@ -589,9 +673,10 @@ def charge_movement(signed, held_below: float):
     return way([(moment, abs(value)) for moment, value in signed], held_below)
 
 
-def movement_words(found: str, start: float, end: float) -> str:
+def movement_words(found: str, start: float, end: float, named: Named = NAMED[0]) -> str:
     if found == "crossed":
-        sides = ANGER_TO_LOVE if end > 0 else ANGER_TO_LOVE[::-1]
+        ends = (named.negative, named.positive)
+        sides = ends if end > 0 else ends[::-1]
         return (
             f"crossed from {sides[0]} to {sides[1]}, from about {figure(start)} to {figure(end)}."
         )
@@ -599,30 +684,31 @@ def movement_words(found: str, start: float, end: float) -> str:
     return f"moved {toward} neutral, from about {figure(start)} to {figure(end)} away."
 
 
-def side_sentence(charges: list[int]) -> str:
+def side_sentence(charges: list[int], named: Named = NAMED[0]) -> str:
     """The first sentence of the charge reading, from the answers alone."""
+    charge = f"The charge toward {named.person}"
     distance = fmean(abs(c) for c in charges)
     if distance == 0:
-        return "The charge stayed at neutral."
+        return f"{charge} stayed at neutral."
     total = sum(charges)  # exact: its sign is the side, however small the mean
-    lean = "anger or resentment" if total < 0 else "love or longing"
+    lean = named.negative if total < 0 else named.positive
     both = min(charges) < 0 < max(charges)
-    between = "between anger or resentment and love or longing"
+    between = f"between {named.negative} and {named.positive}"
     if quote(distance) == 0:  # nearly every answer 0
         if total == 0:
-            return f"The charge moved a little {between}, less than 0.1 from neutral on average."
+            return f"{charge} moved a little {between}, less than 0.1 from neutral on average."
         return (
-            f"The charge was close to neutral, leaning toward {lean}, "
+            f"{charge} was close to neutral, leaning toward {lean}, "
             "less than 0.1 from neutral on average."
         )
     away = f"{figure(distance)} from neutral on average."
     if total == 0:
-        return f"The charge moved {between}, {away}"
+        return f"{charge} moved {between}, {away}"
     if quote(abs(total / len(charges))) < HELD_BELOW["charge"] - EPSILON:
         if both:
-            return f"The charge moved {between}, leaning toward {lean}, {away}"
-        return f"The charge was close to neutral, leaning toward {lean}, {away}"
-    return f"The charge was {'mostly ' if both else ''}on the side of {lean}, {away}"
+            return f"{charge} moved {between}, leaning toward {lean}, {away}"
+        return f"{charge} was close to neutral, leaning toward {lean}, {away}"
+    return f"{charge} was {'mostly ' if both else ''}on the side of {lean}, {away}"
 
 
 @settings(max_examples=300, deadline=None)
@@ -639,18 +725,24 @@ def side_sentence(charges: list[int]) -> str:
 @example(weekly_of("charge", [-c for c in LATE_CLIMB]))  # away in the last 4 weeks
 @example(weekly_of("charge", CROSSED_LATELY))  # toward neutral; crossed in the last 4 weeks
 def test_charge_words_agree_with_the_figures(check_ins):
+    # The same figures, whoever the other person is and whatever the ends of the scale.
+    for named in NAMED:
+        check_charge_words(check_ins, named)
+
+
+def check_charge_words(check_ins, named: Named):
     summary = summarize(check_ins)
-    text = readings.charge(summary, check_ins, NOW)
+    text = readings.charge(summary, check_ins, NOW, words_of(named))
     charges = [c.charge for c in check_ins if c.charge is not None]
     if not charges:
-        assert text == "No answers about the other person in this window."
+        assert text == f"No answers about {named.person} in this window."
         return
-    assert text.startswith(side_sentence(charges)), (side_sentence(charges), text)
+    assert text.startswith(side_sentence(charges, named)), (side_sentence(charges, named), text)
     mean = fmean(charges)
     side = text.split(".")[0]
-    if "anger or resentment" in side and "leaning toward love" not in side:
-        assert mean < 0 or (mean == 0 and "between" in side)
-    if "on the side of love or longing" in side or "leaning toward love" in side:
+    if f"toward {named.negative}" in side or f"side of {named.negative}" in side:
+        assert mean < 0
+    if f"toward {named.positive}" in side or f"side of {named.positive}" in side:
         assert mean > 0
     if "at neutral" in text:
         assert set(charges) == {0}
@@ -660,7 +752,7 @@ def test_charge_words_agree_with_the_figures(check_ins):
     signed = answered(check_ins, lambda c: c.charge)
     whole, start, end = charge_movement(signed, held_below)
     if whole in ("crossed", "up", "down"):
-        expected = "It " + movement_words(whole, start, end)
+        expected = "It " + movement_words(whole, start, end, named)
         assert expected in text, (expected, text)
         assert "held fairly steady" not in text
         assert ("It moved" in text) == (whole != "crossed"), text
@@ -696,7 +788,7 @@ def test_charge_words_agree_with_the_figures(check_ins):
         if found == "held":
             expected = LATELY + f"held about {figure(distance)} from neutral."
         else:
-            expected = LATELY + movement_words(found, first, last)
+            expected = LATELY + movement_words(found, first, last, named)
         assert expected in text, (expected, text)
 
 
@@ -742,14 +834,20 @@ def test_self_compassion_and_mind_space_words_agree_with_the_figures(check_ins):
     }
     check_last_weeks(kind, points, found, held_below, words)
 
-    space = readings.mind_space(summary, check_ins, NOW)
+    for named in NAMED:
+        check_mind_space_words(summary, check_ins, named)
+
+
+def check_mind_space_words(summary, check_ins, named: Named):
+    space = readings.mind_space(summary, check_ins, NOW, words_of(named))
     held_below = HELD_BELOW["mind_space"]
     points = answered(check_ins, lambda c: c.mind_space)
     found, start, end = way(points, held_below, digits=0)
     if found is None:
         assert space == "No answers about mind space in this window."
         return
-    lead = f"The other person took up about {figure(fmean(v for _, v in points), 0)}% of the day"
+    person = named.person[0].upper() + named.person[1:]  # it opens the sentence
+    lead = f"{person} took up about {figure(fmean(v for _, v in points), 0)}% of the day"
     if found == "up":
         expected = f"{lead}, up from about {figure(start, 0)}% to {figure(end, 0)}%."
     elif found == "down":

@@ -3,6 +3,8 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from clients.models import Client
+from clients.wording import person_words
 from reports import figures, readings, windows
 from reports import metrics as m
 from reports.session_prep import suggestions
@@ -122,6 +124,36 @@ def test_each_suggestion_names_its_rule():
     ]
 
 
+def test_suggestions_name_the_other_person_and_the_side_of_the_charge_in_the_clients_words():
+    words = person_words(Client(other_person="husband", focus_areas=["betrayal"]))
+    angry = _summary(check_ins=[ci(d, 5, charge=-4, mind_space=70) for d in (10, 7, 4, 1)])
+    found = {
+        s.rule: s.text
+        for s in suggestions(
+            angry, alerts=0, wants_to_discuss=0, days_silent=1, names={}, words=words
+        )
+    }
+    assert found["Charge 3+ from neutral and not easing"] == (
+        "Their husband still holds a strong charge: explore the anger or resentment behind it."
+    )
+    assert found["Mind space 50%+ of the day"] == (
+        "Their husband still takes up much of the day: look at what pulls attention back to them."
+    )
+    father = person_words(Client(other_person="father", focus_areas=["childhood"]))
+    longing = _summary(check_ins=[ci(d, 5, charge=4) for d in (10, 7, 4, 1)])
+    found = suggestions(
+        longing, alerts=0, wants_to_discuss=0, days_silent=1, names={}, words=father
+    )
+    assert [s.text for s in found] == [
+        "Their father still holds a strong charge: explore the longing for closeness behind it."
+    ]
+    # without words for the client: the other person
+    found = suggestions(longing, alerts=0, wants_to_discuss=0, days_silent=1, names={})
+    assert found[0].text.startswith(
+        "The other person still holds a strong charge: explore the love"
+    )
+
+
 def test_quiet_healing_week_suggests_nothing_but_silence_does():
     calm = _summary(check_ins=[ci(7, 5, charge=1, mind_space=20, self_compassion=7), ci(1, 3)])
     assert suggestions(calm, alerts=0, wants_to_discuss=0, days_silent=1, names={}) == []
@@ -140,7 +172,7 @@ def test_distress_figure_marks_sessions_and_completions():
     assert len(figure["layout"]["shapes"]) == 1
 
 
-def test_flow_figure_stacks_labels_per_week_and_shades_stuck_stretches():
+def test_flow_figure_stacks_labels_per_day_of_a_short_window_and_shades_stuck_stretches():
     points = [ci(d, 7, (("resentful", 8), ("sad", 3))) for d in (4, 3, 2, 1)]
     stretches = m.flow(points).stretches
     figure = figures.flow_figure(points, stretches, {"resentful": "Resentful", "sad": "Sad"})
