@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from clinic import audit
 from clinic.models import Session
 from clinic.time_zones import zone_name
 
@@ -27,6 +26,7 @@ from .models import (
     Client,
     Completion,
 )
+from .records import export_audit
 
 
 @dataclass
@@ -217,12 +217,5 @@ def record_context(*, client: Client) -> dict:
 def client_record_document(*, client: Client, request) -> dict:
     """The readable record's content; producing it is audited as an export of the client."""
     context = record_context(client=client)
-    audit.record(
-        request,
-        action="export",
-        object_type="client",
-        object_ids=[client.pk],
-        client_id=client.pk,
-        clinic_id=client.clinic_id,
-    )
+    export_audit(client=client, request=request)
     return context

@@ -86,9 +86,8 @@ def _cell(value):
     return safe_cell(value)
 
 
-def client_record_export(*, client: Client, request, file_format: str) -> bytes:
-    """The record as ``json`` or ``zip`` (CSV files); the export is audited."""
-    record = client_record(client=client)
+def export_audit(*, client: Client, request) -> None:
+    """Record that someone took the client's record out of the product, in any form."""
     audit.record(
         request,
         action="export",
@@ -97,6 +96,12 @@ def client_record_export(*, client: Client, request, file_format: str) -> bytes:
         client_id=client.pk,
         clinic_id=client.clinic_id,
     )
+
+
+def client_record_export(*, client: Client, request, file_format: str) -> bytes:
+    """The record as ``json`` or ``zip`` (CSV files); the export is audited."""
+    record = client_record(client=client)
+    export_audit(client=client, request=request)
     return record_json(record) if file_format == "json" else record_zip(record)
 
 
