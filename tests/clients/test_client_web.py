@@ -187,11 +187,7 @@ def test_exercises_are_grouped_by_when_they_are_due(me, client_record, therapist
 
     page = me.get(URL).content.decode()
 
-    assert (
-        page.index("For today")
-        < page.index(daily.exercise.title)
-        < page.index("Done today")
-    )
+    assert page.index("For today") < page.index(daily.exercise.title) < page.index("Done today")
     # Recorded today already: under "Done today", not "For today", so not recorded twice.
     assert page.index("Done today") < page.index(weekly_done.exercise.title)
     assert 'data-done-today="1"' in page
