@@ -67,9 +67,13 @@ def client_discharge(*, client: Client, discharged_on: date, reason: str) -> Cli
 def treatment_work_end(*, client: Client) -> None:
     """What a discharge ends, from the therapist's page or the admin: exercises and
     future sessions."""
+    last_day = client.discharged_on or timezone.localdate()
     for assignment in client.assignments.exclude(status=Assignment.Status.ENDED):
         assignment.status = Assignment.Status.ENDED
-        assignment.save(update_fields=["status"])
+        # Ended on the discharge day: nothing done later is taken as done for it.
+        if assignment.ends_on is None or assignment.ends_on > last_day:
+            assignment.ends_on = max(last_day, assignment.starts_on)
+        assignment.save(update_fields=["status", "ends_on"])
     for session in client.sessions.filter(
         status=Session.Status.SCHEDULED, starts_at__gt=timezone.now()
     ):

@@ -12,6 +12,8 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clients.services import clinic_library_install
 
@@ -169,6 +171,14 @@ class SessionAdmin(ClinicScopedAdmin):
     list_select_related = ["client", "therapist__user"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    # Sessions are booked and marked on the client's page, where a booking is checked
+    # against the therapist's calendar and clinic; here they are only read.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 class ObjectTypeFilter(admin.SimpleListFilter):
     title = _("kind of record")
@@ -269,3 +279,32 @@ class AuditEventAdmin(ClinicScopedAdmin):
         )
         response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
         return response
+
+
+class AuthenticatorAdmin(admin.ModelAdmin):
+    """Who has a second factor, and a way to remove a lost one (an operator's task).
+
+    The key and the recovery codes are never shown: they were shown once, to their owner."""
+
+    list_display = ["user", "name", "confirmed"]
+    fields = ["user", "name", "confirmed"]
+    readonly_fields = fields
+    search_fields = ["user__email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+for _device in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)
+    admin.site.register(_device, AuthenticatorAdmin)

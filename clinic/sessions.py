@@ -107,6 +107,10 @@ def session_book(*, therapist: Therapist, client, booking: Booking, past: bool =
 
 def session_mark(*, session: Session, status: str) -> Session:
     """Record that a session was held, cancelled or missed, or undo that (back to scheduled)."""
+    if session.client.status == session.client.Status.DISCHARGED and status != session.status:
+        raise ValidationError(
+            {"status": _("This client has been discharged; reactivate them to change sessions.")}
+        )
     if status in TOOK_PLACE and session.starts_at > timezone.now():
         raise ValidationError(
             {"status": _("A session can be marked held or missed once it has begun.")}

@@ -309,6 +309,8 @@ class AssignmentViewSet(
     def completions(self, request, pk=None):
         """Record doing this exercise once."""
         assignment = self.get_object()
+        if assignment.client.status == Client.Status.DISCHARGED:
+            raise PermissionDenied("Treatment has ended; the clinic no longer receives exercises.")
         data = CompletionInput(data=request.data)
         data.is_valid(raise_exception=True)
 

@@ -143,3 +143,40 @@ def test_a_client_cannot_reach_the_staff_actions(client, client_record):
     client.force_login(client_record.user)
     assert client.post(_url(client_record, "pause/")).status_code == 403
     assert client.get(_url(client_record, "edit/")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_after_a_discharge_sessions_stay_as_they_are_and_exercises_stay_closed(
+    page, client_record, as_user
+):
+    assignment = factories.AssignmentFactory(
+        client=client_record, starts_on=timezone.localdate() - dt.timedelta(days=7)
+    )
+    future = factories.SessionFactory(client=client_record)
+    page.post(
+        _url(client_record, "discharge/"),
+        {"discharged_on": timezone.localdate().isoformat(), "reason": "referred"},
+    )
+    assignment.refresh_from_db()
+    assert assignment.ends_on == timezone.localdate()
+    html = page.get(_url(client_record)).content.decode()
+    assert "Back to scheduled" not in html
+    answer = page.post(
+        _url(client_record, f"sessions/{future.pk}/"), {"status": "scheduled"}, follow=True
+    )
+    assert "reactivate them to change sessions" in answer.content.decode()
+    future.refresh_from_db()
+    assert future.status == Session.Status.CANCELLED
+    done = as_user(client_record.user).post(
+        f"/api/v1/assignments/{assignment.pk}/completions/",
+        {
+            "completed_at": timezone.now().isoformat(),
+            "distress_before": 5,
+            "distress_after": 3,
+            "helpfulness": 3,
+        },
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="after-discharge-1",
+    )
+    assert done.status_code == 403
+    assert not assignment.completions.exists()

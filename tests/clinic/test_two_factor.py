@@ -12,10 +12,11 @@ from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic import two_factor
+from clinic.models import User
 from tests import factories
 
 PASSWORD = "a-long-test-password"
@@ -319,3 +320,25 @@ def test_a_next_address_elsewhere_is_not_followed(client, strict_therapist):
     log_in(client, strict_therapist.user)
     response = give_code(client, code_for(device, steps_ahead=1), "https://evil.example/")
     assert response["Location"] == reverse("home")
+
+
+@pytest.mark.django_db
+def test_the_admin_never_shows_a_key_or_a_recovery_code(client, strict_therapist, settings):
+    settings.OPERATOR_TWO_FACTOR_REQUIRED = False
+    device, codes = enrol(strict_therapist.user)
+    static = StaticDevice.objects.get(user=strict_therapist.user)
+    operator = User.objects.create_superuser(email="op@example.org", password=PASSWORD)
+    client.force_login(operator)
+    totp_page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
+    static_page = client.get(f"/admin/otp_static/staticdevice/{static.pk}/change/")
+    assert totp_page.status_code == static_page.status_code == 200
+    assert device.key not in totp_page.content.decode()
+    stored = [token.token for token in StaticToken.objects.filter(device=static)]
+    assert stored and codes
+    assert not any(code in static_page.content.decode() for code in codes + stored)
+    # A lost phone is removed by an operator; the owner then sets up a new one.
+    removed = client.post(
+        f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"}, follow=True
+    )
+    assert removed.status_code == 200
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
