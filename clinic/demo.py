@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from clients.models import Client, Exercise
@@ -224,6 +225,10 @@ class DemoBuilder:
         self.today = today or timezone.localdate()
         self.logins: list[Login] = []
         self.clients_created = 0
+        # Nothing in the demo happens after the moment it is built.
+        self.now = timezone.now()
+        # Each therapist's weekly slots already given, as (weekday, hour): no double booking.
+        self.slots_taken: set[tuple[int, int, int]] = set()
 
     # --- people ---------------------------------------------------------
     def clinics(self) -> list[tuple[Clinic, list[Therapist]]]:
@@ -336,8 +341,7 @@ class DemoBuilder:
         self, client: Client, therapist: Therapist, start: date, rng: random.Random
     ) -> None:
         zone = ZoneInfo(client.clinic.time_zone)
-        first = start + timedelta(days=rng.randrange(1, 6))
-        at = time(hour=rng.choice([9, 10, 11, 14, 15, 16, 17]))
+        first, at = self._free_slot(therapist, start + timedelta(days=rng.randrange(1, 6)), rng)
         mode = rng.choice([Session.Mode.IN_PERSON, Session.Mode.VIRTUAL])
         sessions = []
         for week in range(self.weeks + 1):
@@ -358,6 +362,21 @@ class DemoBuilder:
                 )
             )
         Session.objects.bulk_create(sessions)
+
+    def _free_slot(
+        self, therapist: Therapist, first: date, rng: random.Random
+    ) -> tuple[date, time]:
+        """The first weekly hour, from ``first`` on, that the therapist has not given yet."""
+        hours = [9, 10, 11, 14, 15, 16, 17]
+        rng.shuffle(hours)
+        for shift in range(7):
+            day = first + timedelta(days=shift)
+            for hour in hours:
+                slot = (therapist.pk, day.weekday(), hour)
+                if slot not in self.slots_taken:
+                    self.slots_taken.add(slot)
+                    return day, time(hour=hour)
+        return first, time(hour=hours[0])  # a full week of seven hours a day: share one
 
     def _assignments(self, client: Client, therapist: Therapist, start: date) -> list:
         library: dict[str, Exercise] = {}
@@ -408,6 +427,8 @@ class DemoBuilder:
             progress = (day - start).days / total_days
             moment = _moment(story, progress, rng, charge_sign)
             occurred_at = _local(day, time(rng.randrange(8, 22), rng.randrange(60)), zone)
+            # "Yesterday evening" in a client's zone may still be ahead of the moment.
+            occurred_at = min(occurred_at, self.now - timedelta(minutes=rng.randrange(30, 240)))
             is_last = day == last_day
             safety = story == "safety" and is_last
             discuss = rng.random() < 0.12 or safety
@@ -454,9 +475,13 @@ class DemoBuilder:
                     if story != "resistant"
                     else rng.choice([0, 0, 1])
                 )
+                completed_at = min(
+                    _local(day, time(rng.randrange(7, 22)), zone),
+                    self.now - timedelta(minutes=rng.randrange(30, 240)),
+                )
                 completion_record(
                     assignment=assignment,
-                    completed_at=_local(day, time(rng.randrange(7, 22)), zone),
+                    completed_at=completed_at,
                     distress_before=before,
                     distress_after=max(0, before - relief),
                     helpfulness=_clamp(2 + relief + rng.random(), 1, 5),
@@ -465,3 +490,6 @@ class DemoBuilder:
                     else "",
                     client_uuid=self._uuid(assignment.client, f"completion-{assignment.pk}", n),
                 )
+            # Received when done, as an app sends them; not when the demo was built (which
+            # would also leave weeks-old records inside the client's few minutes to undo).
+            assignment.completions.update(received_at=F("completed_at") + timedelta(minutes=1))

@@ -6,9 +6,11 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.core.management import call_command
+from django.db.models import Count
+from django.utils import timezone
 
-from clients.models import Alert, CheckIn, Client
-from clinic.models import Clinic, Therapist, User
+from clients.models import Alert, CheckIn, Client, Completion
+from clinic.models import Clinic, Session, Therapist, User
 
 
 def _row_counts() -> dict[str, int]:
@@ -132,3 +134,17 @@ def test_harbor_is_in_los_angeles_and_its_days_are_los_angeles_days():
     assert starts and all(9 <= t.hour <= 17 and t.minute == 0 for t in starts)
     moments = [c.occurred_at.astimezone(la) for c in CheckIn.objects.filter(client__in=clients)]
     assert moments and all(8 <= t.hour < 22 for t in moments)
+
+
+@pytest.mark.django_db
+def test_the_demo_has_nothing_in_the_future_and_no_double_booking():
+    _seed("--weeks", "4")
+    now = timezone.now()
+    assert not CheckIn.objects.filter(occurred_at__gt=now).exists()
+    assert not Completion.objects.filter(completed_at__gt=now).exists()
+    # Seeded completions were received when done: none is still within the client's undo.
+    assert not Completion.objects.filter(received_at__gt=now - dt.timedelta(minutes=10)).exists()
+    clashes = (
+        Session.objects.values("therapist", "starts_at").annotate(n=Count("id")).filter(n__gt=1)
+    )
+    assert list(clashes) == []
