@@ -69,6 +69,9 @@ class SessionForm(forms.Form):
         required=False,
         max_length=500,
         assume_scheme="https",
+        # A plain box: the browser's URL box refuses "meet.example/room" without a word,
+        # while the server reads it as https://meet.example/room.
+        widget=forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"}),
         label=_("Video link"),
         help_text=_("For a virtual session: the client sees it with the session."),
     )

@@ -217,7 +217,15 @@ def session_add(request: HttpRequest, client_id: int) -> HttpResponse:
             if data["took_place"]
             else _("Booked a session on %(when)s.")
         )
-        messages.success(request, done % {"when": date_format(starts_at, "D j M, H:i")})
+        text = done % {"when": date_format(starts_at, "D j M, H:i")}
+        if client.time_zone != client.clinic.time_zone:
+            theirs = timezone.localtime(starts_at, ZoneInfo(client.time_zone))
+            text += " " + _("For %(label)s, in %(zone)s, that is %(when)s.") % {
+                "label": client.label,
+                "zone": client.time_zone,
+                "when": date_format(theirs, "D j M, H:i"),
+            }
+        messages.success(request, text)
     return _back(client.pk)
 
 

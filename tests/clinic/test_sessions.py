@@ -257,3 +257,21 @@ def test_the_client_sees_the_next_session_with_its_link_in_their_zone(
     assert answer["video_link"] == "https://video.example/room-7"
     assert answer["mode"] == "virtual" and answer["duration_minutes"] == 50
     assert dt.datetime.fromisoformat(answer["starts_at"]) == starts
+
+
+@pytest.mark.django_db
+def test_booking_for_a_client_in_another_zone_says_their_time_and_a_bare_link_is_read(
+    page, client_record
+):
+    zone = ZoneInfo(client_record.clinic.time_zone)
+    client_record.time_zone = "Asia/Tokyo"
+    client_record.save(update_fields=["time_zone"])
+    starts = (timezone.localtime(timezone=zone) + dt.timedelta(days=3)).replace(
+        hour=14, minute=0, second=0, microsecond=0
+    )
+    answer = _book(
+        page, client_record, starts=starts, mode="virtual", video_link="meet.example/room-4"
+    ).content.decode()
+    theirs = timezone.localtime(starts, ZoneInfo("Asia/Tokyo"))
+    assert f"in Asia/Tokyo, that is {theirs:%a} {theirs.day} {theirs:%b}, {theirs:%H:%M}" in answer
+    assert Session.objects.get().video_link == "https://meet.example/room-4"

@@ -155,6 +155,7 @@ def test_journey_7_an_exercise_recorded_moves_to_done_today_and_can_be_undone(
     article.locator(".undo-line button").wait_for()
     assert article.locator("xpath=ancestor::div[@data-group='done_today']").count() == 1
     assert article.locator("details.record").get_attribute("open") is None
+    assert article.locator("details.record > summary").inner_text().startswith("I did this again")
     assert Completion.objects.filter(assignment=assignment).count() == 1
     article.locator(".undo-line button").click()
     robin.tab.wait_for_selector("text=Taken back")

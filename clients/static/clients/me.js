@@ -268,6 +268,13 @@
 
   function texts() { return document.getElementById("me").dataset; }
 
+  function labelRecord(article) {
+    var summary = article.querySelector("details.record > summary");
+    if (!summary) { return; }
+    summary.textContent = Number(article.dataset.doneToday || 0) > 0
+      ? texts().recordAgain : texts().recordFirst;
+  }
+
   function moveTo(article, key) {
     var from = article.closest(".exercise-group");
     var to = document.querySelector('.exercise-group[data-group="' + key + '"]');
@@ -283,6 +290,7 @@
     if (details) { details.open = false; }
     article.dataset.doneToday = String(Number(article.dataset.doneToday || 0) + 1);
     moveTo(article, "done_today");
+    labelRecord(article);
     var line = article.querySelector(".undo-line");
     line.textContent = texts().savedExercise + " ";
     var button = document.createElement("button");
@@ -310,6 +318,7 @@
       var left = Math.max(0, Number(article.dataset.doneToday || 1) - 1);
       article.dataset.doneToday = String(left);
       if (!left) { moveTo(article, article.dataset.home); }
+      labelRecord(article);
       line.textContent = texts().undone;
     }).catch(function () {
       line.textContent = texts().undoFailed;
