@@ -311,7 +311,7 @@ class Completion(models.Model):
         indexes = [models.Index(fields=["assignment", "completed_at"])]
 
     def __str__(self) -> str:
-        return f"Completion {self.completed_at:%Y-%m-%d}"
+        return f"Completion {timezone.localtime(self.completed_at):%Y-%m-%d}"
 
 
 class CheckIn(models.Model):
@@ -377,7 +377,7 @@ class CheckIn(models.Model):
         indexes = [models.Index(fields=["client", "occurred_at"])]
 
     def __str__(self) -> str:
-        return f"Check-in {self.occurred_at:%Y-%m-%d %H:%M}"
+        return f"Check-in {timezone.localtime(self.occurred_at):%Y-%m-%d %H:%M}"
 
 
 # Strongest first; ties in the order the client labelled them.

@@ -97,7 +97,11 @@ PLACES = {
     "client-safety-plan": gettext_lazy("on the safety plan page"),
     "login": gettext_lazy("on the sign-in page"),
     "admin:login": gettext_lazy("on the admin's sign-in page"),
-    "api-login": gettext_lazy("in the app"),
+    "api-login": gettext_lazy("through the app"),
+    "password_reset_confirm": gettext_lazy("through a password-reset link"),
+    "two-factor-verify": gettext_lazy("with the second factor"),
+    "two-factor-setup": gettext_lazy("while setting up the second factor"),
+    "two-factor-recovery-codes": gettext_lazy("on the recovery codes page"),
     "admin:clients_client_export": gettext_lazy("as a file, from the admin"),
     "admin:clients_client_record": gettext_lazy("as the readable record, from the admin"),
     "admin:clients_client_erase": gettext_lazy("in the admin"),
@@ -196,4 +200,5 @@ def sentence(event) -> str:
     where = place(event.view)
     if where:
         text = _("%(event)s %(place)s") % {"event": text, "place": where}
-    return capfirst(text)
+    # "The system ..." starts with a capital; "dana@harbor.example ..." stays as written.
+    return text if "@" in text.split(" ", 1)[0] else capfirst(text)

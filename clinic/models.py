@@ -281,7 +281,8 @@ class Session(models.Model):
         indexes = [models.Index(fields=["therapist", "starts_at"])]
 
     def __str__(self) -> str:
-        return f"Session {self.starts_at:%Y-%m-%d %H:%M}"
+        # In the zone of the page that shows it (the clinic's, in its admin).
+        return f"Session {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
     @property
     def ends_at(self):

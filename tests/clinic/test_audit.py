@@ -447,3 +447,31 @@ def test_the_csv_export_is_in_the_clinics_zone_with_offsets_and_stays_text(
         f"{clinic_admin.display_name} viewed a check-in of {formula}",
         f"'{formula} created a check-in",
     }
+
+
+@pytest.mark.django_db
+def test_an_app_sign_in_and_a_reset_link_read_in_words(client_record):
+    from clinic.audit_words import sentence
+
+    user = client_record.user
+    user.display_name = ""
+    user.save(update_fields=["display_name"])
+    signed_in = AuditEvent.objects.create(
+        actor=user,
+        actor_role="client",
+        action="login",
+        object_type="user",
+        object_ids=[user.pk],
+        view="api-login",
+    )
+    reset = AuditEvent.objects.create(
+        actor=None,
+        actor_role="anonymous",
+        action="update",
+        object_type="user",
+        object_ids=[user.pk],
+        view="password_reset_confirm",
+    )
+    assert sentence(signed_in) == f"{user.email} signed in through the app"
+    assert "password_reset_confirm" not in sentence(reset)
+    assert sentence(reset).endswith("through a password-reset link")
