@@ -27,6 +27,7 @@ from .models import (
     Completion,
 )
 from .records import export_audit
+from .wording import PersonWords, person_words
 
 
 @dataclass
@@ -65,8 +66,9 @@ def _of(value: int, scale: str) -> str:
     return _("%(value)d of %(high)d") % {"value": value, "high": SCALES[scale][1]}
 
 
-def check_in_answers(check_in: CheckIn) -> list[Answer]:
-    """The check-in's answers in words, each with its scale; skipped ones are left out."""
+def check_in_answers(check_in: CheckIn, words: PersonWords) -> list[Answer]:
+    """The check-in's answers in words, each with its scale; skipped ones are left out.
+    The other person is named as the client's own questions name them."""
     safety = _("Thoughts of harming oneself (the safety question)")
     answers = []
     if check_in.safety_concern:
@@ -82,15 +84,17 @@ def check_in_answers(check_in: CheckIn) -> list[Answer]:
     if check_in.charge is not None:
         answers.append(
             Answer(
-                _("Feelings toward the other person"),
+                _("Feelings toward %(person)s") % {"person": words.for_client},
                 _signed(check_in.charge),
-                _("−5 is anger or resentment, 0 no charge left, +5 love or longing"),
+                _("−5 is %(negative)s, 0 no charge left, +5 %(positive)s")
+                % {"negative": words.ends.negative, "positive": words.ends.positive},
             )
         )
     if check_in.mind_space is not None:
         answers.append(
             Answer(
-                _("How much of the day the other person was on their mind"),
+                _("How much of the day %(person)s took up in your thoughts")
+                % {"person": words.for_client},
                 _("%(value)d%% of the day") % {"value": check_in.mind_space},
             )
         )
@@ -185,6 +189,7 @@ def record_context(*, client: Client) -> dict:
     plan = SafetyPlan.objects.filter(client=client).select_related("updated_by").first()
     summaries = WeeklySummary.objects.filter(client=client).order_by("week_start")
     zone = zoneinfo.ZoneInfo(client.time_zone)
+    words = person_words(client)
     return {
         "client": client,
         "account": client.user,
@@ -203,7 +208,7 @@ def record_context(*, client: Client) -> dict:
             for a in assignments
         ],
         "check_ins": [
-            CheckInEntry(check_in=c, feelings=_feelings(c), answers=check_in_answers(c))
+            CheckInEntry(check_in=c, feelings=_feelings(c), answers=check_in_answers(c, words))
             for c in check_ins
         ],
         "alerts": list(alerts),

@@ -18,16 +18,11 @@ from clinic.forms import add_service_errors
 from clinic.roles import therapist_required
 
 from .client_forms import ClientEditForm, DischargeForm
+from .forms import errors_in_words, refusal_in_words
 
 
 def _back(client_id: int):
     return redirect("client-progress", client_id=client_id)
-
-
-def _refused(request: HttpRequest, error: ValidationError) -> None:
-    for problems in error.message_dict.values():
-        for problem in problems:
-            messages.error(request, problem)
 
 
 @therapist_required
@@ -65,7 +60,7 @@ def client_pause(request: HttpRequest, client_id: int) -> HttpResponse:
     try:
         treatment.client_pause(client=client)
     except ValidationError as error:
-        _refused(request, error)
+        messages.error(request, refusal_in_words(error))
     else:
         messages.success(
             request,
@@ -81,10 +76,7 @@ def client_discharge(request: HttpRequest, client_id: int) -> HttpResponse:
     client = client_get_for(user=request.user, client_id=client_id)
     form = DischargeForm(request.POST)
     if not form.is_valid():
-        for field, problems in form.errors.items():
-            name = form.fields[field].label if field in form.fields else ""
-            for problem in problems:
-                messages.error(request, f"{name}: {problem}" if name else problem)
+        messages.error(request, errors_in_words(form))
         return redirect("client-edit", client_id=client.pk)
     try:
         treatment.client_discharge(
@@ -93,7 +85,7 @@ def client_discharge(request: HttpRequest, client_id: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as error:
-        _refused(request, error)
+        messages.error(request, refusal_in_words(error))
         return redirect("client-edit", client_id=client.pk)
     messages.success(
         request,
@@ -113,7 +105,7 @@ def client_reactivate(request: HttpRequest, client_id: int) -> HttpResponse:
     try:
         treatment.client_reactivate(client=client)
     except ValidationError as error:
-        _refused(request, error)
+        messages.error(request, refusal_in_words(error))
     else:
         messages.success(request, _("%(label)s is back in treatment.") % {"label": client.label})
     return _back(client.pk)

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Assignment, FocusArea
@@ -52,6 +53,11 @@ def errors_in_words(form: forms.Form) -> str:
         text = " ".join(problems)
         parts.append(f"{label}: {text}" if label else text)
     return "; ".join(parts)
+
+
+def refusal_in_words(error: ValidationError) -> str:
+    """A service's refusal as one message: its sentences, without field names."""
+    return " ".join(problem for problems in error.message_dict.values() for problem in problems)
 
 
 class AssignmentStatusForm(forms.Form):

@@ -38,10 +38,6 @@ def _back(client_id: int):
     return redirect("client-progress", client_id=client_id)
 
 
-def _errors(error: ValidationError) -> str:
-    return " ".join(message for messages_ in error.message_dict.values() for message in messages_)
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Therapists see their caseload, clients their check-in page; others are told
@@ -154,7 +150,7 @@ def assignment_add(request: HttpRequest, client_id: int) -> HttpResponse:
             therapist=request.user.therapist, client=client, **form.cleaned_data
         )
     except ValidationError as error:
-        messages.error(request, "The exercise was not assigned. " + _errors(error))
+        messages.error(request, "The exercise was not assigned. " + forms.refusal_in_words(error))
     else:
         messages.success(request, f"Assigned “{form.cleaned_data['exercise'].title}”.")
     return _back(client.pk)
@@ -174,7 +170,7 @@ def assignment_status(request: HttpRequest, client_id: int, assignment_id: int) 
                 assignment=assignment, status=form.cleaned_data["status"]
             )
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, forms.refusal_in_words(error))
         else:
             messages.success(
                 request,
@@ -210,7 +206,9 @@ def session_add(request: HttpRequest, client_id: int) -> HttpResponse:
             past=data["took_place"],
         )
     except ValidationError as error:
-        messages.error(request, _("The session was not booked.") + " " + _errors(error))
+        messages.error(
+            request, _("The session was not booked.") + " " + forms.refusal_in_words(error)
+        )
     else:
         done = (
             _("Recorded a held session on %(when)s.")
@@ -251,7 +249,7 @@ def session_status(request: HttpRequest, client_id: int, session_id: int) -> Htt
     try:
         sessions.session_mark(session=session, status=form.cleaned_data["status"])
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, forms.refusal_in_words(error))
         return _back(client.pk)
     when = date_format(timezone.localtime(session.starts_at), "D j M, H:i")
     messages.success(request, SESSION_DONE[session.status] % {"when": when})

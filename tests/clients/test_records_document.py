@@ -151,3 +151,17 @@ def test_the_record_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(17):
         response = record_page(client, client_record)
     assert response.content.decode().count('class="entry check-in"') == check_ins
+
+
+@pytest.mark.django_db
+def test_the_record_names_the_other_person_as_the_clients_questions_do(
+    client, clinic_admin, full_record
+):
+    full_record.focus_areas = ["childhood"]
+    full_record.other_person = "father"
+    full_record.save(update_fields=["focus_areas", "other_person"])
+    client.force_login(clinic_admin)
+    page = record_page(client, full_record).content.decode()
+    assert "Feelings toward your father" in page
+    assert "+5 longing for closeness" in page
+    assert "Feelings toward the other person" not in page

@@ -180,3 +180,12 @@ def test_after_a_discharge_sessions_stay_as_they_are_and_exercises_stay_closed(
     )
     assert done.status_code == 403
     assert not assignment.completions.exists()
+
+
+@pytest.mark.django_db
+def test_the_edit_page_reads_a_fixed_number_of_queries(
+    page, client_record, django_assert_max_num_queries
+):
+    # Sign-in and session (4), the client in its scope, the audit row and its savepoints.
+    with django_assert_max_num_queries(9):
+        assert page.get(_url(client_record, "edit/")).status_code == 200

@@ -275,3 +275,31 @@ def test_booking_for_a_client_in_another_zone_says_their_time_and_a_bare_link_is
     theirs = timezone.localtime(starts, ZoneInfo("Asia/Tokyo"))
     assert f"in Asia/Tokyo, that is {theirs:%a} {theirs.day} {theirs:%b}, {theirs:%H:%M}" in answer
     assert Session.objects.get().video_link == "https://meet.example/room-4"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fields", "named"),
+    [
+        ({"duration_minutes": 0}, "Minutes"),
+        ({"mode": "by-carrier-pigeon"}, "Where"),
+        ({"mode": "virtual", "video_link": "not a link at all"}, "Video link"),
+        ({"video_link": "https://video.example/room"}, "Video link"),  # in person
+        ({"day": "someday"}, "Day"),
+    ],
+)
+def test_bad_booking_values_are_named_and_nothing_is_stored(page, client_record, fields, named):
+    answer = _book(page, client_record, **fields).content.decode()
+    assert "The session was not booked." in answer and named in answer
+    assert not Session.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_unknown_session_status_is_refused_and_changes_nothing(page, therapist, client_record):
+    session = factories.SessionFactory(client=client_record, therapist=therapist)
+    answer = page.post(
+        f"/clients/{client_record.pk}/sessions/{session.pk}/", {"status": "teleported"}, follow=True
+    )
+    assert "That is not something a session can become." in answer.content.decode()
+    session.refresh_from_db()
+    assert session.status == "scheduled"
