@@ -7,21 +7,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from clinic import audit
 from clinic.models import Clinic, Therapist, User
+from clinic.outbox import services as outbox
 
 from . import library
+from .emails import INVITATION
 from .models import (
     SCALES,
     Alert,
@@ -32,6 +27,7 @@ from .models import (
     Completion,
     EmotionLabel,
 )
+from .safety.emails import ALERT_NOTIFY
 
 
 def install_default_library(*, clinic_id: int, label_model, exercise_model) -> None:
@@ -124,35 +120,15 @@ def invitation_resend(*, client: Client) -> None:
 
 
 def _invitation_queue(user_id: int) -> None:
-    from .tasks import invitation_email
-
-    transaction.on_commit(lambda: invitation_email.delay(user_id))
-
-
-def invitation_send(*, user_id: int) -> None:
-    """The invitation e-mail: who invites and a link; nothing about health or treatment."""
-    user = User.objects.select_related("clinic").get(pk=user_id)
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    link = settings.SITE_URL + reverse(
-        "password_reset_confirm", kwargs={"uidb64": uid, "token": token}
-    )
-    send_mail(
-        subject=f"Your account at {user.clinic.name}",
-        message=(
-            f"Hello,\n\n{user.clinic.name} has created an account for you in their "
-            "progress dashboard.\n\n"
-            f"Choose your password here (the link works once): {link}\n\n"
-            "If you did not expect this e-mail, you can ignore it.\n"
-        ),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    # Each invitation or resend is its own e-mail: a resend after the first link was lost
+    # must go out even if the first did.
+    user = User.objects.get(pk=user_id)
+    outbox.owe(kind=INVITATION, key=f"invitation:{user_id}:{uuid.uuid4().hex}", recipient=user)
 
 
 def alert_raise(*, client: Client, kind: str, check_in: CheckIn | None = None) -> Alert:
-    """Raise an alert for the client's therapist, one per check-in and kind, and
-    tell the therapist by e-mail once the alert is committed."""
+    """Raise an alert for the client's therapist, one per check-in and kind, and owe
+    the therapist an e-mail in the same transaction (sent once it is committed)."""
     if check_in is None:
         alert, created = Alert.objects.create(client=client, kind=kind), True
     else:
@@ -164,45 +140,14 @@ def alert_raise(*, client: Client, kind: str, check_in: CheckIn | None = None) -
             defaults={"created_at": check_in.received_at},
         )
     if created:
-        from .tasks import alert_notify
-
-        transaction.on_commit(lambda: alert_notify.delay(alert.pk))
-    return alert
-
-
-def alert_notify_therapist(*, alert_id: int) -> bool:
-    """E-mail the treating therapist that an alert waits, once. The e-mail carries
-    no name and no health information: only that something needs attention, and a link."""
-    claimed = Alert.objects.filter(pk=alert_id, notified_at__isnull=True).update(
-        notified_at=timezone.now()
-    )
-    if not claimed:
-        return False
-    # update() sends no save signal: the audit row is written here.
-    audit.record(None, action="update", object_type="alert", object_ids=[alert_id])
-    alert = Alert.objects.select_related("client__primary_therapist__user").get(pk=alert_id)
-    therapist_user = alert.client.primary_therapist.user
-    try:
-        send_mail(
-            subject=_("An alert needs your attention"),
-            message=_(
-                "Hello %(name)s,\n\n"
-                "One of your clients has an alert in the progress dashboard that needs "
-                "your attention.\n\n"
-                "Open it (you will be asked to sign in): %(link)s\n"
-            )
-            % {
-                "name": therapist_user.get_short_name(),
-                "link": settings.SITE_URL + reverse("alert-page", args=[alert_id]),
-            },
-            from_email=None,
-            recipient_list=[therapist_user.email],
+        outbox.owe(
+            kind=ALERT_NOTIFY,
+            key=f"alert-notify:{alert.pk}",
+            recipient=client.primary_therapist.user,
+            object_id=alert.pk,
+            clinic_id=client.clinic_id,
         )
-    except Exception:
-        # Not sent: free the claim so the task's retry sends it.
-        Alert.objects.filter(pk=alert_id).update(notified_at=None)
-        raise
-    return True
+    return alert
 
 
 def _labels_for(client: Client, pairs: list[tuple[str, int]]) -> list[tuple]:

@@ -7,28 +7,24 @@ account for a cool-off period.
 """
 
 import hashlib
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
-from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
-from django.core.mail import send_mail
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils import timezone
 from django.utils.translation import ngettext
 from knox.models import AuthToken
 from rest_framework.exceptions import ErrorDetail
 
 from .api.errors import error_body
 from .audit import client_ip
-from .models import User
+from .outbox import services as outbox
 from .two_factor import Step, second_factor_step
 
 
@@ -106,11 +102,18 @@ class ForgotPasswordForm(PasswordResetForm):
         """Queue one e-mail per matching account (active, with a password of its own).
 
         Sent by the worker after the answer, so the answer takes as long whether or not an
-        account has this address."""
-        from .tasks import password_reset_email
+        account has this address. A link asked for and not sent within the hour is not
+        sent at all: by then the person has asked again or given up."""
+        from .emails import PASSWORD_RESET
 
+        expires_at = timezone.now() + timedelta(hours=1)
         for user in self.get_users(self.cleaned_data["email"]):
-            transaction.on_commit(lambda user_id=user.pk: password_reset_email.delay(user_id))
+            outbox.owe(
+                kind=PASSWORD_RESET,
+                key=f"password-reset:{user.pk}:{uuid.uuid4().hex}",
+                recipient=user,
+                expires_at=expires_at,
+            )
 
 
 class ForgotPasswordView(auth_views.PasswordResetView):
@@ -127,30 +130,6 @@ class ForgotPasswordView(auth_views.PasswordResetView):
             return response
         form.save()
         return HttpResponseRedirect(self.get_success_url())
-
-
-def password_reset_send(*, user_id: int) -> bool:
-    """E-mail a link to choose a new password. The e-mail says only that a reset was asked
-    for this address: no clinic, no treatment, no client. False if the account can no longer
-    reset (deactivated, or its password made unusable since)."""
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not user.has_usable_password():
-        return False
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    context = {
-        "link": settings.SITE_URL
-        + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token}),
-        "days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600),
-    }
-    subject = render_to_string("registration/password_reset_subject.txt", context)
-    send_mail(
-        subject=" ".join(subject.split()),
-        message=render_to_string("registration/password_reset_email.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
-    return True
 
 
 class ChoosePasswordView(auth_views.PasswordResetConfirmView):

@@ -6,6 +6,6 @@ class ClinicConfig(AppConfig):
     verbose_name = "Practice"
 
     def ready(self):
-        from . import audit
+        from . import audit, emails  # noqa: F401  (emails: registers the password reset)
 
         audit.connect_write_signals()

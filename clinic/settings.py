@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "clinic",
     "clients",
+    "clinic.outbox",
     "clients.safety",
     "reports",
 ]
@@ -236,6 +237,14 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dashboard@localhost")
+# A mail server that stops answering gives up well inside the outbox's lease, so a slow
+# send never overlaps with another worker taking the same e-mail.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# The outbox (clinic/outbox): every e-mail is owed in the database before it is sent.
+OUTBOX_LEASE = timedelta(seconds=env.int("OUTBOX_LEASE_SECONDS", default=120))
+OUTBOX_SWEEP_AFTER = timedelta(seconds=env.int("OUTBOX_SWEEP_AFTER_SECONDS", default=30))
+OUTBOX_SWEEP_EVERY = timedelta(seconds=env.int("OUTBOX_SWEEP_EVERY_SECONDS", default=60))
+OUTBOX_LATE_AFTER = timedelta(seconds=env.int("OUTBOX_LATE_AFTER_SECONDS", default=120))
 
 # --- Celery ---------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -266,6 +275,12 @@ CELERY_BEAT_SCHEDULE = {
     "weekly-summaries-plan": {
         "task": "reports.tasks.summaries_plan",
         "schedule": timedelta(hours=1),
+    },
+    # E-mails that their own task did not send (broker down, messages lost, a worker
+    # killed holding one) go out at the next sweep.
+    "outbox-sweep": {
+        "task": "clinic.outbox.tasks.outbox_sweep",
+        "schedule": OUTBOX_SWEEP_EVERY,
     },
     # A safety alert still unresolved after the clinic's set time reaches its covering
     # therapists and admins within a minute of that time.

@@ -7,11 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,6 +16,7 @@ from django.utils.translation import ngettext
 from clients.models import Alert, Client
 from clients.safety.models import SAFETY_REMEMBERED_DAYS
 from clinic.models import Clinic, Therapist
+from clinic.outbox import services as outbox
 
 from . import directions, metrics, weeks
 from .models import TherapistDigest, WeeklySummary
@@ -292,7 +290,8 @@ def summaries_missing(
 
 
 def digests_due(*, now: datetime | None = None) -> list[tuple[int, date]]:
-    """(therapist, week) pairs whose summaries are all built and whose e-mail is unsent.
+    """(therapist, week) pairs whose summaries are all built and whose e-mail is not owed
+    yet (an owed one is the outbox's to send).
 
     One query per clinic (its last finished week depends on its time zone).
     """
@@ -305,9 +304,7 @@ def digests_due(*, now: datetime | None = None) -> list[tuple[int, date]]:
             clients__status=Client.Status.ACTIVE,
             clients__started_on__lt=week + timedelta(weeks=1),
         )
-        sent = TherapistDigest.objects.filter(
-            therapist=OuterRef("pk"), week_start=week, sent_at__isnull=False
-        )
+        owed = TherapistDigest.objects.filter(therapist=OuterRef("pk"), week_start=week)
         therapists = (
             Therapist.objects.filter(clinic=clinic, is_active=True)
             .annotate(
@@ -319,22 +316,23 @@ def digests_due(*, now: datetime | None = None) -> list[tuple[int, date]]:
                 ),
             )
             .filter(expected__gt=0, expected=F("built"))
-            .exclude(Exists(sent))
+            .exclude(Exists(owed))
         )
         due += [(pk, week) for pk in therapists.values_list("pk", flat=True)]
     return due
 
 
-def therapist_digest_send(*, therapist_id: int, week_start: date) -> bool:
-    """E-mail a therapist that the week's summaries are ready; once per week.
+@transaction.atomic
+def therapist_digest_owe(*, therapist_id: int, week_start: date) -> int | None:
+    """Owe a therapist the e-mail that the week's summaries are ready; once per week.
+    Returns the owed e-mail's id, or None if it was owed already."""
+    from .emails import DIGEST
 
-    The e-mail carries counts and a link, never a name or anything a client said.
-    """
     therapist = Therapist.objects.select_related("user").get(pk=therapist_id)
     summaries = WeeklySummary.objects.filter(
         client__primary_therapist=therapist, week_start=week_start
     )
-    record, _ = TherapistDigest.objects.get_or_create(
+    record, created = TherapistDigest.objects.get_or_create(
         therapist=therapist,
         week_start=week_start,
         defaults={
@@ -342,25 +340,13 @@ def therapist_digest_send(*, therapist_id: int, week_start: date) -> bool:
             "needing_attention": summaries.filter(needs_attention=True).count(),
         },
     )
-    claimed = TherapistDigest.objects.filter(pk=record.pk, sent_at__isnull=True).update(
-        sent_at=timezone.now()
-    )
-    if not claimed:
-        return False
-    record.refresh_from_db()
-    try:
-        send_mail(
-            subject="Your weekly summaries are ready",
-            message=(
-                f"Hello {therapist.user.get_short_name()},\n\n"
-                f"{record.summaries} weekly summaries for the week of {week_start:%-d %B %Y} "
-                f"are ready; {record.needing_attention} of your clients may need attention.\n\n"
-                f"Read them: {settings.SITE_URL}{reverse('summaries')}\n"
-            ),
-            from_email=None,
-            recipient_list=[therapist.user.email],
-        )
-    except Exception:
-        TherapistDigest.objects.filter(pk=record.pk).update(sent_at=None)  # the retry sends it
-        raise
-    return True
+    if not created:
+        return None
+    return outbox.owe(
+        kind=DIGEST,
+        key=f"digest:{record.pk}",
+        recipient=therapist.user,
+        object_id=record.pk,
+        clinic_id=therapist.clinic_id,
+        ask_worker=False,  # the planner sends it itself
+    ).pk

@@ -1,10 +1,12 @@
 """Celery tasks for the weekly summaries. They take ids, call a service, and are safe
-to run twice: a summary is an upsert, a digest e-mail is claimed before it is sent."""
+to run twice: a summary is an upsert, a digest e-mail is owed once and sent by the outbox."""
 
 from datetime import date
 
 from celery import shared_task
 from django.db import OperationalError
+
+from clinic.outbox import services as outbox
 
 from . import summaries
 
@@ -29,13 +31,7 @@ def summaries_plan(clinic_id: int | None = None, since: str | None = None) -> in
     if arguments:  # one task per CHUNK client-weeks, each carrying ids only
         summary_build.chunks(arguments, CHUNK).apply_async()
     for therapist_id, week_start in summaries.digests_due():
-        therapist_digest.delay(therapist_id, week_start.isoformat())
+        owed = summaries.therapist_digest_owe(therapist_id=therapist_id, week_start=week_start)
+        if owed is not None:
+            outbox.send(owed)  # or, if it cannot go now, the outbox's sweep sends it
     return len(arguments)
-
-
-@shared_task(autoretry_for=(OperationalError, OSError), retry_backoff=True, max_retries=8)
-def therapist_digest(therapist_id: int, week_start: str) -> bool:
-    """E-mail a therapist that the week's summaries are ready (once)."""
-    return summaries.therapist_digest_send(
-        therapist_id=therapist_id, week_start=date.fromisoformat(week_start)
-    )

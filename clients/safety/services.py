@@ -9,20 +9,18 @@ clinic's set time is e-mailed to its covering therapists and clinic admins, once
 import logging
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from clients.models import TEXT_MAX_CHARS, Alert
 from clinic import audit
 from clinic.models import Clinic, Therapist, User
+from clinic.outbox import services as outbox
 
+from .emails import ALERT_ESCALATION
 from .models import FollowUp
 
 logger = logging.getLogger(__name__)
@@ -77,10 +75,11 @@ def alerts_waiting(*, clinic: Clinic, now: datetime) -> list[int]:
 
 
 def alerts_escalate(*, now: datetime | None = None) -> int:
-    """E-mail every safety alert that waited too long to its clinic's covering therapists
-    and admins; each once. Returns how many were sent."""
+    """Escalate every safety alert that waited too long, each once, and send its e-mails.
+    Returns how many alerts were escalated. An e-mail that cannot go now stays owed in
+    the outbox, whose sweep sends it later."""
     now = now or timezone.now()
-    sent = 0
+    escalated = 0
     waiting = Q(
         clients__alerts__kind=Alert.Kind.SAFETY_CONCERN,
         clients__alerts__acknowledged_at__isnull=True,
@@ -88,102 +87,54 @@ def alerts_escalate(*, now: datetime | None = None) -> int:
     )
     for clinic in Clinic.objects.filter(waiting).distinct():
         for alert_id in alerts_waiting(clinic=clinic, now=now):
-            try:
-                sent += alert_escalate(alert_id=alert_id, now=now)
-            except Exception as error:  # one bad mailbox must not hold back the others
-                logger.warning(
-                    "Escalation of alert %s not sent (%s); retried next sweep",
-                    alert_id,
-                    type(error).__name__,
-                )
-    return sent
+            owed = alert_escalate(alert_id=alert_id, now=now)
+            escalated += bool(owed)
+            for message_id in owed:  # the sweeper runs in a worker: send from here
+                outbox.send(message_id)
+    return escalated
 
 
-def escalation_recipients(alert: Alert) -> list[tuple[str, bool]]:
-    """(e-mail, covers alerts) of the clinic's covering therapists (not the treating one)
-    and its admins."""
+def escalation_recipients(alert: Alert) -> list[User]:
+    """The clinic's covering therapists (not the treating one) and its admins."""
     covering = Therapist.objects.filter(
         clinic_id=alert.client.clinic_id, covers_alerts=True, is_active=True, user__is_active=True
     ).exclude(pk=alert.client.primary_therapist_id)
+    users = [t.user for t in covering.select_related("user")]
     admins = User.objects.filter(
         clinic_id=alert.client.clinic_id, role=User.Role.CLINIC_ADMIN, is_active=True
-    )
-    emails = [t.user.email for t in covering.select_related("user")]
-    admin_emails = admins.values_list("email", flat=True)
-    return [(email, True) for email in emails] + [
-        (email, False) for email in admin_emails if email not in emails
-    ]
+    ).exclude(pk__in=[user.pk for user in users])
+    return users + list(admins)
 
 
-def _escalation_emails(alert: Alert, now: datetime) -> dict[bool, tuple[str, str]]:
-    """(subject, body) for a covering therapist (True: with the link) and for a clinic
-    admin (False: without; they cannot open a client's alert, they make sure a clinician
-    does)."""
-    minutes = max(1, round((now - alert.created_at).total_seconds() / 60))
-    waited = (
-        ngettext("%(n)s hour", "%(n)s hours", minutes // 60) % {"n": minutes // 60}
-        if minutes >= 120
-        else ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes}
-    )
-    tries = alert.follow_ups.count()  # only attempts: anything else would have resolved it
-    facts = {
-        "attempts": (
-            ngettext("%(n)s attempt so far", "%(n)s attempts so far", tries) % {"n": tries}
-            if tries
-            else _("no follow-up recorded")
-        ),
-        "clinic": alert.client.clinic.name,
-        "waited": waited,
-        "therapist": alert.client.primary_therapist.display_name,
-        "link": settings.SITE_URL + reverse("alert-page", args=[alert.pk]),
-    }
-    opening = _(
-        "Hello,\n\n"
-        "An alert at %(clinic)s has waited %(waited)s and the client has not been reached "
-        "(%(attempts)s). The treating therapist is %(therapist)s.\n\n"
-    )
-    covering = _("You cover alerts for the clinic: open it and record what you do here: %(link)s\n")
-    admin = _(
-        "Please make sure a clinician follows it up now: the treating therapist, or a "
-        "therapist who covers alerts (they find it on their caseload).\n"
-    )
-    subject = _("An alert is waiting for follow-up")
-    return {
-        True: (subject, (opening + covering) % facts),
-        False: (subject, (opening + admin) % facts),
-    }
-
-
-def alert_escalate(*, alert_id: int, now: datetime | None = None) -> bool:
-    """Claim one waiting alert and tell the covering therapists and clinic admins.
-
-    The e-mail names no client and nothing they said: the clinic, how long it waited,
-    the treating therapist and a link that only a covering therapist can open. Each
-    recipient gets their own message, so staff addresses are not shared. Whatever fails
-    after the claim frees it, so the next sweep tries again: late rather than never.
-    """
+@transaction.atomic
+def alert_escalate(*, alert_id: int, now: datetime | None = None) -> list[int]:
+    """Claim one waiting alert and owe its covering therapists and clinic admins an
+    e-mail each (clients/safety/emails.py says what it holds), in one transaction: an
+    escalated alert always has its e-mails owed. Returns the owed e-mails' ids."""
     now = now or timezone.now()
-    alert = Alert.objects.select_related("client__clinic", "client__primary_therapist__user").get(
-        pk=alert_id
-    )
+    alert = Alert.objects.select_related("client").get(pk=alert_id)
     recipients = escalation_recipients(alert)
     if not recipients:
         # Left unclaimed: once the clinic names someone, the next sweep tells them.
         logger.warning("Alert %s waits with nobody to escalate to (no cover, no admin)", alert_id)
-        return False
+        return []
     claimed = Alert.objects.filter(
         pk=alert_id, escalated_at__isnull=True, acknowledged_at__isnull=True
     ).update(escalated_at=now)
     if not claimed:
-        return False
-    try:
-        emails = _escalation_emails(alert, now)
-        messages = [EmailMessage(*emails[covers], to=[address]) for address, covers in recipients]
-        get_connection().send_messages(messages)
-    except Exception:
-        Alert.objects.filter(pk=alert_id).update(escalated_at=None)
-        raise
-    # update() sends no save signal: the audit row is written here, once it has happened.
+        return []
+    owed = [
+        outbox.owe(
+            kind=ALERT_ESCALATION,
+            key=f"alert-escalation:{alert_id}:{user.pk}",
+            recipient=user,
+            object_id=alert_id,
+            clinic_id=alert.client.clinic_id,
+            ask_worker=False,  # the sweeper sends them itself
+        ).pk
+        for user in recipients
+    ]
+    # update() sends no save signal: the audit row is written here.
     audit.record(
         None,
         action="update",
@@ -192,4 +143,4 @@ def alert_escalate(*, alert_id: int, now: datetime | None = None) -> bool:
         client_id=alert.client_id,
         clinic_id=alert.client.clinic_id,
     )
-    return True
+    return owed

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from clients.models import Client
 from reports import summaries, weeks
-from reports.models import WeeklySummary
+from reports.models import TherapistDigest, WeeklySummary
 from reports.tasks import summaries_plan
 from tests import factories
 
@@ -136,7 +136,8 @@ def test_digest_is_sent_once_with_counts_and_no_names(client_in_berlin, therapis
     message = mail.outbox[0]
     assert message.to == [therapist.user.email]
     assert client_in_berlin.label not in message.body
-    assert "1 weekly summaries" in message.body
+    assert "1 weekly summary for the week of 16 March 2026 is ready" in message.body
+    assert TherapistDigest.objects.get().sent_at is not None
     summaries_plan.delay().get()
     assert len(mail.outbox) == 1
 
@@ -190,8 +191,10 @@ def test_no_digest_while_a_clients_week_is_missing(client_in_berlin, therapist):
     assert summaries.digests_due() == []
     summaries.summary_build(client_id=second.pk, week_start=week)
     assert summaries.digests_due() == [(therapist.pk, week)]
-    summaries.therapist_digest_send(therapist_id=therapist.pk, week_start=week)
-    assert summaries.digests_due() == []
+    owed = summaries.therapist_digest_owe(therapist_id=therapist.pk, week_start=week)
+    assert owed is not None
+    assert summaries.digests_due() == [], "owed once: the outbox sends it"
+    assert summaries.therapist_digest_owe(therapist_id=therapist.pk, week_start=week) is None
 
 
 @pytest.mark.django_db

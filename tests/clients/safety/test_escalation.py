@@ -12,6 +12,8 @@ from clients.models import Alert
 from clients.safety import services
 from clients.safety.services import follow_up_record
 from clinic.models import AuditEvent
+from clinic.outbox import services as outbox
+from clinic.outbox.models import OutboxMessage
 from tests import factories
 
 from .test_alerts import WORDS, safety_check_in
@@ -96,20 +98,31 @@ def test_the_clinics_own_time_is_used(clinic, client_record, covering, time_mach
 
 
 @pytest.mark.django_db
-def test_a_failed_send_is_retried_by_the_next_sweep(
+def test_a_failed_send_stays_owed_and_the_outbox_sweep_sends_it_once(
     client_record, covering, time_machine, settings
 ):
     _, alert = safety_check_in(client_record)
     time_machine.shift(dt.timedelta(hours=3))
     settings.EMAIL_BACKEND = "tests.clients.safety.test_escalation.BrokenBackend"
-    assert services.alerts_escalate() == 0
+    assert services.alerts_escalate() == 1
     alert.refresh_from_db()
-    assert alert.escalated_at is None, "the claim is freed"
+    assert alert.escalated_at is not None, "escalated once; its e-mail is owed"
+    owed = OutboxMessage.objects.get(kind="alert_escalation")
+    assert owed.sent_at is None and owed.last_error == "OSError"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox.clear()
-    assert services.alerts_escalate() == 1
-    assert len(mail.outbox) == 1
-    assert AuditEvent.objects.filter(object_type="alert", action="update").count() == 1
+    assert services.alerts_escalate() == 0, "not escalated twice"
+    # The treating therapist's own e-mail was never queued here (no commit in this
+    # test): the sweep finds it; the escalation waits for its next try.
+    assert outbox.sweep() == 1
+    assert [m.to for m in mail.outbox] == [[client_record.primary_therapist.user.email]]
+    mail.outbox.clear()
+    time_machine.shift(dt.timedelta(seconds=31))
+    assert outbox.sweep() == 1
+    assert outbox.sweep() == 0
+    assert [m.to for m in mail.outbox] == [[covering.user.email]]
+    # Two changes of the alert: its therapist told, and it escalated (once).
+    assert AuditEvent.objects.filter(object_type="alert", action="update").count() == 2
 
 
 @pytest.mark.django_db
@@ -188,4 +201,4 @@ def test_an_alert_already_resolved_is_not_escalated(client_record, covering, the
     Alert.objects.filter(pk=alert.pk).update(
         acknowledged_at=timezone.now(), acknowledged_by=therapist.user
     )
-    assert services.alert_escalate(alert_id=alert.pk) is False
+    assert services.alert_escalate(alert_id=alert.pk) == []

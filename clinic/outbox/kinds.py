@@ -1,0 +1,45 @@
+"""What each kind of e-mail is: how it is written at sending time, and what is recorded
+once it has gone. Each app registers its own kinds when it is ready (``emails.py``)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.mail import EmailMessage
+
+from .models import OutboxMessage
+
+# Returns the e-mail to send (without its recipient: the outbox adds it), or None when
+# it is no longer needed (the alert was dealt with, the invitation was used).
+Render = Callable[[OutboxMessage], EmailMessage | None]
+Delivered = Callable[[OutboxMessage, datetime], None]
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    priority: int
+    render: Render
+    delivered: Delivered | None = None
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def register(
+    name: str, *, priority: int, render: Render, delivered: Delivered | None = None
+) -> Kind:
+    kind = Kind(name=name, priority=priority, render=render, delivered=delivered)
+    _KINDS[name] = kind
+    return kind
+
+
+def kind_of(name: str) -> Kind:
+    try:
+        return _KINDS[name]
+    except KeyError:
+        raise LookupError(f"No e-mail kind {name!r} is registered") from None
+
+
+def registered() -> list[str]:
+    return sorted(_KINDS)

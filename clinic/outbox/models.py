@@ -1,0 +1,74 @@
+"""An e-mail the product owes someone, kept until it is sent.
+
+The row is written in the same transaction as what it is about (the alert, the
+invitation, the digest), so a committed write always has its e-mail owed. Sending is
+claimed with a lease: a worker that dies while holding one leaves a claim that runs out
+and is taken again by the next sweep. The row holds ids, never the text: the e-mail is
+written at the moment it is sent, from what the database says then.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clinic.models import Clinic, User
+
+
+class OutboxMessage(models.Model):
+    clinic_lookup = "clinic"
+
+    class Priority(models.IntegerChoices):
+        SAFETY = 0, _("Safety")
+        ACCOUNT = 1, _("Account")
+        ROUTINE = 2, _("Routine")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    # What makes it once: a second request for the same e-mail finds this row.
+    key = models.CharField(max_length=150, unique=True)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
+    clinic = models.ForeignKey(
+        Clinic, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices)
+    created_at = models.DateTimeField(_("owed since"), default=timezone.now)
+    send_after = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_token = models.UUIDField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    # The class of the last error only: an exception's text can carry an address.
+    last_error = models.CharField(_("last error"), max_length=80, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    dropped_at = models.DateTimeField(null=True, blank=True)
+    drop_reason = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["priority", "created_at"],
+                condition=Q(sent_at__isnull=True, dropped_at__isnull=True),
+                name="outbox_pending",
+            ),
+            models.Index(fields=["recipient", "created_at"], name="outbox_recipient"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(dropped_at__isnull=True),
+                name="outbox_sent_or_dropped",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def pending(self) -> bool:
+        return self.sent_at is None and self.dropped_at is None
