@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -347,7 +348,21 @@ class CheckInAdmin(ClinicScopedAdmin):
 
 @admin.register(Alert)
 class AlertAdmin(ClinicScopedAdmin):
-    list_display = ["client", "kind", "created_at", "acknowledged_at"]
+    list_display = ["client", "kind", "created_at", "therapist_told", "acknowledged_at"]
     list_filter = ["kind"]
     list_select_related = ["client"]
     read_only_records = True
+
+    @admin.display(description=_("therapist e-mailed"), ordering="notified_at")
+    def therapist_told(self, alert: Alert):
+        """When the treating therapist's e-mail went out; in red when it is late."""
+        if alert.notified_at is not None:
+            return alert.notified_at  # shown in the clinic's time, as the other columns
+        if alert.acknowledged_at is not None:
+            return _("not needed (followed up first)")
+        if alert.created_at <= timezone.now() - settings.OUTBOX_LATE_AFTER:
+            return format_html(
+                '<strong style="color: var(--error-fg, #ba2121)">{}</strong>',
+                _("late: not sent yet"),
+            )
+        return _("on its way")

@@ -25,6 +25,7 @@ from clients.selectors import client_get_for
 from clinic import audit, sessions
 from clinic.forms import add_service_errors
 from clinic.models import Session
+from clinic.outbox import selectors as outbox_selectors
 from clinic.roles import therapist_required
 
 from . import caseload as caseload_pages
@@ -65,6 +66,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "covering": covering,
+            "late_email": outbox_selectors.late_for(request.user),
             "status": status,
             "focus": focus,
             **caseload_pages.filter_choices(),

@@ -1,0 +1,86 @@
+"""The outbox in the admin: what was sent, what waits, and what is late, read-only."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from clinic.admin_scope import ClinicScopedAdmin
+
+from .models import OutboxMessage
+
+KIND_NAMES = {
+    "alert_notify": _("Alert, to the treating therapist"),
+    "alert_escalation": _("Alert waiting, to cover and admins"),
+    "invitation": _("Invitation"),
+    "password_reset": _("Password reset"),
+    "weekly_digest": _("Weekly summaries ready"),
+}
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("late", _("Late")),
+            ("waiting", _("Waiting")),
+            ("sent", _("Sent")),
+            ("dropped", _("Not needed any more")),
+        ]
+
+    def queryset(self, request, queryset):
+        pending = Q(sent_at__isnull=True, dropped_at__isnull=True)
+        late_since = timezone.now() - settings.OUTBOX_LATE_AFTER
+        return {
+            "late": queryset.filter(pending, created_at__lte=late_since),
+            "waiting": queryset.filter(pending),
+            "sent": queryset.filter(sent_at__isnull=False),
+            "dropped": queryset.filter(dropped_at__isnull=False),
+        }.get(self.value(), queryset)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ClinicScopedAdmin):
+    list_display = ["created_at", "kind_name", "recipient", "state", "attempts", "last_error"]
+    list_filter = [StateFilter, "kind"]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__email"]
+    date_hierarchy = "created_at"
+    read_only_records = True
+    audit_reads = False  # e-mail addresses and times: no client's record is opened here
+    fields = [
+        "kind_name",
+        "recipient",
+        "clinic",
+        "created_at",
+        "state",
+        "attempts",
+        "last_attempt_at",
+        "last_error",
+        "send_after",
+        "lease_until",
+        "sent_at",
+        "dropped_at",
+        "drop_reason",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_name(self, message: OutboxMessage) -> str:
+        return KIND_NAMES.get(message.kind, message.kind)
+
+    @admin.display(description=_("state"))
+    def state(self, message: OutboxMessage) -> str:
+        if message.sent_at is not None:
+            return _("Sent")
+        if message.dropped_at is not None:
+            return _("Not needed any more")
+        if message.created_at <= timezone.now() - settings.OUTBOX_LATE_AFTER:
+            return format_html(
+                '<strong style="color: var(--error-fg, #ba2121)">{}</strong>', _("Late")
+            )
+        return _("Waiting")

@@ -1,0 +1,266 @@
+"""The outbox: every e-mail owed in the database with what it is about, sent once,
+claimed with a lease that runs out, swept when its own task did not send it."""
+
+import datetime as dt
+import logging
+import uuid
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from clients.models import Alert, CheckIn
+from clinic.celery import app
+from clinic.outbox import services as outbox
+from clinic.outbox.models import OutboxMessage
+from reports.models import TherapistDigest
+from tests import factories
+from tests.clients.safety.test_alerts import WORDS, safety_check_in
+
+URL = "/api/v1/check-ins/"
+
+
+@pytest.fixture(autouse=True)
+def evening(time_machine):
+    time_machine.move_to(dt.datetime(2026, 3, 10, 20, 0, tzinfo=dt.UTC), tick=False)
+
+
+@pytest.fixture
+def broker_down():
+    """The real Celery client, pointed at a port where no broker listens."""
+    saved = app.conf.task_always_eager, app.conf.broker_url
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "redis://127.0.0.1:9/0"
+    _forget_connections()
+    yield
+    app.conf.task_always_eager, app.conf.broker_url = saved
+    _forget_connections()
+
+
+def _forget_connections():
+    # Celery keeps its connections to the broker it first saw; these make it connect anew.
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def owed_alert_email(client_record) -> OutboxMessage:
+    _, alert = safety_check_in(client_record)
+    return OutboxMessage.objects.get(kind="alert_notify", object_id=alert.pk)
+
+
+@pytest.mark.django_db
+def test_a_safety_check_in_with_the_broker_down_is_stored_answered_and_owed(
+    client_record, as_user, django_capture_on_commit_callbacks, broker_down, caplog
+):
+    me = as_user(client_record.user)
+    body = {
+        "occurred_at": (timezone.now() - dt.timedelta(minutes=3)).isoformat(),
+        "emotions": [{"label": "grief", "intensity": 8}],
+        "distress": 9,
+        "safety_concern": True,
+        "note": WORDS,
+    }
+    with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
+        response = me.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
+    assert response.status_code == 201, response.content
+    assert response.json()["crisis_resources"] is not None
+    alert = Alert.objects.get(check_in_id=response.json()["id"])
+    owed = OutboxMessage.objects.get(kind="alert_notify", object_id=alert.pk)
+    assert owed.pending and owed.recipient == client_record.primary_therapist.user
+    assert mail.outbox == []
+    # Logged, with the e-mail's number and kind only.
+    assert "not queued" in caplog.text and "OperationalError" in caplog.text
+    assert WORDS not in caplog.text and client_record.label not in caplog.text
+    assert client_record.primary_therapist.user.email not in caplog.text
+
+
+@pytest.mark.django_db
+def test_the_sweep_sends_what_was_never_queued_once_after_its_own_task_had_its_chance(
+    client_record, time_machine
+):
+    owed = owed_alert_email(client_record)
+    assert outbox.sweep() == 0, "a fresh one is left to its own task"
+    time_machine.shift(dt.timedelta(seconds=31))
+    assert outbox.sweep() == 1
+    assert outbox.sweep() == 0
+    assert [m.to for m in mail.outbox] == [[client_record.primary_therapist.user.email]]
+    owed.refresh_from_db()
+    assert owed.sent_at is not None and owed.attempts == 1
+    alert = Alert.objects.get(pk=owed.object_id)
+    assert alert.notified_at == owed.sent_at
+
+
+@pytest.mark.django_db
+def test_a_claim_of_a_worker_that_died_runs_out_and_is_taken_again(
+    client_record, time_machine, settings
+):
+    owed = owed_alert_email(client_record)
+    # A worker claimed it, then was killed before sending: its lease stands.
+    OutboxMessage.objects.filter(pk=owed.pk).update(
+        lease_until=timezone.now() + settings.OUTBOX_LEASE, lease_token=uuid.uuid4(), attempts=1
+    )
+    time_machine.shift(dt.timedelta(seconds=31))
+    assert outbox.send(owed.pk) is False, "held by the other claim"
+    assert outbox.sweep() == 0
+    time_machine.shift(settings.OUTBOX_LEASE)
+    assert outbox.sweep() == 1
+    assert len(mail.outbox) == 1
+    owed.refresh_from_db()
+    assert owed.attempts == 2 and owed.lease_until is None
+
+
+@pytest.mark.django_db
+def test_a_sent_e_mail_is_not_sent_again(client_record):
+    owed = owed_alert_email(client_record)
+    assert outbox.send(owed.pk) is True
+    assert outbox.send(owed.pk) is False
+    assert len(mail.outbox) == 1
+
+
+class BrokenBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("mail server down")
+
+
+@pytest.mark.django_db
+def test_a_mail_server_that_refuses_gets_tries_further_and_further_apart(
+    client_record, time_machine, settings, caplog
+):
+    owed = owed_alert_email(client_record)
+    settings.EMAIL_BACKEND = "tests.clinic.outbox.test_outbox.BrokenBackend"
+    waits = []
+    for _ in range(4):
+        assert outbox.send(owed.pk) is False
+        owed.refresh_from_db()
+        waits.append((owed.send_after - timezone.now()).total_seconds())
+        assert owed.last_error == "ConnectionRefusedError" and owed.lease_until is None
+        time_machine.shift(owed.send_after - timezone.now())
+    assert waits == [30, 60, 120, 240]
+    assert client_record.primary_therapist.user.email not in caplog.text
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert outbox.sweep() == 1
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_an_alert_followed_up_before_its_e_mail_went_out_is_not_e_mailed(client_record, therapist):
+    owed = owed_alert_email(client_record)
+    Alert.objects.filter(pk=owed.object_id).update(
+        acknowledged_at=timezone.now(), acknowledged_by=therapist.user
+    )
+    assert outbox.send(owed.pk) is False
+    owed.refresh_from_db()
+    assert owed.dropped_at is not None and owed.drop_reason == "not_needed"
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_an_e_mail_about_an_erased_record_is_dropped_not_retried(client_record):
+    owed = owed_alert_email(client_record)
+    CheckIn.objects.filter(client=client_record).delete()
+    Alert.objects.filter(pk=owed.object_id).delete()
+    assert outbox.send(owed.pk) is False
+    owed.refresh_from_db()
+    assert owed.drop_reason == "gone"
+
+
+@pytest.mark.django_db
+def test_a_password_link_not_sent_within_the_hour_is_not_sent(client, client_record, time_machine):
+    client_record.user.set_password("a-password-of-theirs")
+    client_record.user.save()
+    client.post("/accounts/password-reset/", {"email": client_record.user.email})
+    owed = OutboxMessage.objects.get(kind="password_reset")
+    time_machine.shift(dt.timedelta(hours=1, seconds=1))
+    assert outbox.sweep() == 0
+    owed.refresh_from_db()
+    assert owed.drop_reason == "expired"
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_owing_the_same_e_mail_twice_owes_it_once(client_record):
+    user = client_record.primary_therapist.user
+    first = outbox.owe(kind="alert_notify", key="alert-notify:999", recipient=user, object_id=999)
+    again = outbox.owe(kind="alert_notify", key="alert-notify:999", recipient=user, object_id=999)
+    assert first.pk == again.pk
+    assert OutboxMessage.objects.filter(key="alert-notify:999").count() == 1
+
+
+@pytest.mark.django_db
+def test_safety_e_mails_go_first_and_late_ones_are_counted(client_record, time_machine, settings):
+    therapist_user = client_record.primary_therapist.user
+    digest = TherapistDigest.objects.create(
+        therapist=client_record.primary_therapist,
+        week_start=dt.date(2026, 3, 2),
+        summaries=3,
+        needing_attention=1,
+    )
+    outbox.owe(
+        kind="weekly_digest",
+        key=f"digest:{digest.pk}",
+        recipient=therapist_user,
+        object_id=digest.pk,
+    )
+    time_machine.shift(dt.timedelta(seconds=1))
+    owed_alert_email(client_record)
+    time_machine.shift(settings.OUTBOX_LATE_AFTER)
+    assert outbox.late().count() == 2
+    assert outbox.sweep(limit=1) == 1
+    assert mail.outbox[0].subject == "An alert needs your attention"
+    assert outbox.late().count() == 1
+
+
+@pytest.mark.django_db
+def test_every_message_carries_the_same_message_id_on_every_try(client_record, settings):
+    owed = owed_alert_email(client_record)
+    settings.EMAIL_BACKEND = "tests.clinic.outbox.test_outbox.BrokenBackend"
+    outbox.send(owed.pk)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    OutboxMessage.objects.filter(pk=owed.pk).update(send_after=timezone.now())
+    outbox.send(owed.pk)
+    assert mail.outbox[0].extra_headers["Message-ID"].startswith(f"<outbox.{owed.pk}.")
+
+
+def test_the_sweep_runs_on_beat_every_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["outbox-sweep"]
+    assert entry["schedule"] == dt.timedelta(minutes=1)
+    from clinic.outbox.tasks import outbox_sweep
+
+    assert outbox_sweep.name == entry["task"]
+
+
+@pytest.mark.django_db
+def test_the_caseload_tells_the_therapist_when_their_e_mail_is_late(
+    client, client_record, therapist, time_machine, settings
+):
+    owed_alert_email(client_record)
+    client.force_login(therapist.user)
+    assert "could not be sent" not in client.get("/").content.decode(), "not late yet"
+    time_machine.shift(settings.OUTBOX_LATE_AFTER)
+    client.force_login(therapist.user)  # staff sessions end when idle
+    page = client.get("/").content.decode()
+    assert "E-mail to you could not be sent" in page
+    assert "1 e-mail to you has waited since" in page
+    assert "They include alerts" in page
+    outbox.sweep()
+    assert "could not be sent" not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_late_e_mails_for_the_clinic_admin_of_that_clinic_only(
+    client, client_record, time_machine, settings
+):
+    owed_alert_email(client_record)
+    time_machine.shift(settings.OUTBOX_LATE_AFTER)
+    url = "/admin/outbox/outboxmessage/?state=late"
+    client.force_login(factories.ClinicAdminFactory(clinic=client_record.clinic))
+    page = client.get(url).content.decode()
+    assert "Alert, to the treating therapist" in page and "Late" in page
+    client.force_login(factories.ClinicAdminFactory())
+    assert "Alert, to the treating therapist" not in client.get(url).content.decode()
+    alerts = "/admin/clients/alert/"
+    client.force_login(factories.ClinicAdminFactory(clinic=client_record.clinic))
+    assert "late: not sent yet" in client.get(alerts).content.decode()
