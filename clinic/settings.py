@@ -294,6 +294,28 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Backups --------------------------------------------------------------
+# `manage.py backup` and `restore` (clinic/backups.py, clinic/restore.py). One folder per
+# backup in BACKUP_DIR; the nightly task keeps the newest BACKUP_KEEP. Nightly by default
+# only on SQLite, the one-machine setup, where nothing else copies the database; on
+# PostgreSQL the operator's own backup tooling usually runs (BACKUP_NIGHTLY=true adds ours).
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups"))).resolve()
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=7)
+BACKUP_NIGHTLY = env.bool(
+    "BACKUP_NIGHTLY", default=DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+)
+# Celery's autodiscovery finds only tasks.py modules.
+CELERY_IMPORTS = ["clinic.backup_tasks"]
+if BACKUP_NIGHTLY:
+    from celery.schedules import crontab
+
+    CELERY_BEAT_SCHEDULE["backup-nightly"] = {
+        "task": "clinic.backup_tasks.backup_nightly",
+        # 03:00 in CELERY_TIMEZONE, which is UTC: the small hours in Europe, evening in
+        # the Americas. Fine for a copy taken while the product runs.
+        "schedule": crontab(hour=3, minute=0),
+    }
+
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {
     # Phone apps send a knox token; the dashboard's own pages use the session (with CSRF).
