@@ -272,9 +272,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # Also what finds the work a broker lost: every missing summary and unsent digest.
     "weekly-summaries-plan": {
         "task": "reports.tasks.summaries_plan",
-        "schedule": timedelta(hours=1),
+        "schedule": timedelta(seconds=env.int("SUMMARIES_PLAN_EVERY_SECONDS", default=3600)),
     },
     # E-mails that their own task did not send (broker down, messages lost, a worker
     # killed holding one) go out at the next sweep.

@@ -11,15 +11,19 @@ from .api.errors import error_body
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
+    """503 when this node cannot serve (database or broker unreachable). E-mail that is
+    late (a mail server refusing, say) is "degraded" with a 200: a load balancer must not
+    take a web node out for it, but a monitor that reads the status tells the operator."""
     checks = {"database": health.database_reachable(), "broker": health.broker_reachable()}
     healthy = all(checks.values())
-    return JsonResponse(
-        {
-            "status": "ok" if healthy else "unavailable",
-            "checks": {name: "ok" if ok else "unreachable" for name, ok in checks.items()},
-        },
-        status=200 if healthy else 503,
-    )
+    body = {"checks": {name: "ok" if ok else "unreachable" for name, ok in checks.items()}}
+    email = health.email_late() if checks["database"] else None
+    if email is not None:
+        body["checks"]["email"] = "late" if email["late"] else "ok"
+        body["email"] = email
+    status = "ok" if healthy and not (email and email["late"]) else "degraded"
+    body = {"status": status if healthy else "unavailable", **body}
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 def _is_api(request: HttpRequest) -> bool:

@@ -9,7 +9,11 @@ from clinic.celery import app as celery_app
 def test_healthz_answers_200_when_database_and_broker_answer(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "broker": "ok", "email": "ok"},
+        "email": {"late": 0, "about_alerts": 0, "oldest_minutes": None},
+    }
 
 
 @pytest.mark.django_db
@@ -20,7 +24,7 @@ def test_healthz_answers_503_when_the_broker_does_not(client, monkeypatch):
     monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["checks"] == {"database": "ok", "broker": "unreachable"}
+    assert response.json()["checks"] == {"database": "ok", "broker": "unreachable", "email": "ok"}
 
 
 @pytest.mark.django_db
@@ -52,3 +56,24 @@ def test_database_check_reports_a_server_that_does_not_answer():
         }
     )
     assert health.database_reachable(unreachable["default"]) is False
+
+
+@pytest.mark.django_db
+def test_healthz_says_degraded_with_counts_when_e_mail_is_late_and_stays_200(
+    client, client_record, time_machine, settings
+):
+    from django.utils import timezone
+
+    from clients import services
+
+    draft = services.check_in_prepare(
+        client=client_record, occurred_at=timezone.now(), emotions=[], safety_concern=True
+    )
+    services.check_in_record(draft=draft)  # its e-mail is owed; no commit runs it here
+    time_machine.move_to(timezone.now() + settings.OUTBOX_LATE_AFTER * 2, tick=False)
+    response = client.get("/healthz")
+    assert response.status_code == 200, "a late e-mail must not take a web node out"
+    body = response.json()
+    assert body["status"] == "degraded" and body["checks"]["email"] == "late"
+    assert body["email"] == {"late": 1, "about_alerts": 1, "oldest_minutes": 4}
+    assert client_record.primary_therapist.user.email not in response.content.decode()

@@ -26,9 +26,11 @@ def evening(time_machine):
 
 
 @pytest.fixture
-def broker_down():
-    """The real Celery client, pointed at a port where no broker listens."""
+def broker_down(monkeypatch):
+    """The real Celery client, pointed at a port where no broker listens. Celery lets
+    the environment variable win over its configuration, so both are set."""
     saved = app.conf.task_always_eager, app.conf.broker_url
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:9/0")
     app.conf.task_always_eager = False
     app.conf.broker_url = "redis://127.0.0.1:9/0"
     _forget_connections()
