@@ -26,7 +26,13 @@ from .models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 BACKOFF_FIRST = timedelta(seconds=30)
-BACKOFF_MOST = timedelta(minutes=30)
+# A safety e-mail is tried at least every two minutes however long the mail server has
+# been away, so it goes out soon after the server is back; routine mail can wait longer.
+BACKOFF_MOST = {
+    OutboxMessage.Priority.SAFETY: timedelta(minutes=2),
+    OutboxMessage.Priority.ACCOUNT: timedelta(minutes=10),
+    OutboxMessage.Priority.ROUTINE: timedelta(minutes=30),
+}
 
 
 def owe(
@@ -163,7 +169,7 @@ def _drop(message: OutboxMessage, token: uuid.UUID, reason: str, now: datetime) 
 
 
 def _try_later(message: OutboxMessage, token: uuid.UUID, error: Exception, now: datetime) -> None:
-    wait = min(BACKOFF_MOST, BACKOFF_FIRST * 2 ** max(message.attempts - 1, 0))
+    wait = min(BACKOFF_MOST[message.priority], BACKOFF_FIRST * 2 ** max(message.attempts - 1, 0))
     OutboxMessage.objects.filter(pk=message.pk, lease_token=token).update(
         lease_until=None, send_after=now + wait, last_error=type(error).__name__[:80]
     )
