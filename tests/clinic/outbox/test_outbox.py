@@ -266,3 +266,28 @@ def test_the_admin_lists_late_e_mails_for_the_clinic_admin_of_that_clinic_only(
     alerts = "/admin/clients/alert/"
     client.force_login(factories.ClinicAdminFactory(clinic=client_record.clinic))
     assert "late: not sent yet" in client.get(alerts).content.decode()
+
+
+@pytest.mark.django_db
+def test_upgrading_owes_what_was_due_before_the_outbox_and_never_sent(client_record, therapist):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("clinic.outbox.migrations.0002_owe_what_was_never_sent")
+    never_told = factories.AlertFactory(client=client_record)
+    factories.AlertFactory(client=client_record, notified_at=timezone.now())
+    factories.AlertFactory(
+        client=client_record, acknowledged_at=timezone.now(), acknowledged_by=therapist.user
+    )
+    unsent = TherapistDigest.objects.create(
+        therapist=therapist, week_start=dt.date(2026, 3, 2), summaries=1, needing_attention=0
+    )
+    migration.owe_unsent(apps, None)
+    migration.owe_unsent(apps, None)  # run twice: still once
+    owed = OutboxMessage.objects.order_by("kind")
+    assert [(m.kind, m.object_id, m.recipient_id) for m in owed] == [
+        ("alert_notify", never_told.pk, therapist.user_id),
+        ("weekly_digest", unsent.pk, therapist.user_id),
+    ]
+    assert outbox.sweep() == 0 and outbox.send(owed[0].pk) is True
