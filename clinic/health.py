@@ -46,10 +46,10 @@ def email_late() -> dict:
     from django.db.models import Count, Min, Q
     from django.utils import timezone
 
-    from clinic.outbox import services as outbox
+    from clinic.outbox import delivery
     from clinic.outbox.models import OutboxMessage
 
-    found = outbox.late().aggregate(
+    found = delivery.late().aggregate(
         late=Count("pk"),
         about_alerts=Count("pk", filter=Q(priority=OutboxMessage.Priority.SAFETY)),
         oldest=Min("created_at"),

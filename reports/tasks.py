@@ -6,7 +6,7 @@ from datetime import date
 from celery import shared_task
 from django.db import OperationalError
 
-from clinic.outbox import services as outbox
+from clinic.outbox import delivery
 
 from . import summaries
 
@@ -33,5 +33,5 @@ def summaries_plan(clinic_id: int | None = None, since: str | None = None) -> in
     for therapist_id, week_start in summaries.digests_due():
         owed = summaries.therapist_digest_owe(therapist_id=therapist_id, week_start=week_start)
         if owed is not None:
-            outbox.send(owed)  # or, if it cannot go now, the outbox's sweep sends it
+            delivery.send(owed)  # or, if it cannot go now, the outbox's sweep sends it
     return len(arguments)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from clients.models import TEXT_MAX_CHARS, Alert
 from clinic import audit
 from clinic.models import Clinic, Therapist, User
+from clinic.outbox import delivery
 from clinic.outbox import services as outbox
 
 from .emails import ALERT_ESCALATION
@@ -90,7 +91,7 @@ def alerts_escalate(*, now: datetime | None = None) -> int:
             owed = alert_escalate(alert_id=alert_id, now=now)
             escalated += bool(owed)
             for message_id in owed:  # the sweeper runs in a worker: send from here
-                outbox.send(message_id)
+                delivery.send(message_id)
     return escalated
 
 

@@ -1,17 +1,17 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from . import services
+from . import delivery
 
 
 # A database away for a moment: the task is retried; the sweeper is the net below that.
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def outbox_send(message_id: int) -> bool:
     """Send one owed e-mail now (once: the row is claimed first)."""
-    return services.send(message_id)
+    return delivery.send(message_id)
 
 
 @shared_task
 def outbox_sweep() -> int:
     """Every minute: send every owed e-mail that its own task did not send."""
-    return services.sweep()
+    return delivery.sweep()

@@ -12,7 +12,7 @@ from clients.models import Alert
 from clients.safety import services
 from clients.safety.services import follow_up_record
 from clinic.models import AuditEvent
-from clinic.outbox import services as outbox
+from clinic.outbox import delivery
 from clinic.outbox.models import OutboxMessage
 from tests import factories
 
@@ -114,12 +114,12 @@ def test_a_failed_send_stays_owed_and_the_outbox_sweep_sends_it_once(
     assert services.alerts_escalate() == 0, "not escalated twice"
     # The treating therapist's own e-mail was never queued here (no commit in this
     # test): the sweep finds it; the escalation waits for its next try.
-    assert outbox.sweep() == 1
+    assert delivery.sweep() == 1
     assert [m.to for m in mail.outbox] == [[client_record.primary_therapist.user.email]]
     mail.outbox.clear()
     time_machine.shift(dt.timedelta(seconds=31))
-    assert outbox.sweep() == 1
-    assert outbox.sweep() == 0
+    assert delivery.sweep() == 1
+    assert delivery.sweep() == 0
     assert [m.to for m in mail.outbox] == [[covering.user.email]]
     # Two changes of the alert: its therapist told, and it escalated (once).
     assert AuditEvent.objects.filter(object_type="alert", action="update").count() == 2

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from clients.models import Alert, CheckIn
 from clinic.celery import app
+from clinic.outbox import delivery
 from clinic.outbox import services as outbox
 from clinic.outbox.models import OutboxMessage
 from reports.models import TherapistDigest
@@ -81,10 +82,10 @@ def test_the_sweep_sends_what_was_never_queued_once_after_its_own_task_had_its_c
     client_record, time_machine
 ):
     owed = owed_alert_email(client_record)
-    assert outbox.sweep() == 0, "a fresh one is left to its own task"
+    assert delivery.sweep() == 0, "a fresh one is left to its own task"
     time_machine.shift(dt.timedelta(seconds=31))
-    assert outbox.sweep() == 1
-    assert outbox.sweep() == 0
+    assert delivery.sweep() == 1
+    assert delivery.sweep() == 0
     assert [m.to for m in mail.outbox] == [[client_record.primary_therapist.user.email]]
     owed.refresh_from_db()
     assert owed.sent_at is not None and owed.attempts == 1
@@ -102,10 +103,10 @@ def test_a_claim_of_a_worker_that_died_runs_out_and_is_taken_again(
         lease_until=timezone.now() + settings.OUTBOX_LEASE, lease_token=uuid.uuid4(), attempts=1
     )
     time_machine.shift(dt.timedelta(seconds=31))
-    assert outbox.send(owed.pk) is False, "held by the other claim"
-    assert outbox.sweep() == 0
+    assert delivery.send(owed.pk) is False, "held by the other claim"
+    assert delivery.sweep() == 0
     time_machine.shift(settings.OUTBOX_LEASE)
-    assert outbox.sweep() == 1
+    assert delivery.sweep() == 1
     assert len(mail.outbox) == 1
     owed.refresh_from_db()
     assert owed.attempts == 2 and owed.lease_until is None
@@ -114,8 +115,8 @@ def test_a_claim_of_a_worker_that_died_runs_out_and_is_taken_again(
 @pytest.mark.django_db
 def test_a_sent_e_mail_is_not_sent_again(client_record):
     owed = owed_alert_email(client_record)
-    assert outbox.send(owed.pk) is True
-    assert outbox.send(owed.pk) is False
+    assert delivery.send(owed.pk) is True
+    assert delivery.send(owed.pk) is False
     assert len(mail.outbox) == 1
 
 
@@ -135,7 +136,7 @@ def test_a_mail_server_that_refuses_gets_tries_further_and_further_apart(
     settings.EMAIL_BACKEND = "tests.clinic.outbox.test_outbox.BrokenBackend"
     waits = []
     for _ in range(5):
-        assert outbox.send(owed.pk) is False
+        assert delivery.send(owed.pk) is False
         owed.refresh_from_db()
         waits.append((owed.send_after - timezone.now()).total_seconds())
         assert owed.last_error == "ConnectionRefusedError" and owed.lease_until is None
@@ -143,7 +144,7 @@ def test_a_mail_server_that_refuses_gets_tries_further_and_further_apart(
     assert waits == [30, 60, 120, 120, 120], "a safety e-mail is tried every 2 minutes at most"
     assert client_record.primary_therapist.user.email not in caplog.text
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert outbox.sweep() == 1
+    assert delivery.sweep() == 1
     assert len(mail.outbox) == 1
 
 
@@ -153,7 +154,7 @@ def test_an_alert_followed_up_before_its_e_mail_went_out_is_not_e_mailed(client_
     Alert.objects.filter(pk=owed.object_id).update(
         acknowledged_at=timezone.now(), acknowledged_by=therapist.user
     )
-    assert outbox.send(owed.pk) is False
+    assert delivery.send(owed.pk) is False
     owed.refresh_from_db()
     assert owed.dropped_at is not None and owed.drop_reason == "not_needed"
     assert mail.outbox == []
@@ -164,7 +165,7 @@ def test_an_e_mail_about_an_erased_record_is_dropped_not_retried(client_record):
     owed = owed_alert_email(client_record)
     CheckIn.objects.filter(client=client_record).delete()
     Alert.objects.filter(pk=owed.object_id).delete()
-    assert outbox.send(owed.pk) is False
+    assert delivery.send(owed.pk) is False
     owed.refresh_from_db()
     assert owed.drop_reason == "gone"
 
@@ -176,7 +177,7 @@ def test_a_password_link_not_sent_within_the_hour_is_not_sent(client, client_rec
     client.post("/accounts/password-reset/", {"email": client_record.user.email})
     owed = OutboxMessage.objects.get(kind="password_reset")
     time_machine.shift(dt.timedelta(hours=1, seconds=1))
-    assert outbox.sweep() == 0
+    assert delivery.sweep() == 0
     owed.refresh_from_db()
     assert owed.drop_reason == "expired"
     assert mail.outbox == []
@@ -209,20 +210,20 @@ def test_safety_e_mails_go_first_and_late_ones_are_counted(client_record, time_m
     time_machine.shift(dt.timedelta(seconds=1))
     owed_alert_email(client_record)
     time_machine.shift(settings.OUTBOX_LATE_AFTER)
-    assert outbox.late().count() == 2
-    assert outbox.sweep(limit=1) == 1
+    assert delivery.late().count() == 2
+    assert delivery.sweep(limit=1) == 1
     assert mail.outbox[0].subject == "An alert needs your attention"
-    assert outbox.late().count() == 1
+    assert delivery.late().count() == 1
 
 
 @pytest.mark.django_db
 def test_every_message_carries_the_same_message_id_on_every_try(client_record, settings):
     owed = owed_alert_email(client_record)
     settings.EMAIL_BACKEND = "tests.clinic.outbox.test_outbox.BrokenBackend"
-    outbox.send(owed.pk)
+    delivery.send(owed.pk)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     OutboxMessage.objects.filter(pk=owed.pk).update(send_after=timezone.now())
-    outbox.send(owed.pk)
+    delivery.send(owed.pk)
     assert mail.outbox[0].extra_headers["Message-ID"].startswith(f"<outbox.{owed.pk}.")
 
 
@@ -247,7 +248,7 @@ def test_the_caseload_tells_the_therapist_when_their_e_mail_is_late(
     assert "E-mail to you could not be sent" in page
     assert "1 e-mail to you has waited since" in page
     assert "They include alerts" in page
-    outbox.sweep()
+    delivery.sweep()
     assert "could not be sent" not in client.get("/").content.decode()
 
 
@@ -290,4 +291,4 @@ def test_upgrading_owes_what_was_due_before_the_outbox_and_never_sent(client_rec
         ("alert_notify", never_told.pk, therapist.user_id),
         ("weekly_digest", unsent.pk, therapist.user_id),
     ]
-    assert outbox.sweep() == 0 and outbox.send(owed[0].pk) is True
+    assert delivery.sweep() == 0 and delivery.send(owed[0].pk) is True

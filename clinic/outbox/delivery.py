@@ -1,0 +1,152 @@
+"""Sending owed e-mails, in a worker. ``send`` claims a row with a lease before sending,
+so two workers never send it both, and a worker killed in the middle leaves a claim that
+runs out and is taken again by ``sweep``.
+"""
+
+import hashlib
+import logging
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from . import kinds
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+BACKOFF_FIRST = timedelta(seconds=30)
+# A safety e-mail is tried at least every two minutes however long the mail server has
+# been away, so it goes out soon after the server is back; routine mail can wait longer.
+BACKOFF_MOST = {
+    OutboxMessage.Priority.SAFETY: timedelta(minutes=2),
+    OutboxMessage.Priority.ACCOUNT: timedelta(minutes=10),
+    OutboxMessage.Priority.ROUTINE: timedelta(minutes=30),
+}
+
+
+def pending() -> QuerySet[OutboxMessage]:
+    return OutboxMessage.objects.filter(sent_at__isnull=True, dropped_at__isnull=True)
+
+
+def _free(now: datetime) -> Q:
+    return Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+
+
+def _message_id(message: OutboxMessage) -> str:
+    # The same Message-ID on every attempt: a mail system that receives a message twice
+    # (sent, then the worker died before recording it) can tell it is one message.
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{message.key}".encode()).hexdigest()[:24]
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    return f"<outbox.{message.pk}.{digest}@{domain}>"
+
+
+def send(message_id: int, *, now: datetime | None = None) -> bool:
+    """Claim one owed e-mail, write it and send it. True if it was sent by this call.
+
+    Whatever fails after the claim frees it with a later time to try again. A failed
+    attempt is logged with the kind and the class of the error, never an address."""
+    now = now or timezone.now()
+    token = uuid.uuid4()
+    claimed = (
+        pending()
+        .filter(_free(now), pk=message_id, send_after__lte=now)
+        .update(
+            lease_until=now + settings.OUTBOX_LEASE,
+            lease_token=token,
+            attempts=F("attempts") + 1,
+            last_attempt_at=now,
+        )
+    )
+    if not claimed:
+        return False
+    message = OutboxMessage.objects.select_related("recipient").get(pk=message_id)
+    kind = kinds.kind_of(message.kind)
+    reason = _no_longer_owed(message, now)
+    try:
+        email = None if reason else kind.render(message)
+    except ObjectDoesNotExist:  # what it was about has been erased since
+        email, reason = None, "gone"
+    except Exception as error:
+        _try_later(message, token, error, now)
+        return False
+    if email is None:
+        _drop(message, token, reason or "not_needed", now)
+        return False
+    email.to = [message.recipient.email]
+    email.extra_headers["Message-ID"] = _message_id(message)
+    try:
+        email.send()
+    except Exception as error:
+        _try_later(message, token, error, now)
+        return False
+    with transaction.atomic():
+        sent_at = timezone.now()
+        OutboxMessage.objects.filter(pk=message.pk, lease_token=token).update(
+            sent_at=sent_at, lease_until=None, last_error=""
+        )
+        if kind.delivered is not None:
+            kind.delivered(message, sent_at)
+    return True
+
+
+def _no_longer_owed(message: OutboxMessage, now: datetime) -> str:
+    if message.expires_at is not None and message.expires_at <= now:
+        return "expired"
+    if not message.recipient.is_active:
+        return "recipient_inactive"
+    return ""
+
+
+def _drop(message: OutboxMessage, token: uuid.UUID, reason: str, now: datetime) -> None:
+    OutboxMessage.objects.filter(pk=message.pk, lease_token=token).update(
+        dropped_at=now, drop_reason=reason, lease_until=None
+    )
+
+
+def _try_later(message: OutboxMessage, token: uuid.UUID, error: Exception, now: datetime) -> None:
+    wait = min(BACKOFF_MOST[message.priority], BACKOFF_FIRST * 2 ** max(message.attempts - 1, 0))
+    OutboxMessage.objects.filter(pk=message.pk, lease_token=token).update(
+        lease_until=None, send_after=now + wait, last_error=type(error).__name__[:80]
+    )
+    logger.warning(
+        "E-mail %s (%s) not sent on attempt %s (%s); next try in %s s",
+        message.pk,
+        message.kind,
+        message.attempts,
+        type(error).__name__,
+        int(wait.total_seconds()),
+    )
+
+
+def sweep(*, now: datetime | None = None, limit: int = 200) -> int:
+    """Send what is owed and was not sent by its own task: never queued (broker down),
+    lost with a broker's messages, claimed by a worker that died, or due for another try.
+    Safety e-mails first. Returns how many were sent."""
+    now = now or timezone.now()
+    fresh = now - settings.OUTBOX_SWEEP_AFTER  # younger ones are left to their own task
+    due = list(
+        pending()
+        .filter(_free(now), send_after__lte=now)
+        .filter(Q(created_at__lte=fresh) | Q(attempts__gt=0))
+        .order_by("priority", "created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = 0
+    for message_id in due:
+        try:
+            sent += send(message_id, now=timezone.now())
+        except Exception as error:  # one bad e-mail must not hold back the others
+            logger.warning("E-mail %s not written (%s)", message_id, type(error).__name__)
+    return sent
+
+
+def late(*, now: datetime | None = None) -> QuerySet[OutboxMessage]:
+    """Owed e-mails older than OUTBOX_LATE_AFTER: shown on /healthz, in the admin and,
+    for their recipient, on the caseload."""
+    now = now or timezone.now()
+    return pending().filter(created_at__lte=now - settings.OUTBOX_LATE_AFTER)
