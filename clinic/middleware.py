@@ -46,6 +46,8 @@ class StaffIdleTimeoutMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if getattr(request, "database_unavailable", False):
+            return response  # the session is out of reach too; the 503 says to come back
         # After the view, so the request that signs someone in starts their idle clock too.
         # Only for a signed-in browser session: an API token has its own end (clinic.api.auth).
         user = getattr(request, "user", None)

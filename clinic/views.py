@@ -1,11 +1,20 @@
+import sys
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from rest_framework.exceptions import ErrorDetail
 
 from . import health
-from .api.errors import error_body
+from .api.errors import (
+    RETRY_AFTER_SECONDS,
+    DatabaseUnavailable,
+    database_fault,
+    database_fault_log,
+    error_body,
+)
 
 
 @require_GET
@@ -37,7 +46,24 @@ def not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this inside the `except` block of the view or middleware that failed.
+    fault = database_fault(sys.exc_info()[1])
+    if fault is not None:
+        return database_unavailable(request, fault)
     if _is_api(request):
         body = error_body(ErrorDetail("Something went wrong on our side.", code="server_error"))
         return JsonResponse(body, status=500)
     return render(request, "500.html", status=500)
+
+
+def database_unavailable(request: HttpRequest, fault: BaseException) -> HttpResponse:
+    """503 with Retry-After: a database that does not answer is a pause, not a bug."""
+    database_fault_log(request, fault)
+    if _is_api(request):
+        response = JsonResponse(error_body(DatabaseUnavailable().detail), status=503)
+    else:
+        # Without the request, so no context processor can reach for the database.
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response._has_been_logged = True  # the warning above is its one line: no traceback
+    return response

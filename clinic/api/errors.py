@@ -4,17 +4,64 @@
 when the error is about the request as a whole.
 """
 
+import logging
 from collections.abc import Iterator
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 NON_FIELD_KEYS = {"non_field_errors", "__all__"}
+
+logger = logging.getLogger("clinic.database")
+
+# How long a client is asked to wait when the database does not answer: a restart or a
+# lock held past SQLite's timeout is over in seconds.
+RETRY_AFTER_SECONDS = 5
+
+
+class DatabaseUnavailable(exceptions.APIException):
+    status_code = 503
+    default_code = "database_unavailable"
+    default_detail = _(
+        "The dashboard cannot reach its database for a moment. Try again in a few seconds."
+    )
+    wait = RETRY_AFTER_SECONDS  # DRF's handler turns it into Retry-After
+
+
+def database_fault(exc: BaseException | None) -> BaseException | None:
+    """The error of a database that does not answer behind ``exc``, or None.
+
+    OperationalError covers a server that is down, restarting or refusing connections,
+    and SQLite's "database is locked"; InterfaceError a connection that was closed.
+    """
+    for _depth in range(5):
+        if exc is None or isinstance(exc, OperationalError | InterfaceError):
+            return exc
+        exc = exc.__cause__
+    return None
+
+
+def database_fault_log(request: HttpRequest, fault: BaseException) -> None:
+    """One warning line per request, no traceback. The driver's first line says what
+    happened (refused, shutting down, locked); query parameters are never part of it."""
+    if getattr(request, "database_unavailable", False):
+        return  # a middleware above the one that failed may fail again on its way out
+    request.database_unavailable = True  # middleware leaves the database alone after this
+    reason = (str(fault).strip().splitlines() or [""])[0][:200]
+    logger.warning(
+        "database unavailable, answered 503 to %s %s: %s: %s",
+        request.method,
+        request.path,
+        type(fault).__name__,
+        reason,
+    )
 
 
 def _flatten(detail, path: str = "") -> Iterator[dict]:
@@ -46,7 +93,12 @@ def error_body(detail) -> dict:
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, Http404):
+    fault = database_fault(exc)
+    if fault is not None:
+        request = context["request"]
+        database_fault_log(getattr(request, "_request", request), fault)
+        exc = DatabaseUnavailable()
+    elif isinstance(exc, Http404):
         # Django's message names the model; "not found" is all anyone outside needs.
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -61,6 +113,8 @@ def exception_handler(exc, context):
     if isinstance(detail, str) and not isinstance(detail, ErrorDetail):
         detail = ErrorDetail(detail, code=getattr(exc, "default_code", "error"))
     response.data = error_body(detail)
+    if fault is not None:
+        response._has_been_logged = True  # Django would log it again as an error
     return response
 
 
