@@ -14,8 +14,9 @@ def database_reachable(db=connection) -> bool:
         with db.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
-    except Exception:  # any driver error means "not reachable"
-        logger.warning("health check: database unreachable", exc_info=True)
+    except Exception as error:  # any driver error means "not reachable"
+        # One line per probe: a monitor asks every few seconds while the database is away.
+        logger.warning("health check: database unreachable (%s)", type(error).__name__)
         return False
 
 
@@ -28,8 +29,8 @@ def broker_reachable() -> bool:
             if conn.transport_cls == "filesystem":
                 return _broker_folders_writable(app.conf.broker_transport_options)
             return True
-    except Exception:  # kombu raises a different class per transport
-        logger.warning("health check: broker unreachable", exc_info=True)
+    except Exception as error:  # kombu raises a different class per transport
+        logger.warning("health check: broker unreachable (%s)", type(error).__name__)
         return False
 
 
