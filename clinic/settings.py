@@ -245,6 +245,7 @@ OUTBOX_LEASE = timedelta(seconds=env.int("OUTBOX_LEASE_SECONDS", default=120))
 OUTBOX_SWEEP_AFTER = timedelta(seconds=env.int("OUTBOX_SWEEP_AFTER_SECONDS", default=30))
 OUTBOX_SWEEP_EVERY = timedelta(seconds=env.int("OUTBOX_SWEEP_EVERY_SECONDS", default=60))
 OUTBOX_LATE_AFTER = timedelta(seconds=env.int("OUTBOX_LATE_AFTER_SECONDS", default=120))
+OUTBOX_KEEP = timedelta(days=env.int("OUTBOX_KEEP_DAYS", default=90))
 
 # --- Celery ---------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -288,6 +289,10 @@ CELERY_BEAT_SCHEDULE = {
     "alerts-escalate": {
         "task": "clients.safety.tasks.alerts_escalate",
         "schedule": timedelta(minutes=1),
+    },
+    "outbox-purge": {
+        "task": "clinic.outbox.tasks.outbox_purge",
+        "schedule": timedelta(days=1),
     },
     "idempotency-keys-purge": {
         "task": "clinic.tasks.idempotency_keys_purge",

@@ -150,3 +150,13 @@ def late(*, now: datetime | None = None) -> QuerySet[OutboxMessage]:
     for their recipient, on the caseload."""
     now = now or timezone.now()
     return pending().filter(created_at__lte=now - settings.OUTBOX_LATE_AFTER)
+
+
+def purge(*, now: datetime | None = None) -> int:
+    """Forget e-mails sent or dropped more than OUTBOX_KEEP_DAYS ago. What matters stays
+    on the records themselves (when an alert's therapist was told, a digest sent)."""
+    cutoff = (now or timezone.now()) - settings.OUTBOX_KEEP
+    deleted, _ = OutboxMessage.objects.filter(
+        Q(sent_at__lt=cutoff) | Q(dropped_at__lt=cutoff)
+    ).delete()
+    return deleted

@@ -15,3 +15,9 @@ def outbox_send(message_id: int) -> bool:
 def outbox_sweep() -> int:
     """Every minute: send every owed e-mail that its own task did not send."""
     return delivery.sweep()
+
+
+@shared_task
+def outbox_purge() -> int:
+    """Daily: forget e-mails sent or dropped long ago."""
+    return delivery.purge()

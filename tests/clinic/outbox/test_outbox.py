@@ -292,3 +292,19 @@ def test_upgrading_owes_what_was_due_before_the_outbox_and_never_sent(client_rec
         ("weekly_digest", unsent.pk, therapist.user_id),
     ]
     assert delivery.sweep() == 0 and delivery.send(owed[0].pk) is True
+
+
+@pytest.mark.django_db
+def test_sent_e_mails_are_forgotten_after_the_keeping_time_owed_ones_never(
+    client_record, time_machine, settings
+):
+    sent = owed_alert_email(client_record)
+    delivery.send(sent.pk)
+    waiting = outbox.owe(kind="invitation", key="invitation:test", recipient=client_record.user)
+    time_machine.shift(settings.OUTBOX_KEEP + dt.timedelta(days=1))
+    assert delivery.purge() == 1
+    assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [waiting.pk]
+    assert Alert.objects.get(pk=sent.object_id).notified_at is not None
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["outbox-purge"]["task"] == "clinic.outbox.tasks.outbox_purge"
+    )
