@@ -25,11 +25,16 @@ ERROR_DESCRIPTIONS = {
     410: "Gone: what this request refers to was taken back or replaced",
     422: "This Idempotency-Key was used with a different request",
     429: "Too many requests; see Retry-After",
+    503: (
+        "The database did not answer for a moment (a restart, a lock): nothing was stored; "
+        "try again after Retry-After seconds, with the same Idempotency-Key for a write"
+    ),
 }
 
 
 def errors(*codes: int) -> dict:
-    codes = codes or (400, 401, 403, 404, 429)
+    # Any request can meet a database that is away for a moment.
+    codes = (*(codes or (400, 401, 403, 404, 429)), 503)
     return {
         code: OpenApiResponse(ErrorOutput, description=ERROR_DESCRIPTIONS[code]) for code in codes
     }
