@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clinic.outbox import kinds
 from clinic.outbox.models import OutboxMessage
@@ -36,4 +37,9 @@ def invitation_render(message: OutboxMessage) -> EmailMessage | None:
     return EmailMessage(_("Your account at %(clinic)s") % facts, body % facts)
 
 
-kinds.register(INVITATION, priority=OutboxMessage.Priority.ACCOUNT, render=invitation_render)
+kinds.register(
+    INVITATION,
+    label=gettext_lazy("Invitation"),
+    priority=OutboxMessage.Priority.ACCOUNT,
+    render=invitation_render,
+)

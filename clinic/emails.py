@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy
 
 from .outbox import kinds
 from .outbox.models import OutboxMessage
@@ -34,5 +35,8 @@ def password_reset_render(message: OutboxMessage) -> EmailMessage | None:
 
 
 kinds.register(
-    PASSWORD_RESET, priority=OutboxMessage.Priority.ACCOUNT, render=password_reset_render
+    PASSWORD_RESET,
+    label=gettext_lazy("Password reset"),
+    priority=OutboxMessage.Priority.ACCOUNT,
+    render=password_reset_render,
 )

@@ -41,22 +41,8 @@ def _broker_folders_writable(options: dict) -> bool:
     return all(Path(f).is_dir() and os.access(f, os.W_OK) for f in folders)
 
 
-def email_late() -> dict:
-    """Owed e-mails older than OUTBOX_LATE_AFTER: how many, how many about alerts, and
-    how long the oldest has waited. Counts only: no address, no client."""
-    from django.db.models import Count, Min, Q
-    from django.utils import timezone
-
+def email_late() -> bool:
+    """Whether any owed e-mail has waited longer than OUTBOX_LATE_AFTER."""
     from clinic.outbox import delivery
-    from clinic.outbox.models import OutboxMessage
 
-    found = delivery.late().aggregate(
-        late=Count("pk"),
-        about_alerts=Count("pk", filter=Q(priority=OutboxMessage.Priority.SAFETY)),
-        oldest=Min("created_at"),
-    )
-    oldest = found.pop("oldest")
-    found["oldest_minutes"] = (
-        int((timezone.now() - oldest).total_seconds() // 60) if oldest is not None else None
-    )
-    return found
+    return delivery.late().exists()

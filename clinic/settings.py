@@ -237,9 +237,9 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dashboard@localhost")
-# A mail server that stops answering gives up well inside the outbox's lease, so a slow
-# send never overlaps with another worker taking the same e-mail.
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Each step of talking to the mail server waits at most this long, so even a send of eight
+# slow steps ends well inside the outbox's lease (a check says so when it would not).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # The outbox (clinic/outbox): every e-mail is owed in the database before it is sent.
 OUTBOX_LEASE = timedelta(seconds=env.int("OUTBOX_LEASE_SECONDS", default=120))
 OUTBOX_SWEEP_AFTER = timedelta(seconds=env.int("OUTBOX_SWEEP_AFTER_SECONDS", default=30))
@@ -262,6 +262,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
         "control_folder": str(CELERY_BROKER_FOLDER / "control"),
     }
+else:
+    # A broker host that drops packets instead of refusing must not hold a client's answer:
+    # the e-mail is owed in the database and the sweep sends it when the broker is back.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
 # Several installations (or test runs) can share one Redis with their own queue names.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")

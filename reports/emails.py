@@ -7,7 +7,7 @@ from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from clinic.outbox import kinds
 from clinic.outbox.models import OutboxMessage
@@ -28,8 +28,8 @@ def digest_render(message: OutboxMessage) -> EmailMessage:
         "link": settings.SITE_URL + reverse("summaries"),
     }
     ready = ngettext(
-        "%(summaries)s weekly summary for the week of %(week)s is ready",
-        "%(summaries)s weekly summaries for the week of %(week)s are ready",
+        "%(summaries)s weekly summary for the week of %(week)s is ready.",
+        "%(summaries)s weekly summaries for the week of %(week)s are ready.",
         digest.summaries,
     )
     attention = ngettext(
@@ -37,9 +37,9 @@ def digest_render(message: OutboxMessage) -> EmailMessage:
         "%(attention)s of your clients may need attention.",
         digest.needing_attention,
     )
-    body = (
-        _("Hello %(name)s,") + "\n\n" + ready + "; " + attention + "\n\n" + _("Read them: %(link)s")
-    ) % facts + "\n"
+    # Whole sentences, each translated on its own, in the order every language keeps.
+    paragraphs = [_("Hello %(name)s,"), f"{ready} {attention}", _("Read them: %(link)s")]
+    body = "\n\n".join(paragraphs) % facts + "\n"
     return EmailMessage(_("Your weekly summaries are ready"), body)
 
 
@@ -49,6 +49,7 @@ def digest_delivered(message: OutboxMessage, sent_at: datetime) -> None:
 
 kinds.register(
     DIGEST,
+    label=gettext_lazy("Weekly summaries ready"),
     priority=OutboxMessage.Priority.ROUTINE,
     render=digest_render,
     delivered=digest_delivered,

@@ -1,6 +1,7 @@
 """Celery tasks for the weekly summaries. They take ids, call a service, and are safe
 to run twice: a summary is an upsert, a digest e-mail is owed once and sent by the outbox."""
 
+import logging
 from datetime import date
 
 from celery import shared_task
@@ -11,6 +12,8 @@ from clinic.outbox import delivery
 from . import summaries
 
 CHUNK = 50
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=8)
@@ -31,7 +34,13 @@ def summaries_plan(clinic_id: int | None = None, since: str | None = None) -> in
     if arguments:  # one task per CHUNK client-weeks, each carrying ids only
         summary_build.chunks(arguments, CHUNK).apply_async()
     for therapist_id, week_start in summaries.digests_due():
-        owed = summaries.therapist_digest_owe(therapist_id=therapist_id, week_start=week_start)
+        try:
+            owed = summaries.therapist_digest_owe(therapist_id=therapist_id, week_start=week_start)
+        except Exception as error:  # one therapist's trouble must not hold back the others
+            logger.warning(
+                "Digest of therapist %s not owed (%s)", therapist_id, type(error).__name__
+            )
+            continue
         if owed is not None:
             delivery.send(owed)  # or, if it cannot go now, the outbox's sweep sends it
     return len(arguments)

@@ -11,7 +11,7 @@ from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from clients.models import Alert
 from clinic import audit
@@ -98,10 +98,14 @@ def alert_escalation_render(message: OutboxMessage) -> EmailMessage | None:
 
 kinds.register(
     ALERT_NOTIFY,
+    label=gettext_lazy("Alert, to the treating therapist"),
     priority=OutboxMessage.Priority.SAFETY,
     render=alert_notify_render,
     delivered=alert_notify_delivered,
 )
 kinds.register(
-    ALERT_ESCALATION, priority=OutboxMessage.Priority.SAFETY, render=alert_escalation_render
+    ALERT_ESCALATION,
+    label=gettext_lazy("Alert waiting, to cover and admins"),
+    priority=OutboxMessage.Priority.SAFETY,
+    render=alert_escalation_render,
 )

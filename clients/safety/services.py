@@ -88,10 +88,14 @@ def alerts_escalate(*, now: datetime | None = None) -> int:
     )
     for clinic in Clinic.objects.filter(waiting).distinct():
         for alert_id in alerts_waiting(clinic=clinic, now=now):
-            owed = alert_escalate(alert_id=alert_id, now=now)
+            try:
+                owed = alert_escalate(alert_id=alert_id, now=now)
+            except Exception as error:  # one alert's trouble must not hold back the others
+                logger.warning("Alert %s not escalated (%s)", alert_id, type(error).__name__)
+                continue
             escalated += bool(owed)
             for message_id in owed:  # the sweeper runs in a worker: send from here
-                delivery.send(message_id)
+                delivery.send(message_id)  # or, if it cannot go now, the outbox's sweep
     return escalated
 
 

@@ -5,6 +5,7 @@ when the error is about the request as a whole.
 """
 
 import logging
+import sqlite3
 from collections.abc import Iterator
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -38,14 +39,38 @@ class DatabaseUnavailable(exceptions.APIException):
 def database_fault(exc: BaseException | None) -> BaseException | None:
     """The error of a database that does not answer behind ``exc``, or None.
 
-    OperationalError covers a server that is down, restarting or refusing connections,
-    and SQLite's "database is locked"; InterfaceError a connection that was closed.
+    Only what passes: a server that is down, restarting or refusing connections, a closed
+    connection, a deadlock, SQLite's "database is locked". A missing table or column is an
+    OperationalError too on SQLite, but it is a mistake (a forgotten migrate) that must stay
+    a 500 with its traceback, not a pause.
     """
     for _depth in range(5):
-        if exc is None or isinstance(exc, OperationalError | InterfaceError):
+        if exc is None:
+            return None
+        if isinstance(exc, InterfaceError):
             return exc
+        if isinstance(exc, OperationalError):
+            return exc if _passes(exc) else None
         exc = exc.__cause__
     return None
+
+
+# SQLSTATE classes and codes of PostgreSQL that say "try again": connection exceptions,
+# insufficient resources, the server shutting down or starting, serialisation and deadlock.
+TRANSIENT_SQLSTATE_CLASSES = {"08", "53"}
+TRANSIENT_SQLSTATES = {"57P01", "57P02", "57P03", "40001", "40P01"}
+SQLITE_TRANSIENT_WORDS = ("locked", "busy", "unable to open", "disk i/o")
+
+
+def _passes(error: OperationalError) -> bool:
+    driver_error = error.__cause__
+    if isinstance(driver_error, sqlite3.Error):
+        message = str(driver_error).lower()
+        return any(words in message for words in SQLITE_TRANSIENT_WORDS)
+    sqlstate = getattr(driver_error, "sqlstate", None)
+    if sqlstate is None:  # psycopg could not connect at all: no server answered
+        return True
+    return sqlstate[:2] in TRANSIENT_SQLSTATE_CLASSES or sqlstate in TRANSIENT_SQLSTATES
 
 
 def database_fault_log(request: HttpRequest, fault: BaseException) -> None:

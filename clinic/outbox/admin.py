@@ -9,14 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.admin_scope import ClinicScopedAdmin
 
+from . import kinds
 from .models import OutboxMessage
 
-KIND_NAMES = {
-    "alert_notify": _("Alert, to the treating therapist"),
-    "alert_escalation": _("Alert waiting, to cover and admins"),
-    "invitation": _("Invitation"),
-    "password_reset": _("Password reset"),
-    "weekly_digest": _("Weekly summaries ready"),
+DROP_REASONS = {
+    "not_needed": _("not needed any more (dealt with, or used, before it could go)"),
+    "gone": _("what it was about has been erased"),
+    "expired": _("too old to be of use"),
+    "recipient_inactive": _("the recipient's account is switched off"),
+    "no_address": _("the recipient has no e-mail address"),
 }
 
 
@@ -29,7 +30,7 @@ class StateFilter(admin.SimpleListFilter):
             ("late", _("Late")),
             ("waiting", _("Waiting")),
             ("sent", _("Sent")),
-            ("dropped", _("Not needed any more")),
+            ("dropped", _("Not sent")),
         ]
 
     def queryset(self, request, queryset):
@@ -65,20 +66,27 @@ class OutboxMessageAdmin(ClinicScopedAdmin):
         "lease_until",
         "sent_at",
         "dropped_at",
-        "drop_reason",
+        "why_not_sent",
     ]
     readonly_fields = fields
 
     @admin.display(description=_("kind"), ordering="kind")
     def kind_name(self, message: OutboxMessage) -> str:
-        return KIND_NAMES.get(message.kind, message.kind)
+        try:
+            return kinds.kind_of(message.kind).label
+        except LookupError:
+            return message.kind
+
+    @admin.display(description=_("why not sent"))
+    def why_not_sent(self, message: OutboxMessage) -> str:
+        return DROP_REASONS.get(message.drop_reason, message.drop_reason)
 
     @admin.display(description=_("state"))
     def state(self, message: OutboxMessage) -> str:
         if message.sent_at is not None:
             return _("Sent")
         if message.dropped_at is not None:
-            return _("Not needed any more")
+            return _("Not sent")
         if message.created_at <= timezone.now() - settings.OUTBOX_LATE_AFTER:
             return format_html(
                 '<strong style="color: var(--error-fg, #ba2121)">{}</strong>', _("Late")

@@ -6,3 +6,6 @@ class OutboxConfig(AppConfig):
     name = "clinic.outbox"
     label = "outbox"
     verbose_name = _("E-mail outbox")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the lease check)

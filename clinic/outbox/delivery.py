@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import transaction
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from . import kinds
@@ -19,6 +19,7 @@ from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
+ATTEMPTS_MOST = 32000  # the column's range; an e-mail is tried for ever, counted up to here
 BACKOFF_FIRST = timedelta(seconds=30)
 # A safety e-mail is tried at least every two minutes however long the mail server has
 # been away, so it goes out soon after the server is back; routine mail can wait longer.
@@ -58,16 +59,16 @@ def send(message_id: int, *, now: datetime | None = None) -> bool:
         .update(
             lease_until=now + settings.OUTBOX_LEASE,
             lease_token=token,
-            attempts=F("attempts") + 1,
+            attempts=Least(F("attempts") + 1, ATTEMPTS_MOST),
             last_attempt_at=now,
         )
     )
     if not claimed:
         return False
     message = OutboxMessage.objects.select_related("recipient").get(pk=message_id)
-    kind = kinds.kind_of(message.kind)
     reason = _no_longer_owed(message, now)
     try:
+        kind = kinds.kind_of(message.kind)
         email = None if reason else kind.render(message)
     except ObjectDoesNotExist:  # what it was about has been erased since
         email, reason = None, "gone"
@@ -80,17 +81,36 @@ def send(message_id: int, *, now: datetime | None = None) -> bool:
     email.to = [message.recipient.email]
     email.extra_headers["Message-ID"] = _message_id(message)
     try:
-        email.send()
+        if not email.send():
+            raise ConnectionError("the mail backend accepted no message")
     except Exception as error:
         _try_later(message, token, error, now)
         return False
-    with transaction.atomic():
-        sent_at = timezone.now()
-        OutboxMessage.objects.filter(pk=message.pk, lease_token=token).update(
-            sent_at=sent_at, lease_until=None, last_error=""
+    return _record_sent(message, kind)
+
+
+def _record_sent(message: OutboxMessage, kind: kinds.Kind) -> bool:
+    """Record the e-mail sent, on its own, before anything else can fail: a record lost
+    after a send would send it again. Keyed on "not sent yet", not on our claim, so a send
+    that outlived its lease is still recorded once (the lease is many times the mail
+    server's timeout, so that is a safety net, not a plan)."""
+    sent_at = timezone.now()
+    recorded = OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=True).update(
+        sent_at=sent_at, lease_until=None, last_error=""
+    )
+    if not recorded:
+        return False  # another worker took it after our lease ran out, and recorded it
+    if kind.delivered is None:
+        return True
+    try:
+        kind.delivered(message, sent_at)
+    except Exception as error:  # the e-mail is out; what it updates can be read again
+        logger.warning(
+            "E-mail %s (%s) sent, its record not updated (%s)",
+            message.pk,
+            message.kind,
+            type(error).__name__,
         )
-        if kind.delivered is not None:
-            kind.delivered(message, sent_at)
     return True
 
 
@@ -99,6 +119,8 @@ def _no_longer_owed(message: OutboxMessage, now: datetime) -> str:
         return "expired"
     if not message.recipient.is_active:
         return "recipient_inactive"
+    if not message.recipient.email:
+        return "no_address"
     return ""
 
 
@@ -106,10 +128,15 @@ def _drop(message: OutboxMessage, token: uuid.UUID, reason: str, now: datetime) 
     OutboxMessage.objects.filter(pk=message.pk, lease_token=token).update(
         dropped_at=now, drop_reason=reason, lease_until=None
     )
+    if message.priority == OutboxMessage.Priority.SAFETY and reason != "not_needed":
+        # Nobody was told by this e-mail: say so where the operator looks. An alert left
+        # open is still escalated to the clinic's cover and admins after the clinic's time.
+        logger.warning("Safety e-mail %s (%s) not sent: %s", message.pk, message.kind, reason)
 
 
 def _try_later(message: OutboxMessage, token: uuid.UUID, error: Exception, now: datetime) -> None:
-    wait = min(BACKOFF_MOST[message.priority], BACKOFF_FIRST * 2 ** max(message.attempts - 1, 0))
+    doublings = min(max(message.attempts - 1, 0), 10)  # 2**10 x 30 s is beyond every cap
+    wait = min(BACKOFF_MOST[message.priority], BACKOFF_FIRST * 2**doublings)
     OutboxMessage.objects.filter(pk=message.pk, lease_token=token).update(
         lease_until=None, send_after=now + wait, last_error=type(error).__name__[:80]
     )

@@ -18,6 +18,7 @@ Delivered = Callable[[OutboxMessage, datetime], None]
 @dataclass(frozen=True)
 class Kind:
     name: str
+    label: str  # what the admin calls it
     priority: int
     render: Render
     delivered: Delivered | None = None
@@ -27,9 +28,9 @@ _KINDS: dict[str, Kind] = {}
 
 
 def register(
-    name: str, *, priority: int, render: Render, delivered: Delivered | None = None
+    name: str, *, label: str, priority: int, render: Render, delivered: Delivered | None = None
 ) -> Kind:
-    kind = Kind(name=name, priority=priority, render=render, delivered=delivered)
+    kind = Kind(name=name, label=label, priority=priority, render=render, delivered=delivered)
     _KINDS[name] = kind
     return kind
 
@@ -39,7 +40,3 @@ def kind_of(name: str) -> Kind:
         return _KINDS[name]
     except KeyError:
         raise LookupError(f"No e-mail kind {name!r} is registered") from None
-
-
-def registered() -> list[str]:
-    return sorted(_KINDS)

@@ -25,27 +25,32 @@ class OutboxMessage(models.Model):
 
     kind = models.CharField(_("kind"), max_length=40)
     # What makes it once: a second request for the same e-mail finds this row.
-    key = models.CharField(max_length=150, unique=True)
-    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    key = models.CharField(_("key"), max_length=150, unique=True)
+    object_id = models.PositiveBigIntegerField(_("about record"), null=True, blank=True)
     recipient = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
     )
     clinic = models.ForeignKey(
-        Clinic, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Clinic,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("clinic"),
     )
-    priority = models.PositiveSmallIntegerField(choices=Priority.choices)
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices)
     created_at = models.DateTimeField(_("owed since"), default=timezone.now)
-    send_after = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    lease_token = models.UUIDField(null=True, blank=True)
+    send_after = models.DateTimeField(_("next try not before"), default=timezone.now)
+    expires_at = models.DateTimeField(_("not sent after"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("claimed by a worker until"), null=True, blank=True)
+    lease_token = models.UUIDField(_("claim"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     # The class of the last error only: an exception's text can carry an address.
     last_error = models.CharField(_("last error"), max_length=80, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    dropped_at = models.DateTimeField(null=True, blank=True)
-    drop_reason = models.CharField(max_length=40, blank=True)
+    dropped_at = models.DateTimeField(_("not needed since"), null=True, blank=True)
+    drop_reason = models.CharField(_("why not sent"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("outgoing e-mail")
@@ -68,7 +73,3 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
-
-    @property
-    def pending(self) -> bool:
-        return self.sent_at is None and self.dropped_at is None

@@ -171,6 +171,24 @@ def test_another_error_is_still_a_500(client_record, web, monkeypatch):
     assert "Retry-After" not in response
 
 
+@pytest.mark.django_db
+def test_a_missing_table_is_a_mistake_not_a_pause_and_stays_a_500(client_record, web, monkeypatch):
+    """What a deploy that forgot `migrate` meets: on SQLite an OperationalError too."""
+    import sqlite3
+
+    def no_table(**kwargs):
+        try:
+            raise sqlite3.OperationalError("no such table: outbox_outboxmessage")
+        except sqlite3.OperationalError as driver_error:
+            raise OperationalError(str(driver_error)) from driver_error
+
+    web.force_login(client_record.user)
+    monkeypatch.setattr(pages, "client_home", no_table)
+    response = web.get("/me/")
+    assert response.status_code == 500
+    assert "Retry-After" not in response
+
+
 # Runs in its own process on a SQLite file (the test database is in memory, without
 # locks between connections): a second connection holds the write lock past the timeout.
 LOCKED_SQLITE = r"""

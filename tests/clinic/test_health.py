@@ -12,7 +12,6 @@ def test_healthz_answers_200_when_database_and_broker_answer(client):
     assert response.json() == {
         "status": "ok",
         "checks": {"database": "ok", "broker": "ok", "email": "ok"},
-        "email": {"late": 0, "about_alerts": 0, "oldest_minutes": None},
     }
 
 
@@ -59,7 +58,7 @@ def test_database_check_reports_a_server_that_does_not_answer():
 
 
 @pytest.mark.django_db
-def test_healthz_says_degraded_with_counts_when_e_mail_is_late_and_stays_200(
+def test_healthz_says_degraded_when_e_mail_is_late_and_stays_200(
     client, client_record, time_machine, settings
 ):
     from django.utils import timezone
@@ -74,6 +73,7 @@ def test_healthz_says_degraded_with_counts_when_e_mail_is_late_and_stays_200(
     response = client.get("/healthz")
     assert response.status_code == 200, "a late e-mail must not take a web node out"
     body = response.json()
-    assert body["status"] == "degraded" and body["checks"]["email"] == "late"
-    assert body["email"] == {"late": 1, "about_alerts": 1, "oldest_minutes": 4}
-    assert client_record.primary_therapist.user.email not in response.content.decode()
+    assert body == {
+        "status": "degraded",
+        "checks": {"database": "ok", "broker": "ok", "email": "late"},
+    }, "late, and no count of alerts: anyone may ask this page"

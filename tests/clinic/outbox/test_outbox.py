@@ -7,10 +7,13 @@ import uuid
 
 import pytest
 from django.core import mail
+from django.db import OperationalError
+from django.test import override_settings
 from django.utils import timezone
 
 from clients.models import Alert, CheckIn
 from clinic.celery import app
+from clinic.models import AuditEvent
 from clinic.outbox import delivery
 from clinic.outbox import services as outbox
 from clinic.outbox.models import OutboxMessage
@@ -69,7 +72,8 @@ def test_a_safety_check_in_with_the_broker_down_is_stored_answered_and_owed(
     assert response.json()["crisis_resources"] is not None
     alert = Alert.objects.get(check_in_id=response.json()["id"])
     owed = OutboxMessage.objects.get(kind="alert_notify", object_id=alert.pk)
-    assert owed.pending and owed.recipient == client_record.primary_therapist.user
+    assert owed.sent_at is None and owed.dropped_at is None
+    assert owed.recipient == client_record.primary_therapist.user
     assert mail.outbox == []
     # Logged, with the e-mail's number and kind only.
     assert "not queued" in caplog.text and "OperationalError" in caplog.text
@@ -216,15 +220,111 @@ def test_safety_e_mails_go_first_and_late_ones_are_counted(client_record, time_m
     assert delivery.late().count() == 1
 
 
+class AcceptsThenFailsBackend:
+    """A mail server that takes the message and then drops the line."""
+
+    seen: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        AcceptsThenFailsBackend.seen += [m.extra_headers["Message-ID"] for m in messages]
+        raise ConnectionResetError("line dropped after the message")
+
+
 @pytest.mark.django_db
 def test_every_message_carries_the_same_message_id_on_every_try(client_record, settings):
     owed = owed_alert_email(client_record)
-    settings.EMAIL_BACKEND = "tests.clinic.outbox.test_outbox.BrokenBackend"
+    AcceptsThenFailsBackend.seen = []
+    settings.EMAIL_BACKEND = "tests.clinic.outbox.test_outbox.AcceptsThenFailsBackend"
     delivery.send(owed.pk)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     OutboxMessage.objects.filter(pk=owed.pk).update(send_after=timezone.now())
     delivery.send(owed.pk)
-    assert mail.outbox[0].extra_headers["Message-ID"].startswith(f"<outbox.{owed.pk}.")
+    assert AcceptsThenFailsBackend.seen == [mail.outbox[0].extra_headers["Message-ID"]]
+    assert AcceptsThenFailsBackend.seen[0].startswith(f"<outbox.{owed.pk}.")
+
+
+class SlowBackend:
+    """A send so slow that the lease runs out and another worker takes the e-mail and
+    records it before this one is done."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        message_id = int(messages[0].extra_headers["Message-ID"].split(".")[1])
+        OutboxMessage.objects.filter(pk=message_id).update(lease_until=timezone.now())
+        from django.core.mail.backends.locmem import EmailBackend
+
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            assert delivery.send(message_id, now=timezone.now() + dt.timedelta(seconds=1))
+        return EmailBackend().send_messages(messages)
+
+
+@pytest.mark.django_db
+def test_a_send_that_outlived_its_lease_is_recorded_once_and_told_once(client_record, settings):
+    owed = owed_alert_email(client_record)
+    settings.EMAIL_BACKEND = "tests.clinic.outbox.test_outbox.SlowBackend"
+    assert delivery.send(owed.pk) is False, "the other worker recorded it"
+    # Two copies left (what the lease exists to prevent), but one record and one audit row.
+    assert len(mail.outbox) == 2
+    told = AuditEvent.objects.filter(
+        action="update", object_type="alert", object_ids=[owed.object_id]
+    )
+    assert told.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_e_mail_sent_is_not_sent_again_when_recording_what_it_did_fails(
+    client_record, monkeypatch, time_machine, settings
+):
+    owed = owed_alert_email(client_record)
+
+    def audit_down(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr("clients.safety.emails.audit.record", audit_down)
+    assert delivery.send(owed.pk) is True
+    time_machine.shift(settings.OUTBOX_LEASE * 2)
+    assert delivery.sweep() == 0
+    assert len(mail.outbox) == 1
+    owed.refresh_from_db()
+    assert owed.sent_at is not None
+
+
+@pytest.mark.django_db
+def test_a_kind_nobody_registered_is_tried_later_with_its_error_named(client_record):
+    owed = outbox.owe(kind="alert_notify", key="k", recipient=client_record.user, object_id=1)
+    OutboxMessage.objects.filter(pk=owed.pk).update(kind="retired_kind")
+    assert delivery.send(owed.pk) is False
+    owed.refresh_from_db()
+    assert owed.last_error == "LookupError" and owed.lease_until is None
+
+
+@pytest.mark.django_db
+def test_a_recipient_without_an_address_is_not_recorded_as_sent(client_record, caplog):
+    owed = owed_alert_email(client_record)
+    type(client_record.user).objects.filter(pk=owed.recipient_id).update(email="")
+    with caplog.at_level(logging.WARNING):
+        assert delivery.send(owed.pk) is False
+    owed.refresh_from_db()
+    assert owed.sent_at is None and owed.drop_reason == "no_address"
+    assert "Safety e-mail" in caplog.text and "no_address" in caplog.text
+
+
+@pytest.mark.django_db
+def test_an_e_mail_refused_for_days_is_still_tried_every_two_minutes(
+    client_record, settings, time_machine
+):
+    owed = owed_alert_email(client_record)
+    OutboxMessage.objects.filter(pk=owed.pk).update(attempts=5000)
+    settings.EMAIL_BACKEND = "tests.clinic.outbox.test_outbox.BrokenBackend"
+    assert delivery.send(owed.pk) is False
+    owed.refresh_from_db()
+    assert (owed.send_after - timezone.now()) == dt.timedelta(minutes=2)
+    assert owed.attempts == 5001 and owed.lease_until is None
 
 
 def test_the_sweep_runs_on_beat_every_minute(settings):
