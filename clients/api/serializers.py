@@ -99,6 +99,12 @@ class CheckInInput(StrictSerializer):
         return [(item["label"], item["intensity"]) for item in value]
 
 
+class NotKeptItem(serializers.Serializer):
+    field = serializers.CharField(allow_null=True)
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
 class CrisisLineOutput(serializers.Serializer):
     name = serializers.CharField()
     call = serializers.CharField(help_text="The number to call as written; empty if none.")
@@ -325,4 +331,15 @@ class FollowUpInput(StrictSerializer):
     action = serializers.ChoiceField(choices=FollowUp.Action.choices)
     note = serializers.CharField(
         max_length=NOTE_MAX_CHARS, allow_blank=True, default="", trim_whitespace=False
+    )
+
+
+class CheckInCreatedOutput(CheckInOutput):
+    not_kept = NotKeptItem(
+        many=True,
+        required=False,
+        help_text=(
+            "Only for a safety answer that came with something wrong: what was left out, "
+            "and why. The answer itself is stored and the therapist told."
+        ),
     )

@@ -35,12 +35,14 @@ from reports.api.serializers import MetricsOutput, MetricsQuery, WeeklySummaryOu
 from reports.metrics import summarize
 
 from . import filters
+from .safety_answers import check_in_draft
 from .serializers import (
     AlertDetailOutput,
     AlertOutput,
     AssignmentCreateInput,
     AssignmentOutput,
     AssignmentUpdateInput,
+    CheckInCreatedOutput,
     CheckInInput,
     CheckInOutput,
     ClientOutput,
@@ -191,20 +193,17 @@ class CheckInViewSet(
         request=CheckInInput,
         parameters=[IDEMPOTENCY_KEY],
         responses={
-            201: CheckInOutput,
+            201: CheckInCreatedOutput,
             200: OpenApiResponse(CheckInOutput, description="Already stored (same client_uuid)"),
             **errors(400, 401, 403, 422, 429),
         },
     )
     def create(self, request):
-        """Send a check-in. Retries with the same Idempotency-Key are answered, not stored."""
-        data = CheckInInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        client = request.user.client
-        if client.status == client.Status.DISCHARGED:
-            raise PermissionDenied("Treatment has ended; the clinic no longer receives check-ins.")
-        # Validated before the write transaction opens: it holds only the writes.
-        draft = services.check_in_prepare(client=client, **data.validated_data)
+        """Send a check-in. Retries with the same Idempotency-Key are answered, not stored.
+
+        A safety answer is kept even when something else in it is wrong: what was left
+        out is listed in ``not_kept``."""
+        draft, not_kept = check_in_draft(client=request.user.client, body=request.data)
 
         def perform():
             check_in, created = services.check_in_record(draft=draft)
@@ -214,9 +213,10 @@ class CheckInViewSet(
             request,
             perform=perform,
             load=lambda pk: selectors.check_ins_for(user=request.user).get(pk=pk),
-            serialize=lambda check_in: (
-                CheckInOutput(selectors.check_in_with_emotions(check_in)).data
-            ),
+            serialize=lambda check_in: {
+                **CheckInOutput(selectors.check_in_with_emotions(check_in)).data,
+                **({"not_kept": not_kept} if not_kept else {}),
+            },
         )
 
 
