@@ -265,7 +265,7 @@ def test_crisis_box_says_honestly_when_the_answer_is_read(me, client_record):
     page = me.get(URL).content.decode()
     assert "this page is not watched around the clock" in page
     assert "If you are in danger now, call your local emergency number." in page  # no lines
-    assert "your therapist has been told" in page  # the words after sending, in the page
+    assert "your therapist is being told" in page  # the words after sending, in the page
     clinic = client_record.clinic
     clinic.safety_response = "Dr Lee reads alerts on weekdays between 9:00 and 18:00."
     clinic.save(update_fields=["safety_response"])

@@ -154,7 +154,7 @@ def test_journey_2_a_safety_answer_reaches_the_therapist_with_its_words_and_is_f
     tab.click("#check-in button[type=submit]")
     _wait_for_status(tab, "#check-in", "Thank you.")
     assert crisis.is_visible() and CRISIS in crisis.inner_text()
-    assert "your therapist has been told" in crisis.inner_text()
+    assert "your therapist is being told" in crisis.inner_text()
     alert = Alert.objects.get(client=client, acknowledged_at__isnull=True)
 
     dana = actors()
