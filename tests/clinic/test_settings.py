@@ -13,6 +13,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "k7Qx2-vN9pL4tR8wZ1mC6yB3hF5jD0sG-aE7uI2oK9nM4qW8xV1cT6rY3pS5lH0",
     "DATA_KEYS": DATA_KEY,
     "ALLOWED_HOSTS": "dashboard.example.org",
+    "SITE_URL": "https://dashboard.example.org",
     "NUM_PROXIES": "1",
 }
 
@@ -99,3 +100,10 @@ def test_production_has_hsts_secure_cookies_and_no_browsable_api(tmp_path):
     assert result.stdout.split("\n")[0] == (
         "31536000 True True True ['rest_framework.renderers.JSONRenderer']"
     )
+
+
+def test_production_without_site_url_is_warned_that_e_mail_links_would_not_work(tmp_path):
+    code = "from django.core.management import call_command; call_command('check', '--deploy')"
+    env = {**PRODUCTION_ENV, "SITE_URL": "http://127.0.0.1:8000"}
+    result = _start_django(tmp_path, code=code, **env)
+    assert "outbox.W002" in result.stdout + result.stderr
