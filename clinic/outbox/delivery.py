@@ -46,7 +46,7 @@ def _message_id(message: OutboxMessage) -> str:
     return f"<outbox.{message.pk}.{digest}@{domain}>"
 
 
-def send(message_id: int, *, now: datetime | None = None) -> bool:
+def send(message_id: int, *, now: datetime | None = None, due_by: datetime | None = None) -> bool:
     """Claim one owed e-mail, write it and send it. True if it was sent by this call.
 
     Whatever fails after the claim frees it with a later time to try again. A failed
@@ -55,7 +55,7 @@ def send(message_id: int, *, now: datetime | None = None) -> bool:
     token = uuid.uuid4()
     claimed = (
         pending()
-        .filter(_free(now), pk=message_id, send_after__lte=now)
+        .filter(_free(now), pk=message_id, send_after__lte=due_by or now)
         .update(
             lease_until=now + settings.OUTBOX_LEASE,
             lease_token=token,
@@ -156,9 +156,11 @@ def sweep(*, now: datetime | None = None, limit: int = 200) -> int:
     Safety e-mails first. Returns how many were sent."""
     now = now or timezone.now()
     fresh = now - settings.OUTBOX_SWEEP_AFTER  # younger ones are left to their own task
+    # A try due a moment after this sweep is taken now, not a whole sweep later.
+    due_by = now + settings.OUTBOX_SWEEP_EVERY / 10
     due = list(
         pending()
-        .filter(_free(now), send_after__lte=now)
+        .filter(_free(now), send_after__lte=due_by)
         .filter(Q(created_at__lte=fresh) | Q(attempts__gt=0))
         .order_by("priority", "created_at")
         .values_list("pk", flat=True)[:limit]
@@ -166,7 +168,7 @@ def sweep(*, now: datetime | None = None, limit: int = 200) -> int:
     sent = 0
     for message_id in due:
         try:
-            sent += send(message_id, now=timezone.now())
+            sent += send(message_id, now=timezone.now(), due_by=due_by)
         except Exception as error:  # one bad e-mail must not hold back the others
             logger.warning("E-mail %s not written (%s)", message_id, type(error).__name__)
     return sent

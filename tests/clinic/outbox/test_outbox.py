@@ -408,3 +408,15 @@ def test_sent_e_mails_are_forgotten_after_the_keeping_time_owed_ones_never(
     assert (
         settings.CELERY_BEAT_SCHEDULE["outbox-purge"]["task"] == "clinic.outbox.tasks.outbox_purge"
     )
+
+
+@pytest.mark.django_db
+def test_a_try_due_a_moment_after_a_sweep_is_taken_by_that_sweep_not_the_next(
+    client_record, time_machine, settings
+):
+    owed = owed_alert_email(client_record)
+    time_machine.shift(dt.timedelta(minutes=1))
+    OutboxMessage.objects.filter(pk=owed.pk).update(
+        attempts=3, send_after=timezone.now() + dt.timedelta(seconds=1)
+    )
+    assert delivery.sweep() == 1, "due 1 s later: this sweep, not one a minute later"
