@@ -46,3 +46,11 @@ def email_late() -> bool:
     from clinic.outbox import delivery
 
     return delivery.late().exists()
+
+
+def beat_running() -> bool:
+    """Whether beat is running: the outbox's sweep, which beat starts every minute, ran
+    lately. Without beat nothing late is sent and no alert is escalated."""
+    from clinic.outbox import delivery
+
+    return delivery.sweeping()

@@ -29,9 +29,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     # Whether any e-mail is late, and no more: anyone may ask this page, and how many
     # alerts wait, and since when, is the clinic's business (the admin shows it).
     email_late = health.email_late() if checks["database"] else False
+    beat_stopped = not health.beat_running() if checks["database"] else False
     if checks["database"]:
         body["checks"]["email"] = "late" if email_late else "ok"
-    status = "degraded" if email_late else "ok"
+        body["checks"]["beat"] = "not running" if beat_stopped else "ok"
+    status = "degraded" if email_late or beat_stopped else "ok"
     body = {"status": status if healthy else "unavailable", **body}
     return JsonResponse(body, status=200 if healthy else 503)
 

@@ -15,10 +15,11 @@ from django.db.models.functions import Least
 from django.utils import timezone
 
 from . import kinds
-from .models import OutboxMessage
+from .models import Heartbeat, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
+SWEEP = "outbox-sweep"
 ATTEMPTS_MOST = 32000  # the column's range; an e-mail is tried for ever, counted up to here
 BACKOFF_FIRST = timedelta(seconds=30)
 # A safety e-mail is tried at least every two minutes however long the mail server has
@@ -165,6 +166,7 @@ def sweep(*, now: datetime | None = None, limit: int = 200) -> int:
         .order_by("priority", "created_at")
         .values_list("pk", flat=True)[:limit]
     )
+    Heartbeat.objects.update_or_create(name=SWEEP, defaults={"at": now})
     sent = 0
     for message_id in due:
         try:
@@ -189,3 +191,10 @@ def purge(*, now: datetime | None = None) -> int:
         Q(sent_at__lt=cutoff) | Q(dropped_at__lt=cutoff)
     ).delete()
     return deleted
+
+
+def sweeping(*, now: datetime | None = None) -> bool:
+    """Whether the sweep ran within three of its intervals (at least three minutes)."""
+    now = now or timezone.now()
+    window = max(settings.OUTBOX_SWEEP_EVERY * 3, timedelta(minutes=3))
+    return Heartbeat.objects.filter(name=SWEEP, at__gte=now - window).exists()

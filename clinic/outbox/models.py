@@ -73,3 +73,14 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+class Heartbeat(models.Model):
+    """When a periodic job last ran (the outbox's sweep): a beat that stopped is otherwise
+    silent, and with it every late e-mail and every escalation."""
+
+    name = models.CharField(max_length=40, unique=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name
