@@ -44,10 +44,21 @@ class StateFilter(admin.SimpleListFilter):
         }.get(self.value(), queryset)
 
 
+class KindFilter(admin.SimpleListFilter):
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [(kind.name, kind.label) for kind in kinds.every_kind()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(ClinicScopedAdmin):
     list_display = ["created_at", "kind_name", "recipient", "state", "attempts", "last_error"]
-    list_filter = [StateFilter, "kind"]
+    list_filter = [StateFilter, KindFilter]
     list_select_related = ["recipient"]
     search_fields = ["recipient__email"]
     date_hierarchy = "created_at"

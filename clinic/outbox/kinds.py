@@ -40,3 +40,7 @@ def kind_of(name: str) -> Kind:
         return _KINDS[name]
     except KeyError:
         raise LookupError(f"No e-mail kind {name!r} is registered") from None
+
+
+def every_kind() -> list[Kind]:
+    return sorted(_KINDS.values(), key=lambda kind: (kind.priority, kind.name))
