@@ -1,24 +1,28 @@
 """Backups taken while clients keep checking in, restored into an empty database.
 
 The product's own commands run as separate processes on fresh databases of the configured
-engine (SQLite files, or new PostgreSQL databases on the configured server). Rows are
-counted by the ORM in a process of their own, not by the code under test. Each test
-prints what it did and what it counted (`pytest -s` shows it).
+engine (SQLite files, or new PostgreSQL databases on the configured server); refusals that
+come before any database is opened run in this process. Rows are counted by the ORM in a
+process of their own, not by the code under test. Each test prints what it did and what it
+counted (`pytest -s` shows it).
 """
 
 import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
 from django.conf import settings
+from django.core.management import CommandError, call_command
 
 from clinic.backups import prune
 from tests import processes
@@ -69,11 +73,6 @@ for model in apps.get_models(include_auto_created=True):
         counts[meta.db_table] = model._base_manager.count()
 print(json.dumps(counts))
 """
-TABLES = """
-import json
-from django.db import connection
-print(json.dumps(connection.introspection.table_names()))
-"""
 
 
 @dataclass
@@ -114,11 +113,36 @@ def _run(env: dict, *args: str) -> tuple[int, str, str]:
     return process.returncode, out, err
 
 
+def _sql(url: str, *statements: str) -> list[tuple]:
+    """Run statements on the database at ``url`` directly, not through the product;
+    returns the last one's rows."""
+    if url.startswith("sqlite"):
+        db = sqlite3.connect(url.removeprefix("sqlite:///"))
+    else:
+        import psycopg
+
+        db = psycopg.connect(url)
+    with closing(db):
+        for statement in statements:
+            cursor = db.execute(statement)
+        rows = cursor.fetchall() if cursor.description else []
+        db.commit()
+    return rows
+
+
+def _tables(url: str) -> list[str]:
+    if url.startswith("sqlite"):
+        query = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    else:
+        query = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+    return sorted(name for (name,) in _sql(url, query))
+
+
 def _nothing_written(env: dict) -> bool:
     url = env["DATABASE_URL"]
     if url.startswith("sqlite"):
         return not Path(url.removeprefix("sqlite:///")).exists()
-    return processes.last_json(_shell(env, TABLES)) == []
+    return _tables(url) == []
 
 
 @pytest.fixture(scope="module")
@@ -218,6 +242,78 @@ def test_restore_refuses_a_damaged_copy_and_writes_nothing(drill, tmp_path):
     assert code != 0
     assert "does not match its manifest" in err and "Nothing was restored" in err
     assert untouched
+
+
+def _altered(drill: Drill, tmp_path: Path) -> tuple[Path, int]:
+    """A copy of the backup whose manifest counts one check-in more than the copy holds
+    (the copy still matches its checksum); returns it and the check-ins the copy holds."""
+    altered = tmp_path / "altered"
+    shutil.copytree(drill.folder, altered)
+    manifest = json.loads((altered / "manifest.json").read_text())
+    rows = manifest["tables"]["clients_checkin"]["rows"]
+    manifest["tables"]["clients_checkin"]["rows"] = rows + 1
+    (altered / "manifest.json").write_text(json.dumps(manifest))
+    return altered, rows
+
+
+def test_a_restore_unlike_its_manifest_is_taken_back_and_says_what_to_do(drill, tmp_path):
+    altered, rows = _altered(drill, tmp_path)
+    with processes.fresh_database(tmp_path) as target_url:
+        env = _env(tmp_path, target_url)
+        code, _, err = _run(env, "restore", str(altered))
+        untouched = _nothing_written(env)
+    print(f"\nrestore of a manifest counting {rows + 1} check-ins exited {code}: {err.strip()}")
+    assert code != 0
+    assert "Nothing usable was restored" in err
+    assert f"clients_checkin has {rows} rows, the manifest says {rows + 1}" in err
+    assert "Use another backup" in err and "may have been altered" in err
+    assert "[]" not in err
+    assert untouched
+
+
+def test_a_restore_taken_back_leaves_the_operators_own_table(drill, tmp_path):
+    altered, _ = _altered(drill, tmp_path)
+    with processes.fresh_database(tmp_path) as target_url:
+        # A table of the operator's own, which a restore has no business removing.
+        _sql(
+            target_url,
+            "CREATE TABLE keepsake (note VARCHAR(40))",
+            "INSERT INTO keepsake VALUES ('the operator''s')",
+        )
+        code, _, err = _run(_env(tmp_path, target_url), "restore", str(altered))
+        after = _tables(target_url), _sql(target_url, "SELECT note FROM keepsake")
+    print(f"\nrestore exited {code}; the database holds {after}\n{err.strip()}")
+    assert code != 0 and "Nothing usable was restored" in err
+    assert after == (["keepsake"], [("the operator's",)])
+
+
+def test_restore_names_a_folder_that_does_not_exist(tmp_path):
+    missing = (tmp_path / "backups" / "2026-12-01T030000Z").resolve()
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", str(missing))
+    print(f"\n{refused.value}")
+    assert f"There is no folder {missing}" in str(refused.value)
+    assert "manifest" not in str(refused.value)
+
+
+def test_restore_given_the_copy_file_reads_the_backup_in_its_folder(drill, tmp_path):
+    damaged = tmp_path / "damaged"
+    shutil.copytree(drill.folder, damaged)
+    copy = damaged / drill.manifest["dump"]["file"]
+    copy.write_bytes(copy.read_bytes() + b"\0")
+    stray = tmp_path / "elsewhere" / copy.name
+    stray.parent.mkdir()
+    shutil.copy(drill.folder / copy.name, stray)
+
+    # Refused by the checksum in the folder's manifest: the folder was found and read.
+    with pytest.raises(CommandError) as damaged_refused:
+        call_command("restore", str(copy))
+    with pytest.raises(CommandError) as stray_refused:
+        call_command("restore", str(stray))
+    print(f"\ngiven the copy: {damaged_refused.value}\ngiven a stray file: {stray_refused.value}")
+    assert f"{copy.name} does not match its manifest" in str(damaged_refused.value)
+    assert "give the backup's folder" in str(stray_refused.value)
+    assert "Not a directory" not in str(stray_refused.value)
 
 
 def test_restore_refuses_a_database_that_is_not_empty(drill):
