@@ -56,21 +56,32 @@ def test_a_note_over_the_limit_keeps_as_much_as_fits(me, client_record):
     long_note = WORDS + " " + "x" * 5000
     response = send(me, answer(note=long_note))
     assert response.status_code == 201
-    assert "note" in not_kept(response)
-    assert CheckIn.objects.get(client=client_record).note == long_note[:4000]
+    assert not_kept(response)["note"] == "Kept the first 3998 characters."
+    assert CheckIn.objects.get(client=client_record).note == long_note[:3998] + " …"
 
 
 @pytest.mark.django_db
-def test_wrong_ratings_an_unknown_feeling_and_an_unknown_field_are_left_out(me, client_record):
+def test_a_rating_past_the_scale_is_kept_at_its_end_unknown_things_are_left_out(me, client_record):
     response = send(
         me,
-        answer(distress=11, emotions=[{"label": "retired-word", "intensity": 5}], mood="low"),
+        answer(
+            distress=11,
+            emotions=[
+                {"label": "retired-word", "intensity": 5},
+                {"label": "grief", "intensity": 7},
+            ],
+            mood="low",
+        ),
     )
     assert response.status_code == 201, response.json()
-    assert set(not_kept(response)) == {"distress", "emotions", "mood"}
+    said = not_kept(response)
+    assert set(said) == {"distress", "emotions", "mood"}
+    assert said["distress"] == "Kept as 10, the end of the scale."
+    assert "retired-word" in said["emotions"] and "grief" not in said["emotions"]
     stored = CheckIn.objects.get(client=client_record)
-    assert stored.distress is None and stored.note == WORDS
-    assert not stored.emotions.exists()
+    assert stored.distress == 10, "the strongest signal the client gave is kept"
+    assert [e.label.code for e in stored.emotions.all()] == ["grief"]
+    assert stored.note == WORDS
 
 
 @pytest.mark.django_db
@@ -86,6 +97,7 @@ def test_a_valid_body_with_a_feeling_outside_the_vocabulary_keeps_the_rest(me, c
     assert set(not_kept(response)) == {"emotions"}
     stored = CheckIn.objects.get(client=client_record)
     assert stored.distress == 8 and stored.safety_concern
+    assert [e.label.code for e in stored.emotions.all()] == ["grief"], "the valid one stays"
 
 
 @pytest.mark.django_db

@@ -99,3 +99,13 @@ def test_healthz_says_degraded_when_beat_stopped_sweeping(client, beat_sweeping,
     assert response.status_code == 200
     assert response.json()["status"] == "degraded"
     assert response.json()["checks"]["beat"] == "not running"
+
+
+@pytest.mark.django_db
+def test_a_web_process_that_just_started_does_not_call_beat_stopped(client, monkeypatch):
+    from django.utils import timezone
+
+    from clinic.outbox import delivery
+
+    monkeypatch.setattr(delivery, "PROCESS_STARTED_AT", timezone.now())
+    assert client.get("/healthz").json()["checks"]["beat"] == "ok", "no sweep yet, and fine"
