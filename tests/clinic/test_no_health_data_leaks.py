@@ -73,8 +73,9 @@ def test_the_sentinel_reaches_no_log_no_email_and_no_audit_row(
         sent = me.post("/api/v1/check-ins/", body, HTTP_IDEMPOTENCY_KEY="sentinel-key-1")
         assert sent.status_code == 201, sent.json()
         assert f"plan {SENTINEL} words" in json.dumps(sent.json()["crisis"])  # the crisis box
-        # A refused check-in (a note too long) is logged as a bad request, without its body.
-        long_note = {**body, "note": SENTINEL * 400}
+        # A refused check-in (a note too long, and no safety answer, which would be kept)
+        # is logged as a bad request, without its body.
+        long_note = {**body, "safety_concern": False, "note": SENTINEL * 400}
         assert (
             me.post(
                 "/api/v1/check-ins/", long_note, HTTP_IDEMPOTENCY_KEY="sentinel-key-2"
