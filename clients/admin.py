@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -15,6 +14,7 @@ from clients.treatment import treatment_work_end
 from clients.wording import bare_word
 from clinic.admin_scope import ClinicScopedAdmin
 from clinic.models import User
+from clinic.outbox.models import late_cutoff
 from clinic.time_zones import TimeZoneField, zone_name
 
 from . import record_document, records
@@ -360,7 +360,7 @@ class AlertAdmin(ClinicScopedAdmin):
             return alert.notified_at  # shown in the clinic's time, as the other columns
         if alert.acknowledged_at is not None:
             return _("not needed (followed up first)")
-        if alert.created_at <= timezone.now() - settings.OUTBOX_LATE_AFTER:
+        if alert.created_at <= late_cutoff():  # the outbox's own measure of late
             return format_html(
                 '<strong style="color: var(--error-fg, #ba2121)">{}</strong>',
                 _("late: not sent yet"),

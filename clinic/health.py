@@ -6,6 +6,9 @@ from pathlib import Path
 
 from django.db import connection
 
+from clinic.outbox import delivery
+from clinic.outbox.models import OutboxMessage
+
 logger = logging.getLogger(__name__)
 
 
@@ -43,14 +46,10 @@ def _broker_folders_writable(options: dict) -> bool:
 
 def email_late() -> bool:
     """Whether any owed e-mail has waited longer than OUTBOX_LATE_AFTER."""
-    from clinic.outbox import delivery
-
-    return delivery.late().exists()
+    return OutboxMessage.objects.late().exists()
 
 
 def beat_running() -> bool:
     """Whether beat is running: the outbox's sweep, which beat starts every minute, ran
     lately. Without beat nothing late is sent and no alert is escalated."""
-    from clinic.outbox import delivery
-
     return delivery.sweeping()

@@ -28,13 +28,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     body = {"checks": {name: "ok" if ok else "unreachable" for name, ok in checks.items()}}
     # Whether any e-mail is late, and no more: anyone may ask this page, and how many
     # alerts wait, and since when, is the clinic's business (the admin shows it).
-    email_late = health.email_late() if checks["database"] else False
-    beat_stopped = not health.beat_running() if checks["database"] else False
+    degraded = False
     if checks["database"]:
+        email_late, beat_stopped = health.email_late(), not health.beat_running()
         body["checks"]["email"] = "late" if email_late else "ok"
         body["checks"]["beat"] = "not running" if beat_stopped else "ok"
-    status = "degraded" if email_late or beat_stopped else "ok"
-    body = {"status": status if healthy else "unavailable", **body}
+        degraded = email_late or beat_stopped
+    status = "unavailable" if not healthy else "degraded" if degraded else "ok"
+    body = {"status": status, **body}
     return JsonResponse(body, status=200 if healthy else 503)
 
 

@@ -1,9 +1,6 @@
 """The outbox in the admin: what was sent, what waits, and what is late, read-only."""
 
-from django.conf import settings
 from django.contrib import admin
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -34,11 +31,9 @@ class StateFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        pending = Q(sent_at__isnull=True, dropped_at__isnull=True)
-        late_since = timezone.now() - settings.OUTBOX_LATE_AFTER
         return {
-            "late": queryset.filter(pending, created_at__lte=late_since),
-            "waiting": queryset.filter(pending),
+            "late": queryset.late(),
+            "waiting": queryset.pending(),
             "sent": queryset.filter(sent_at__isnull=False),
             "dropped": queryset.filter(dropped_at__isnull=False),
         }.get(self.value(), queryset)
@@ -98,7 +93,7 @@ class OutboxMessageAdmin(ClinicScopedAdmin):
             return _("Sent")
         if message.dropped_at is not None:
             return _("Not sent")
-        if message.created_at <= timezone.now() - settings.OUTBOX_LATE_AFTER:
+        if message.is_late():
             return format_html(
                 '<strong style="color: var(--error-fg, #ba2121)">{}</strong>', _("Late")
             )

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 from django.db.models.functions import Least
 from django.utils import timezone
 
@@ -29,10 +29,6 @@ BACKOFF_MOST = {
     OutboxMessage.Priority.ACCOUNT: timedelta(minutes=10),
     OutboxMessage.Priority.ROUTINE: timedelta(minutes=30),
 }
-
-
-def pending() -> QuerySet[OutboxMessage]:
-    return OutboxMessage.objects.filter(sent_at__isnull=True, dropped_at__isnull=True)
 
 
 def _free(now: datetime) -> Q:
@@ -55,7 +51,7 @@ def send(message_id: int, *, now: datetime | None = None, due_by: datetime | Non
     now = now or timezone.now()
     token = uuid.uuid4()
     claimed = (
-        pending()
+        OutboxMessage.objects.pending()
         .filter(_free(now), pk=message_id, send_after__lte=due_by or now)
         .update(
             lease_until=now + settings.OUTBOX_LEASE,
@@ -160,7 +156,7 @@ def sweep(*, now: datetime | None = None, limit: int = 200) -> int:
     # A try due a moment after this sweep is taken now, not a whole sweep later.
     due_by = now + settings.OUTBOX_SWEEP_EVERY / 10
     due = list(
-        pending()
+        OutboxMessage.objects.pending()
         .filter(_free(now), send_after__lte=due_by)
         .filter(Q(created_at__lte=fresh) | Q(attempts__gt=0))
         .order_by("priority", "created_at")
@@ -174,13 +170,6 @@ def sweep(*, now: datetime | None = None, limit: int = 200) -> int:
         except Exception as error:  # one bad e-mail must not hold back the others
             logger.warning("E-mail %s not written (%s)", message_id, type(error).__name__)
     return sent
-
-
-def late(*, now: datetime | None = None) -> QuerySet[OutboxMessage]:
-    """Owed e-mails older than OUTBOX_LATE_AFTER: shown on /healthz, in the admin and,
-    for their recipient, on the caseload."""
-    now = now or timezone.now()
-    return pending().filter(created_at__lte=now - settings.OUTBOX_LATE_AFTER)
 
 
 def purge(*, now: datetime | None = None) -> int:

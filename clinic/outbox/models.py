@@ -7,12 +7,30 @@ and is taken again by the next sweep. The row holds ids, never the text: the e-m
 written at the moment it is sent, from what the database says then.
 """
 
+from datetime import datetime
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Clinic, User
+
+
+def late_cutoff(now: datetime | None = None) -> datetime:
+    """What was owed before this is late (OUTBOX_LATE_AFTER): on /healthz, in the admin
+    and, for its recipient, on the caseload."""
+    return (now or timezone.now()) - settings.OUTBOX_LATE_AFTER
+
+
+class OutboxQuerySet(models.QuerySet):
+    def pending(self):
+        """Owed: neither sent nor dropped."""
+        return self.filter(sent_at__isnull=True, dropped_at__isnull=True)
+
+    def late(self, now: datetime | None = None):
+        return self.pending().filter(created_at__lte=late_cutoff(now))
 
 
 class OutboxMessage(models.Model):
@@ -52,6 +70,8 @@ class OutboxMessage(models.Model):
     dropped_at = models.DateTimeField(_("not needed since"), null=True, blank=True)
     drop_reason = models.CharField(_("why not sent"), max_length=40, blank=True)
 
+    objects = OutboxQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("outgoing e-mail")
         verbose_name_plural = _("outgoing e-mails")
@@ -73,6 +93,10 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+    def is_late(self, now: datetime | None = None) -> bool:
+        pending = self.sent_at is None and self.dropped_at is None
+        return pending and self.created_at <= late_cutoff(now)
 
 
 class Heartbeat(models.Model):

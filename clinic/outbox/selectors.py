@@ -5,7 +5,6 @@ from datetime import datetime
 
 from clinic.models import User
 
-from . import delivery
 from .models import OutboxMessage
 
 
@@ -18,7 +17,8 @@ class LateEmail:
 
 def late_for(user: User) -> LateEmail | None:
     """E-mail to ``user`` owed longer than OUTBOX_LATE_AFTER, or None. One query."""
-    late = list(delivery.late().filter(recipient=user).values_list("priority", "created_at")[:100])
+    late = OutboxMessage.objects.late().filter(recipient=user)
+    late = list(late.values_list("priority", "created_at")[:100])
     if not late:
         return None
     return LateEmail(

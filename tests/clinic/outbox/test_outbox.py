@@ -214,10 +214,10 @@ def test_safety_e_mails_go_first_and_late_ones_are_counted(client_record, time_m
     time_machine.shift(dt.timedelta(seconds=1))
     owed_alert_email(client_record)
     time_machine.shift(settings.OUTBOX_LATE_AFTER)
-    assert delivery.late().count() == 2
+    assert OutboxMessage.objects.late().count() == 2
     assert delivery.sweep(limit=1) == 1
     assert mail.outbox[0].subject == "An alert needs your attention"
-    assert delivery.late().count() == 1
+    assert OutboxMessage.objects.late().count() == 1
 
 
 class AcceptsThenFailsBackend:
@@ -421,3 +421,19 @@ def test_a_try_due_a_moment_after_a_sweep_is_taken_by_that_sweep_not_the_next(
         attempts=3, send_after=timezone.now() + dt.timedelta(seconds=1)
     )
     assert delivery.sweep() == 1, "due 1 s later: this sweep, not one a minute later"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("owed", [2, 30])
+def test_the_admins_outbox_list_reads_a_fixed_number_of_queries(
+    client, client_record, owed, django_assert_max_num_queries
+):
+    therapist_user = client_record.primary_therapist.user
+    for n in range(owed):
+        outbox.owe(kind="alert_notify", key=f"k{n}", recipient=therapist_user, object_id=n)
+    client.force_login(factories.ClinicAdminFactory(clinic=client_record.clinic))
+    url = "/admin/outbox/outboxmessage/?state=waiting"
+    client.get(url)
+    with django_assert_max_num_queries(10):  # session, user, counts, one page of rows
+        page = client.get(url).content.decode()
+    assert page.count('class="field-kind_name"') == owed
