@@ -7,6 +7,7 @@ import datetime as dt
 import signal
 import time
 import uuid
+from dataclasses import dataclass, field
 
 import pytest
 from django.conf import settings
@@ -67,6 +68,46 @@ def product(tmp_path):
         yield env
 
 
+COUNTS = """
+import json
+from reports.models import TherapistDigest, WeeklySummary
+from reports.summaries import summaries_missing
+print(json.dumps({"missing": len(summaries_missing()),
+                  "summaries": WeeklySummary.objects.count(),
+                  "digests": TherapistDigest.objects.filter(sent_at__isnull=False).count()}))
+"""
+
+
+@dataclass
+class OnRedis:
+    """The product's environment on a Redis of the test's own and a counting mail server;
+    the processes a test starts go in ``running`` and are stopped after it."""
+
+    env: dict
+    redis: servers.Redis
+    mailbox: servers.Mailbox
+    running: list = field(default_factory=list)
+
+
+@pytest.fixture
+def on_redis(product, tmp_path):
+    redis = servers.Redis(tmp_path)
+    redis.start()
+    with servers.mail_server() as (mail_port, mailbox):
+        env = {
+            **product,
+            "CELERY_BROKER_URL": redis.url,
+            "EMAIL_URL": f"smtp://127.0.0.1:{mail_port}",
+        }
+        stage = OnRedis(env, redis, mailbox)
+        try:
+            yield stage
+        finally:
+            for process in stage.running:
+                servers.stop(process)
+            redis.stop()
+
+
 def _client_emails(env: dict) -> list[str]:
     code = (
         "import json; from clients.models import Client; "
@@ -84,72 +125,59 @@ def _log(tmp_path, name):
 
 
 def test_with_the_broker_down_a_safety_check_in_is_answered_and_e_mailed_once_it_returns(
-    product, tmp_path
+    on_redis, tmp_path
 ):
-    redis = servers.Redis(tmp_path)
-    redis.start()
-    running = []
-    with servers.mail_server() as (mail_port, mailbox):
-        env = {
-            **product,
-            "CELERY_BROKER_URL": redis.url,
-            "EMAIL_URL": f"smtp://127.0.0.1:{mail_port}",
-        }
-        try:
-            web, base = servers.web(env, _log(tmp_path, "web"))
-            running += [web, servers.worker(env, _log(tmp_path, "worker"))]
-            running.append(servers.beat(env, _log(tmp_path, "beat")))
-            tokens = []
-            for email in _client_emails(env):
-                status, body = servers.call(
-                    "POST", f"{base}/api/v1/auth/login/", {"email": email, "password": PASSWORD}
-                )
-                assert status == 200, body
-                tokens.append(body["token"])
+    env, redis, mailbox, running = on_redis.env, on_redis.redis, on_redis.mailbox, on_redis.running
+    web, base = servers.web(env, _log(tmp_path, "web"))
+    running += [web, servers.worker(env, _log(tmp_path, "worker"))]
+    running.append(servers.beat(env, _log(tmp_path, "beat")))
+    tokens = []
+    for email in _client_emails(env):
+        status, body = servers.call(
+            "POST", f"{base}/api/v1/auth/login/", {"email": email, "password": PASSWORD}
+        )
+        assert status == 200, body
+        tokens.append(body["token"])
 
-            redis.stop()
-            answers, alert_ids = [], []
-            for token in tokens:
-                started = time.monotonic()
-                status, body = servers.call(
-                    "POST",
-                    f"{base}/api/v1/check-ins/",
-                    {
-                        "occurred_at": dt.datetime.now(dt.UTC).isoformat(),
-                        "emotions": [],
-                        "safety_concern": True,
-                        "note": "words that stay in the database",
-                    },
-                    {"Authorization": f"Token {token}", "Idempotency-Key": str(uuid.uuid4())},
-                )
-                answers.append((status, round(time.monotonic() - started, 2)))
-                assert status == 201, body
-                assert body["crisis_resources"], "the crisis lines are shown at once"
-                alert_ids.append(
-                    servers.shell(
-                        env,
-                        "import json; from clients.models import Alert; "
-                        f"print(json.dumps(Alert.objects.get(check_in_id={body['id']}).pk))",
-                    )
-                )
-            time.sleep(5)
-            told_while_down = sum(len(mailbox.mentioning(_alert_link(a))) for a in alert_ids)
-            assert told_while_down == 0, "nothing can reach the worker while the broker is down"
-
-            redis.start()
-            back_at = time.monotonic() - mailbox.started
-            servers.wait_for(
-                lambda: all(mailbox.mentioning(_alert_link(a)) for a in alert_ids),
-                "every therapist's e-mail after the broker returned",
-                timeout=180,
+    redis.stop()
+    answers, alert_ids = [], []
+    for token in tokens:
+        started = time.monotonic()
+        status, body = servers.call(
+            "POST",
+            f"{base}/api/v1/check-ins/",
+            {
+                "occurred_at": dt.datetime.now(dt.UTC).isoformat(),
+                "emotions": [],
+                "safety_concern": True,
+                "note": "words that stay in the database",
+            },
+            {"Authorization": f"Token {token}", "Idempotency-Key": str(uuid.uuid4())},
+        )
+        answers.append((status, round(time.monotonic() - started, 2)))
+        assert status == 201, body
+        assert body["crisis_resources"], "the crisis lines are shown at once"
+        alert_ids.append(
+            servers.shell(
+                env,
+                "import json; from clients.models import Alert; "
+                f"print(json.dumps(Alert.objects.get(check_in_id={body['id']}).pk))",
             )
-            time.sleep(6)  # three more sweeps: nothing goes out twice
-            arrivals = {a: mailbox.mentioning(_alert_link(a)) for a in alert_ids}
-            rows = servers.shell(env, ALERT_E_MAILS.format(ids=alert_ids))
-        finally:
-            for process in running:
-                servers.stop(process)
-            redis.stop()
+        )
+    time.sleep(5)
+    told_while_down = sum(len(mailbox.mentioning(_alert_link(a))) for a in alert_ids)
+    assert told_while_down == 0, "nothing can reach the worker while the broker is down"
+
+    redis.start()
+    back_at = time.monotonic() - mailbox.started
+    servers.wait_for(
+        lambda: all(mailbox.mentioning(_alert_link(a)) for a in alert_ids),
+        "every therapist's e-mail after the broker returned",
+        timeout=180,
+    )
+    time.sleep(6)  # three more sweeps: nothing goes out twice
+    arrivals = {a: mailbox.mentioning(_alert_link(a)) for a in alert_ids}
+    rows = servers.shell(env, ALERT_E_MAILS.format(ids=alert_ids))
     after = [round(items[0][0] - back_at, 1) for items in arrivals.values()]
     print(
         f"\nbroker down: {len(answers)} safety check-ins answered {answers} (status, s); "
@@ -207,52 +235,28 @@ def test_a_worker_killed_between_claim_and_send_leaves_an_e_mail_that_goes_out_o
 
 
 def test_after_a_broker_restart_that_lost_its_messages_summaries_digests_and_alerts_recover(
-    product, tmp_path
+    on_redis, tmp_path
 ):
     """Work queued while no worker ran is lost with the broker; beat's planners and the
     outbox's sweep find it again, and nothing is done twice."""
-    redis = servers.Redis(tmp_path)
+    env, redis, mailbox, running = on_redis.env, on_redis.redis, on_redis.mailbox, on_redis.running
+    alert_id = servers.shell(env, RAISE_ALERT)  # queued, and no worker to take it
+    servers.shell(
+        env,
+        "import json; from reports.tasks import summaries_plan; "
+        "summaries_plan.delay(); print(json.dumps(1))",
+    )
+    redis.stop()  # everything queued is gone
     redis.start()
-    running = []
-    with servers.mail_server() as (mail_port, mailbox):
-        env = {
-            **product,
-            "CELERY_BROKER_URL": redis.url,
-            "EMAIL_URL": f"smtp://127.0.0.1:{mail_port}",
-        }
-        try:
-            alert_id = servers.shell(env, RAISE_ALERT)  # queued, and no worker to take it
-            servers.shell(
-                env,
-                "import json; from reports.tasks import summaries_plan; "
-                "summaries_plan.delay(); print(json.dumps(1))",
-            )
-            redis.stop()  # everything queued is gone
-            redis.start()
-            running += [servers.worker(env, _log(tmp_path, "worker"))]
-            running.append(servers.beat(env, _log(tmp_path, "beat")))  # plans at its start
-            counts = """
-import json
-from clinic.models import Therapist
-from reports.models import TherapistDigest, WeeklySummary
-from reports.summaries import summaries_missing
-print(json.dumps({"missing": len(summaries_missing()),
-                  "summaries": WeeklySummary.objects.count(),
-                  "digests": TherapistDigest.objects.filter(sent_at__isnull=False).count()}))
-"""
-            servers.wait_for(lambda: mailbox.mentioning(_alert_link(alert_id)), "the alert")
-            servers.wait_for(
-                lambda: servers.shell(env, counts)["missing"] == 0, "the summaries", every=2
-            )
-            servers.wait_for(lambda: mailbox.mentioning("weekly summar"), "the digests")
-            time.sleep(6)
-            found = servers.shell(env, counts)
-            alert_copies = len(mailbox.mentioning(_alert_link(alert_id)))
-            digest_e_mails = len(mailbox.mentioning("weekly summar"))
-        finally:
-            for process in running:
-                servers.stop(process)
-            redis.stop()
+    running += [servers.worker(env, _log(tmp_path, "worker"))]
+    running.append(servers.beat(env, _log(tmp_path, "beat")))  # plans at its start
+    servers.wait_for(lambda: mailbox.mentioning(_alert_link(alert_id)), "the alert")
+    servers.wait_for(lambda: servers.shell(env, COUNTS)["missing"] == 0, "the summaries", every=2)
+    servers.wait_for(lambda: mailbox.mentioning("weekly summar"), "the digests")
+    time.sleep(6)
+    found = servers.shell(env, COUNTS)
+    alert_copies = len(mailbox.mentioning(_alert_link(alert_id)))
+    digest_e_mails = len(mailbox.mentioning("weekly summar"))
     print(
         f"\nbroker restarted with a planner run and an alert e-mail queued: afterwards "
         f"{found['summaries']} summaries, {found['missing']} missing; "
