@@ -25,13 +25,14 @@ def check_in_draft(*, client: Client, body) -> tuple[services.CheckInDraft, list
     """The check-in a request body asks to store, validated; and what was not kept of a
     safety answer (empty otherwise). Raises the usual 400/403 for anything else."""
     data = CheckInInput(data=body)
-    discharged = client.status == client.Status.DISCHARGED
-    if not data.is_valid():
-        if is_safety_answer(body) and not discharged:
+    valid = data.is_valid()
+    # A discharged client's safety answer hears that treatment has ended, whatever else.
+    if client.status == client.Status.DISCHARGED and (valid or is_safety_answer(body)):
+        raise PermissionDenied(_("Treatment has ended; the clinic no longer receives check-ins."))
+    if not valid:
+        if is_safety_answer(body):
             return safety_answer_kept(client=client, body=body, refused=data.errors)
         raise serializers.ValidationError(data.errors)
-    if discharged:
-        raise PermissionDenied(_("Treatment has ended; the clinic no longer receives check-ins."))
     try:
         return services.check_in_prepare(client=client, **data.validated_data), []
     except DjangoValidationError as error:

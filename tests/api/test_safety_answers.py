@@ -131,5 +131,6 @@ def test_a_discharged_clients_answer_is_still_refused_as_treatment_has_ended(
     client_record.discharged_on = timezone.localdate()
     client_record.save()
     response = send(as_user(client_record.user), answer(distress=11))
-    assert response.status_code in (400, 403)
+    assert response.status_code == 403
+    assert "Treatment has ended" in response.json()["errors"][0]["message"]
     assert not CheckIn.objects.filter(client=client_record).exists()
