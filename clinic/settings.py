@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "clients",
     "clinic.outbox",
     "clients.safety",
+    "clients.measures",
     "reports",
 ]
 

@@ -1,0 +1,1 @@
+"""Validated outcome measures: instruments as data, schedules, responses, scores and change."""

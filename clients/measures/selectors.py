@@ -1,0 +1,182 @@
+"""Reads of measures, each starting from the requester's scope (404 for anyone else)."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from clients.models import Client
+from clients.selectors import clients_for
+from clinic.models import Session, User
+
+from . import policies
+from .change import Change, change_between, paired
+from .due import due_since, is_overdue
+from .instruments import INSTRUMENTS
+from .instruments.definition import Instrument
+from .models import MeasureResponse, MeasureSchedule
+
+
+def responses_for(*, user: User) -> QuerySet[MeasureResponse]:
+    return MeasureResponse.objects.filter(client__in=clients_for(user=user)).select_related(
+        "client", "entered_by"
+    )
+
+
+def schedules_for(*, user: User) -> QuerySet[MeasureSchedule]:
+    return MeasureSchedule.objects.filter(client__in=clients_for(user=user)).select_related(
+        "client"
+    )
+
+
+@dataclass(frozen=True)
+class DueMeasure:
+    instrument: Instrument
+    since: datetime
+    overdue: bool
+
+
+def _due_for_client(
+    client: Client,
+    schedules: list[MeasureSchedule],
+    last_answered: dict[str, datetime],
+    sessions: list[datetime],
+    enabled: set[str],
+    now: datetime,
+) -> list[DueMeasure]:
+    if client.status == Client.Status.DISCHARGED:
+        return []
+    zone = ZoneInfo(client.time_zone)
+    today = now.astimezone(zone).date()
+
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, time.min, tzinfo=zone)
+
+    due = []
+    for schedule in schedules:
+        if schedule.instrument not in enabled:
+            continue
+        last = last_answered.get(schedule.instrument)
+        since = due_since(
+            cadence=schedule.cadence,
+            starts_on=schedule.starts_on,
+            ends_on=schedule.ends_on,
+            today=today,
+            now=now,
+            midnight=midnight,
+            last_answered_at=last,
+            last_answered_on=last.astimezone(zone).date() if last else None,
+            upcoming_sessions=sessions,
+        )
+        if since is not None:
+            due.append(DueMeasure(INSTRUMENTS[schedule.instrument], since, is_overdue(since, now)))
+    return sorted(due, key=lambda each: each.since)
+
+
+def due_by_client(
+    clients: list[Client], now: datetime | None = None
+) -> dict[int, list[DueMeasure]]:
+    """What each client has due now; four queries whatever the number of clients."""
+    now = now or timezone.now()
+    ids = [client.pk for client in clients]
+    schedules = defaultdict(list)
+    for schedule in MeasureSchedule.objects.filter(client_id__in=ids).order_by("instrument"):
+        schedules[schedule.client_id].append(schedule)
+    last_answered: dict[int, dict[str, datetime]] = defaultdict(dict)
+    for row in (
+        MeasureResponse.objects.filter(client_id__in=ids)
+        .values("client_id", "instrument")
+        .annotate(last=Max("completed_at"))
+    ):
+        last_answered[row["client_id"]][row["instrument"]] = row["last"]
+    sessions = defaultdict(list)
+    for client_id, starts_at in Session.objects.filter(
+        client_id__in=ids, status=Session.Status.SCHEDULED, starts_at__gt=now
+    ).values_list("client_id", "starts_at"):
+        sessions[client_id].append(starts_at)
+    enabled_by_clinic = {
+        clinic_id: set(policies.enabled_for(clinic_id))
+        for clinic_id in {client.clinic_id for client in clients}
+    }
+    return {
+        client.pk: _due_for_client(
+            client,
+            schedules[client.pk],
+            last_answered[client.pk],
+            sessions[client.pk],
+            enabled_by_clinic[client.clinic_id],
+            now,
+        )
+        for client in clients
+    }
+
+
+def due_for(client: Client, now: datetime | None = None) -> list[DueMeasure]:
+    return due_by_client([client], now)[client.pk]
+
+
+@dataclass(frozen=True)
+class Series:
+    """One charted number of one instrument over the episode (oldest first)."""
+
+    instrument: Instrument
+    charted: str  # "total" or a subscale code
+    label: str
+    points: list[tuple[datetime, int]]
+    change: Change | None
+
+
+def episode_responses(client: Client) -> QuerySet[MeasureResponse]:
+    """The client's responses in this episode of care (since they started), oldest first."""
+    start = datetime.combine(client.started_on, time.min, tzinfo=ZoneInfo(client.time_zone))
+    return client.measure_responses.filter(completed_at__gte=start).order_by("completed_at", "id")
+
+
+def series_for(client: Client, responses: list[MeasureResponse] | None = None) -> list[Series]:
+    """Per instrument in use and charted number: the scores and their change, with the
+    clinic's cut-offs and the PHQ-9/GAD-7 pairing applied."""
+    if responses is None:
+        responses = list(episode_responses(client))
+    policy = policies.policies_for(client.clinic_id)
+    by_instrument = defaultdict(list)
+    for response in responses:
+        by_instrument[response.instrument].append(response)
+    raw: dict[tuple[str, str], Series] = {}
+    for code, rows in by_instrument.items():
+        definition = INSTRUMENTS[code]
+        labels = {sub.code: str(sub.label) for sub in definition.subscales}
+        for charted in definition.charted:
+            points = [
+                (row.completed_at, row.total if charted == "total" else row.subscales.get(charted))
+                for row in rows
+            ]
+            points = [(at, value) for at, value in points if value is not None]
+            change = (
+                change_between(points[0][1], points[-1][1], policy[code].criteria)
+                if len(points) >= 2
+                else None
+            )
+            raw[code, charted] = Series(
+                definition, charted, labels.get(charted, definition.name), points, change
+            )
+    result = []
+    for (code, charted), series in raw.items():
+        pair = INSTRUMENTS[code].paired_with
+        other = raw.get((pair, "total")) if pair and policy[code].paired else None
+        if series.change is not None and other is not None:
+            series = Series(
+                series.instrument,
+                charted,
+                series.label,
+                series.points,
+                paired(series.change, other.change),
+            )
+        result.append(series)
+    order = list(INSTRUMENTS)
+    return sorted(
+        result,
+        key=lambda s: (order.index(s.instrument.code), s.instrument.charted.index(s.charted)),
+    )
