@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import client_views, views
+from . import client_views, measure_views, outcomes_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("clients/new/", views.client_new, name="client-new"),
     path("summaries/", views.summaries_week, name="summaries"),
+    path("outcomes/", outcomes_views.outcomes, name="outcomes"),
+    path("outcomes.csv", outcomes_views.outcomes_csv, name="outcomes-csv"),
     path(
         "clients/<int:client_id>/summaries/", views.client_summaries, name="client-weekly-summaries"
     ),
@@ -41,5 +43,25 @@ urlpatterns = [
         "clients/<int:client_id>/sessions/<int:session_id>/",
         views.session_status,
         name="client-session-status",
+    ),
+    path(
+        "clients/<int:client_id>/measures/schedules/",
+        measure_views.schedule_save,
+        name="client-measure-schedule",
+    ),
+    path(
+        "clients/<int:client_id>/measures/schedules/<int:schedule_id>/stop/",
+        measure_views.schedule_stop,
+        name="client-measure-schedule-stop",
+    ),
+    path(
+        "clients/<int:client_id>/measures/enter/",
+        measure_views.response_enter,
+        name="client-measure-enter",
+    ),
+    path(
+        "clients/<int:client_id>/measures/responses/<int:response_id>/",
+        measure_views.response_detail,
+        name="client-measure-response",
     ),
 ]

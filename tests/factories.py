@@ -127,3 +127,38 @@ class AlertFactory(factory.django.DjangoModelFactory):
 
     client = factory.SubFactory(ClientFactory)
     kind = clients.Alert.Kind.SAFETY_CONCERN
+
+
+def measure_answers(instrument_code: str, value: int = 0, **items: int) -> dict[str, int]:
+    """Every scored item of an instrument at ``value``, with ``items`` (``item_9=2``) set apart."""
+    from clients.measures.instruments import instrument
+
+    answers = {code: value for code in instrument(instrument_code).item_codes}
+    answers.update({name.removeprefix("item_"): each for name, each in items.items()})
+    return answers
+
+
+def measure_response(
+    client, instrument_code: str = "phq9", *, answers=None, completed_at=None, **extra
+):
+    """A response stored the way the product stores one: validated and scored by the service."""
+    from clients.measures.services import response_prepare, response_record
+
+    draft = response_prepare(
+        client=client,
+        instrument=instrument_code,
+        answers=answers if answers is not None else measure_answers(instrument_code),
+        completed_at=completed_at or timezone.now(),
+        **extra,
+    )
+    return response_record(draft=draft)[0]
+
+
+class MeasureScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "measures.MeasureSchedule"
+
+    client = factory.SubFactory(ClientFactory)
+    instrument = "phq9"
+    cadence = "every_2_weeks"
+    starts_on = factory.LazyFunction(timezone.localdate)

@@ -8,4 +8,5 @@ urlpatterns = [
     re_path(r"^auth/logout-all/?$", views.LogoutAllView.as_view(), name="api-logout-all"),
     re_path(r"^me/?$", views.me, name="api-me"),
     re_path(r"^", include("clients.api.urls")),
+    re_path(r"^", include("clients.measures.api.urls")),
 ]
