@@ -1,9 +1,33 @@
-"""GAD-7, the Generalized Anxiety Disorder scale (Spitzer, Kroenke, Williams & Löwe 2006)."""
+"""GAD-7, the Generalized Anxiety Disorder scale (Spitzer, Kroenke, Williams & Löwe 2006).
+
+Stem and items follow the authors' Pfizer form as reproduced in CamCOPS
+(extra_strings/gad7.xml) and in LOINC's item names: "anxious or on edge" and "it is hard",
+where the figure in Spitzer et al. 2006 as widely reprinted reads "anxious, or on edge" and
+"it's". CamCOPS's stem says "by any of the following problems"; the reprints of the form
+say "by the following problems", kept here.
+
+LOINC: panel 69737-5, items and total 70274-6 as in the LHC-Forms rendering of the LOINC
+panel (and Wikipedia's infobox for the panel). In that panel item 2 (68509-9) carries
+LOINC's own answer list, whose value 2 is LA18938-3 "More days than not"; our options are
+per section, so item 2 is coded like the others (LA6570-1) until options can differ by item.
+"""
 
 from django.utils.translation import gettext_lazy as _
 
 from .definition import Band, Instrument, Item, Setting
-from .phq9 import DIFFICULTY, DIFFICULTY_OPTIONS, FREQUENCY, PFIZER_LINE
+from .phq9 import DIFFICULTY_OPTIONS, FREQUENCY, PFIZER_LINE
+
+# The GAD-7's own difficulty question says "have these made it", not the PHQ-9's "have these
+# problems made it": the Spitzer et al. 2006 figure as reprinted (e.g. touringmanual.com's
+# copy) and nearly every reproduction; the Pfizer PDF is the one still to compare.
+# 69722-7 is LOINC's "How difficult have these made it for you ..." (the PHQ-9 panel's
+# term); LOINC's GAD-7 panel has no difficulty item of its own.
+GAD7_DIFFICULTY = Item(
+    "difficulty",
+    "If you checked off any problems, how difficult have these made it for you to do your "
+    "work, take care of things at home, or get along with other people?",
+    "69722-7",
+)
 
 GAD7 = Instrument(
     code="gad7",
@@ -44,10 +68,12 @@ GAD7 = Instrument(
         _("NHS Talking Therapies use 8 or more; the original paper uses 10. A clinic may choose."),
     ),
     reliable_change=Setting(4, _("NHS Talking Therapies: 4 points or more.")),
-    difficulty=DIFFICULTY,
+    difficulty=GAD7_DIFFICULTY,
     paired_with="phq9",
     difficulty_options=DIFFICULTY_OPTIONS,
     loinc_panel="69737-5",
     loinc_total="70274-6",
-    loinc_unverified=True,  # the panel code; the total 70274-6 is checked
+    # Panel 69737-5, items, total and answer codes are now checked (see the docstring); the
+    # flag stays set only because LOINC codes item 2's value 2 as LA18938-3, not LA6570-1.
+    loinc_unverified=True,
 )

@@ -1,5 +1,10 @@
 """ITQ, the International Trauma Questionnaire for ICD-11 PTSD and complex PTSD
-(Cloitre et al. 2018, Acta Psychiatrica Scandinavica, doi:10.1111/acps.12956)."""
+(Cloitre et al. 2018, Acta Psychiatrica Scandinavica, doi:10.1111/acps.12956).
+
+Items P1-P9 and C1-C9 and the options agree with independent reproductions of the form.
+The four section stems are not yet checked word for word against the paper's appendix;
+check them before relying on them for research use.
+"""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -17,8 +22,10 @@ ITQ = Instrument(
     version="itq-2018",
     sections={
         "ptsd": "Please identify the experience that troubles you most and answer the "
-        "questions in relation to this experience. In the past month have you been "
-        "bothered by:",
+        "questions in relation to this experience. Below are a number of problems that "
+        "people sometimes report in response to traumatic or stressful life events. Please "
+        "read each item carefully, then circle one of the numbers to the right to indicate "
+        "how much you have been bothered by that problem in the past month.",
         "ptsd_impact": "In the past month have the above problems:",
         "dso": "Below are problems that people who have had stressful or traumatic events "
         "sometimes experience. The questions refer to ways you typically feel, ways you "
@@ -52,7 +59,7 @@ ITQ = Instrument(
             "conversations, objects, activities, or situations)?",
             section="ptsd",
         ),
-        Item("P5", 'Being "super-alert", watchful, or on guard?', section="ptsd"),
+        Item("P5", "Being “super-alert”, watchful, or on guard?", section="ptsd"),
         Item("P6", "Feeling jumpy or easily startled?", section="ptsd"),
         Item("P7", "Affected your relationships or social life?", section="ptsd_impact"),
         Item("P8", "Affected your work or ability to work?", section="ptsd_impact"),
@@ -70,7 +77,8 @@ ITQ = Instrument(
         Item("C6", "I find it hard to stay emotionally close to people.", section="dso"),
         Item(
             "C7",
-            "Created concern or distress in your relationships or social life?",
+            # "about", not "in": every copy of the form found reads "about".
+            "Created concern or distress about your relationships or social life?",
             section="dso_impact",
         ),
         Item("C8", "Affected your work or ability to work?", section="dso_impact"),
@@ -86,7 +94,7 @@ ITQ = Instrument(
     attribution="Cloitre, M., Shevlin, M., Brewin, C.R., Bisson, J.I., Roberts, N.P., "
     "Maercker, A., Karatzias, T., & Hyland, P. (2018). The International Trauma "
     "Questionnaire: development of a self-report measure of ICD-11 PTSD and complex PTSD. "
-    "Acta Psychiatrica Scandinavica, 138, 536-546. doi:10.1111/acps.12956",
+    "Acta Psychiatrica Scandinavica, 138(6), 536-546. doi:10.1111/acps.12956",
     licence=_("Freely available; its wording may not be altered."),
     canonical_url="https://www.traumameasuresglobal.com/itq",
     # No single total: the PTSD and DSO sums (0-24 each) are followed dimensionally, a use

@@ -1,4 +1,15 @@
-"""PCL-5, the PTSD Checklist for DSM-5 (Weathers et al., National Center for PTSD, 2013)."""
+"""PCL-5, the PTSD Checklist for DSM-5 (Weathers et al., National Center for PTSD, 2013).
+
+Instructions, stem, the 20 items and the options follow the VA form (PCL-5_Standard.pdf)
+as reproduced in CamCOPS (extra_strings/pcl5.xml, which changes only "circle one of the
+numbers"; kept here as printed) and in the many copies pasted from the PDF: item 17's
+curly quotes come from those copies. Citation as the National Center for PTSD gives it.
+
+LOINC: panel 101697-1 "Post traumatic stress disorder checklist - civilian version DSM-5
+[PCL-5]" and score 101698-9 "PTSD PCL-5 score [PCL-5]" (LOINC 2.75, via findacode.com and
+healthassure.in's copies of the LOINC table). No item or answer codes for the panel's
+20 items were found, so the items carry none.
+"""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +46,7 @@ _ITEMS = (
     "have loving feelings for people close to you)?",
     "Irritable behavior, angry outbursts, or acting aggressively?",
     "Taking too many risks or doing things that could cause you harm?",
-    'Being "superalert" or watchful or on guard?',
+    "Being “superalert” or watchful or on guard?",
     "Feeling jumpy or easily startled?",
     "Having difficulty concentrating?",
     "Trouble falling or staying asleep?",
@@ -64,7 +75,8 @@ PCL5 = Instrument(
     options={"main": BOTHERED},
     recall=_("the past month"),
     attribution="Weathers, F.W., Litz, B.T., Keane, T.M., Palmieri, P.A., Marx, B.P., & "
-    "Schnurr, P.P. (2013). The PTSD Checklist for DSM-5 (PCL-5). National Center for PTSD.",
+    "Schnurr, P.P. (2013). The PTSD Checklist for DSM-5 (PCL-5). Scale available from the "
+    "National Center for PTSD at www.ptsd.va.gov.",
     licence=_(
         "A work of the US government (VA National Center for PTSD): in the public "
         "domain (not yet checked at the VA's page)."
@@ -97,5 +109,6 @@ PCL5 = Instrument(
     diagnoses=(Diagnosis("ptsd", _("provisional PTSD (DSM-5)"), ("dsm5",)),),
     loinc_panel="101697-1",
     loinc_total="101698-9",
+    # Panel and score codes are checked; the items have no LOINC codes that could be found.
     loinc_unverified=True,
 )

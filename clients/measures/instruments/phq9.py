@@ -1,7 +1,14 @@
 """PHQ-9, the Patient Health Questionnaire depression module (Kroenke, Spitzer & Williams 2001).
 
-Items, options and difficulty question as published; LOINC codes from loinc.org (panel
-44249-1, answer lists LL358-3 and LL358-3's difficulty companion).
+Wording follows the authors' Pfizer form (phqscreeners.com), as reproduced in CamCOPS
+(server/camcops_server/extra_strings/phq9.xml): spaced em dashes in items 6 and 8, the "?"
+inside item 8, no comma after "dead" in item 9. LOINC's display names (used as item text in
+the HL7 US Core Questionnaire-phq-9-example.json) differ - hyphens, "dead, or", "noticed." -
+and are names, not the form, so they are not followed here.
+
+LOINC codes (panel 44249-1, items, total 44261-6, difficulty 69722-7, the answer codes and
+which text each belongs to) checked against the US Core example, which is generated from
+the LOINC panel by the LHC-Forms tool.
 """
 
 from django.utils.translation import gettext_lazy as _
