@@ -31,6 +31,7 @@ def client_record(*, client: Client) -> dict[str, list[dict]]:
     from clinic.models import Session
     from reports.models import WeeklySummary
 
+    from .measures.models import MeasureResponse, MeasureSchedule
     from .safety.models import FollowUp, SafetyPlan
 
     user = client.user
@@ -55,18 +56,32 @@ def client_record(*, client: Client) -> dict[str, list[dict]]:
         "follow_ups": _rows(FollowUp.objects.filter(alert__client=client)),
         "safety_plan": _rows(SafetyPlan.objects.filter(client=client)),
         "weekly_summaries": _rows(WeeklySummary.objects.filter(client=client)),
+        "measure_schedules": _rows(MeasureSchedule.objects.filter(client=client)),
+        # Answers, scores, sub-scales, rules and diagnosis, as scored when they came in.
+        "measure_responses": _rows(MeasureResponse.objects.filter(client=client)),
     }
 
 
-def record_json(record: dict) -> bytes:
+# The outcome measures once more, as FHIR R4 for another clinical system.
+FHIR_BUNDLE = "fhir_bundle"
+
+
+def record_json(record: dict, fhir_bundle: dict | None = None) -> bytes:
     body = {"exported_at": timezone.now(), **record}
+    if fhir_bundle is not None:
+        body[FHIR_BUNDLE] = fhir_bundle
     return json.dumps(body, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False).encode()
 
 
-def record_zip(record: dict) -> bytes:
-    """One CSV file per table, in a zip; lists and objects are written as JSON text."""
+def record_zip(record: dict, fhir_bundle: dict | None = None) -> bytes:
+    """One CSV file per table, in a zip; lists and objects are written as JSON text. The
+    FHIR Bundle, when given, is a JSON file beside them."""
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        if fhir_bundle is not None:
+            zipped.writestr(
+                f"{FHIR_BUNDLE}.json", json.dumps(fhir_bundle, indent=2, ensure_ascii=False)
+            )
         for table, rows in record.items():
             text = io.StringIO()
             columns = list(rows[0]) if rows else []
@@ -99,10 +114,16 @@ def export_audit(*, client: Client, request) -> None:
 
 
 def client_record_export(*, client: Client, request, file_format: str) -> bytes:
-    """The record as ``json`` or ``zip`` (CSV files); the export is audited."""
+    """The record as ``json`` or ``zip`` (CSV files), with the outcome measures also as a
+    FHIR Bundle; the export is audited."""
+    from .measures.fhir import client_bundle
+
     record = client_record(client=client)
+    bundle = client_bundle(client)
     export_audit(client=client, request=request)
-    return record_json(record) if file_format == "json" else record_zip(record)
+    if file_format == "json":
+        return record_json(record, bundle)
+    return record_zip(record, bundle)
 
 
 def client_erase(*, client: Client, request) -> None:
@@ -114,6 +135,7 @@ def client_erase(*, client: Client, request) -> None:
     from clinic.models import Session
     from reports.models import WeeklySummary
 
+    from .measures.models import MeasureResponse, MeasureSchedule
     from .safety.models import FollowUp, SafetyPlan
 
     client_id, clinic_id, user = client.pk, client.clinic_id, client.user
@@ -131,12 +153,14 @@ def client_erase(*, client: Client, request) -> None:
             (FollowUp, FollowUp.objects.filter(alert__client=client)),
             (SafetyPlan, SafetyPlan.objects.filter(client=client)),
             (WeeklySummary, WeeklySummary.objects.filter(client=client)),
+            (MeasureSchedule, MeasureSchedule.objects.filter(client=client)),
+            (MeasureResponse, MeasureResponse.objects.filter(client=client)),
             (User, User.objects.filter(pk=user.pk, role=User.Role.CLIENT)),
         )
     }
     with transaction.atomic(), audit.writes_recorded_by_caller():
         # sessions, assignments, completions, check-ins, alerts and their follow-ups, the
-        # safety plan, summaries
+        # safety plan, summaries, measure schedules
         client.delete()
         if erases_login:
             for model in (AccessAttempt, AccessLog, AccessFailureLog):  # they name the e-mail

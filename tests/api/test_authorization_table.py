@@ -78,12 +78,32 @@ TABLE = {
     # Escalated: the covering colleague may open and follow it up; others still not.
     ("GET", "alerts/{escalated_alert}/"): row(401, 403, 403, 200, 404, 404, 403, 200),
     ("POST", "alerts/{escalated_alert}/follow-up/"): row(401, 403, 403, 400, 404, 404, 403, 400),
+    # Outcome measures. Instruments: anyone at the clinic, as the clinic uses them.
+    ("GET", "instruments/"): row(401, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "measure-schedules/"): row(401, 200, 200, 200, 200, 200, 403, 200),
+    ("POST", "measure-schedules/"): row(401, 403, 403, 400, 400, 400, 403, 400),
+    ("GET", "measure-schedules/{schedule}/"): row(401, 200, 404, 200, 404, 404, 403, 404),
+    ("PATCH", "measure-schedules/{schedule}/"): row(401, 403, 403, 200, 404, 404, 403, 404),
+    ("POST", "measure-schedules/{schedule}/stop/"): row(401, 403, 403, 200, 404, 404, 403, 404),
+    # Therapists name the client (400 without one); clients get their own.
+    ("GET", "measures/due/"): row(401, 200, 200, 400, 400, 400, 403, 400),
+    ("GET", "measure-responses/"): row(401, 200, 200, 200, 200, 200, 403, 200),
+    # Clients send their own; a therapist enters a paper form for a client they treat.
+    ("POST", "measure-responses/"): row(401, 400, 400, 400, 400, 400, 403, 400),
+    ("GET", "measure-responses/{measure_response}/"): row(401, 200, 404, 200, 404, 404, 403, 404),
+    ("GET", "clients/{client}/fhir/"): row(401, 403, 403, 200, 404, 404, 403, 404),
+    # Aggregates: a therapist's own caseload, the admin's whole clinic; never a client.
+    ("GET", "outcomes/"): row(401, 403, 403, 200, 200, 200, 200, 200),
 }
 
 # Filters name a client too; outside the scope that client "does not exist".
 FILTERS = {
     ("GET", "check-ins/?client={client}"): row(401, 200, 404, 200, 404, 404, 403, 404),
     ("GET", "assignments/?client={client}"): row(401, 200, 404, 200, 404, 404, 403, 404),
+    ("GET", "measure-schedules/?client={client}"): row(401, 200, 404, 200, 404, 404, 403, 404),
+    ("GET", "measures/due/?client={client}"): row(401, 200, 404, 200, 404, 404, 403, 404),
+    ("GET", "measure-responses/?client={client}"): row(401, 200, 404, 200, 404, 404, 403, 404),
+    ("GET", "measure-responses/?instrument=phq9"): row(401, 200, 200, 200, 200, 200, 403, 200),
 }
 
 
@@ -135,6 +155,8 @@ def world(db):
         "exercise": clinic.exercises.first(),
         "alert": factories.AlertFactory(client=client),
         "escalated_alert": factories.AlertFactory(client=client, escalated_at=timezone.now()),
+        "schedule": factories.MeasureScheduleFactory(client=client),
+        "measure_response": factories.measure_response(client),
     }
     users = {
         "anonymous": None,

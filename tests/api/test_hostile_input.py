@@ -157,3 +157,101 @@ def test_a_filter_time_without_its_offset_is_400(me, value):
         "code": "offset",
         "message": "Give the date and time with a UTC offset, e.g. 2026-03-01T09:30:00+01:00.",
     }
+
+
+# --- outcome measures ---------------------------------------------------------------
+MEASURE_RESPONSES = "/api/v1/measure-responses/"
+
+
+def measure_body(**overrides) -> dict:
+    return {
+        "instrument": "phq9",
+        "answers": factories.measure_answers("phq9", 1),
+        "completed_at": (timezone.now() - dt.timedelta(minutes=3)).isoformat(),
+        **overrides,
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/api/v1/measure-schedules/", "/api/v1/measures/due/", MEASURE_RESPONSES]
+)
+@pytest.mark.parametrize("value", ["\u00b2", "1.0", "-1", "1" * 30, ""])
+def test_measure_lists_take_a_plain_client_id_only(therapist, as_user, path, value):
+    response = as_user(therapist.user).get(path, {"client": value})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "client"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"answers": [[[[[1]]]]]}, "answers"),
+        ({"answers": "1,1,1,1,1,1,1,1,1"}, "answers"),
+        ({"answers": None}, "answers"),
+        ({"answers": {"x" * 500: 1}}, "answers"),
+        ({"answers": {str(n): 1 for n in range(1000)}}, "answers"),
+        ({"answers": {**factories.measure_answers("phq9"), "9": 10**40}}, "answers.9"),
+        ({"answers": {**factories.measure_answers("phq9"), "9": {"value": 1}}}, "answers.9"),
+        ({"answers": {**factories.measure_answers("phq9"), "9": -1}}, "answers.9"),
+        ({"instrument": ["phq9"]}, "instrument"),
+        ({"instrument": "PHQ9"}, "instrument"),
+        ({"difficulty": True}, "difficulty"),
+        ({"difficulty": 10**40}, "difficulty"),
+        ({"completed_at": "9999-12-31T23:59:59-14:00"}, "completed_at"),
+        ({"completed_at": "0001-01-01T00:00:00+14:00"}, "completed_at"),
+        ({"client_uuid": "not-a-uuid"}, "client_uuid"),
+        ({"client": "me"}, "client"),
+        ({"score": 0}, "score"),
+    ],
+)
+def test_a_hostile_measure_response_is_400_naming_the_field_and_stores_nothing(
+    me, key, overrides, field
+):
+    from clients.measures.models import MeasureResponse
+
+    response = me.post(MEASURE_RESPONSES, measure_body(**overrides), format="json", **key)
+    assert response.status_code == 400
+    assert field in {error["field"] for error in response.json()["errors"]}
+    assert not MeasureResponse.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_measure_response_body_that_is_not_an_object_is_400(me, key):
+    for raw in (b"[]", b'"phq9"', b"null", b"[" * 5000):
+        response = me.generic(
+            "POST", MEASURE_RESPONSES, raw, content_type="application/json", **key
+        )
+        assert response.status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("params", [{"instrument": "bdi"}, {"instrument": ""}, {"cursor": "x"}])
+def test_measure_response_list_filters_are_checked(me, params):
+    assert me.get(MEASURE_RESPONSES, params).status_code in {400, 404}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2026-02-30", 20261201])
+def test_a_schedule_day_far_from_today_or_impossible_is_400(therapist, client_record, as_user, day):
+    body = {"client": client_record.pk, "instrument": "phq9", "cadence": "once", "starts_on": day}
+    api = as_user(therapist.user)
+    response = api.post(
+        "/api/v1/measure-schedules/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-schedule-1"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "starts_on"
+    schedule = factories.MeasureScheduleFactory(client=client_record)
+    response = api.patch(
+        f"/api/v1/measure-schedules/{schedule.pk}/", {"ends_on": day}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "ends_on"
+
+
+@pytest.mark.django_db
+def test_a_fhir_export_of_an_id_past_any_integer_is_404(therapist, as_user):
+    api = as_user(therapist.user)
+    assert api.get(f"/api/v1/clients/{'9' * 30}/fhir/").status_code == 404
+    assert api.get("/api/v1/clients/abc/fhir/").status_code == 404

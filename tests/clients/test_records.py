@@ -256,8 +256,9 @@ def test_erasure_work_does_not_grow_with_the_record(
     request = rf.post("/")
     request.user = clinic_admin
     client_id = client_record.pk
-    # 52 with 2 check-ins or with 40, each with an alert and a follow-up, and a safety plan
-    with django_assert_max_num_queries(56):
+    # 66 with 2 check-ins or with 40, each with an alert and a follow-up, and a safety plan
+    # (measure schedules and responses, even none, add their look-ups and link clearing)
+    with django_assert_max_num_queries(66):
         records.client_erase(client=client_record, request=request)
     deletes = AuditEvent.objects.filter(action="delete", client_id=client_id)
     by_kind = {event.object_type: len(event.object_ids) for event in deletes}
@@ -266,3 +267,22 @@ def test_erasure_work_does_not_grow_with_the_record(
     assert by_kind["followup"] == check_ins
     assert by_kind["safetyplan"] == 1
     assert deletes.count() == len(by_kind)  # one row per kind, not one per record
+
+
+@pytest.mark.django_db
+def test_erasure_takes_the_measures_and_names_them_in_the_trail(rf, clinic_admin, client_record):
+    from clients.measures.models import MeasureResponse, MeasureSchedule
+
+    factories.MeasureScheduleFactory(client=client_record)
+    response = factories.measure_response(
+        client_record, answers=factories.measure_answers("phq9", 1, item_9=2)
+    )
+    request = rf.post("/")
+    request.user = clinic_admin
+    records.client_erase(client=client_record, request=request)
+    assert not MeasureResponse.objects.exists() and not MeasureSchedule.objects.exists()
+    deletes = AuditEvent.objects.filter(action="delete", client_id=response.client_id)
+    by_kind = {event.object_type: event.object_ids for event in deletes}
+    assert by_kind["measureresponse"] == [response.pk]
+    assert by_kind["alert"] == [response.alert_id]
+    assert len(by_kind["measureschedule"]) == 1
