@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 
 from clinic.models import User
 
-from . import pages
+from . import measure_pages, pages
 from .models import Client
 from .selectors import clients_for
 
@@ -40,5 +40,6 @@ def me(request: HttpRequest) -> HttpResponse:
             "scales": page.scales,
             "completion_scales": pages.COMPLETION_SCALES,
             "helpfulness": pages.HELPFULNESS,
+            "measures": measure_pages.home_card(request, client),
         },
     )

@@ -1,0 +1,293 @@
+"""The client's measures on their own page: what is due, and the form that answers one.
+
+The form is a plain HTML form posted back to its own address, so it works without
+JavaScript. Scoring and the self-harm alert stay in ``clients.measures.services``;
+the client is thanked and never shown a score here.
+"""
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clinic.models import User
+
+from .measures import selectors, services
+from .measures.instruments import INSTRUMENTS
+from .measures.instruments.definition import Instrument, Item, Option
+from .measures.models import MeasureResponse, MeasureSchedule
+from .measures.scoring import answer_errors
+from .models import Client
+from .selectors import clients_for
+
+# Set when a response's self-harm item was above 0; read once by the next /me/.
+SAFETY_ANSWERED = "measures:safety-answered"
+ITEM_FIELD = "item-{code}"
+DIFFICULTY_FIELD = "difficulty"
+
+
+@dataclass(frozen=True)
+class DueRow:
+    """One measure waiting on the client's page, with the schedule its link names."""
+
+    schedule_id: int
+    instrument: Instrument
+    since: datetime
+    overdue: bool
+
+    @property
+    def question_count(self) -> int:
+        return len(self.instrument.items)
+
+
+@dataclass(frozen=True)
+class MeasuresCard:
+    due: list[DueRow]
+    safety_answered: bool
+
+
+def home_card(request: HttpRequest, client: Client) -> MeasuresCard:
+    """What /me/ shows of measures: those due now, and whether a self-harm answer was
+    just sent (shown once). One query without schedules, five with."""
+    safety_answered = bool(request.session.pop(SAFETY_ANSWERED, False))
+    if client.status == Client.Status.DISCHARGED:
+        return MeasuresCard(due=[], safety_answered=safety_answered)
+    schedule_ids = dict(client.measure_schedules.values_list("instrument", "id"))
+    due = selectors.due_for(client) if schedule_ids else []
+    rows = [
+        DueRow(schedule_ids[each.instrument.code], each.instrument, each.since, each.overdue)
+        for each in due
+        if each.instrument.code in schedule_ids
+    ]
+    return MeasuresCard(due=rows, safety_answered=safety_answered)
+
+
+# --- the form ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Question:
+    """One fieldset of the form: the item, its options, the answer kept and its error."""
+
+    field: str
+    number: str
+    text: str
+    options: tuple[Option, ...]
+    chosen: object
+    error: str
+    missing: bool
+
+    @property
+    def first_id(self) -> str:
+        """Where a link to the question lands: its first option, as a keyboard expects."""
+        return f"{self.field}-{self.options[0].value}"
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    stem: str
+    questions: list[Question]
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class FormPage:
+    instrument: Instrument
+    sections: list[Section]  # the instrument's stems, then the difficulty question if any
+    client_uuid: str
+    form_error: str
+
+    @property
+    def questions(self) -> list[Question]:
+        return [question for section in self.sections for question in section.questions]
+
+    @property
+    def missing(self) -> list[Question]:
+        return [question for question in self.questions if question.missing]
+
+    @property
+    def wrong(self) -> list[Question]:
+        return [question for question in self.questions if question.error and not question.missing]
+
+
+def _question(field: str, item: Item, options, chosen, errors: dict) -> Question:
+    missing = item.code in errors and chosen is None
+    if missing:
+        error = _("Please choose an answer to this question.")
+    else:
+        error = " ".join(errors.get(item.code, []))
+    return Question(
+        field=field,
+        number=item.code,
+        text=item.text,
+        options=tuple(options),
+        chosen=chosen,
+        error=error,
+        missing=missing,
+    )
+
+
+def form_page(
+    instrument: Instrument,
+    *,
+    answers: dict | None = None,
+    difficulty: object = None,
+    errors: dict | None = None,
+    client_uuid: uuid.UUID | None = None,
+    form_error: str = "",
+) -> FormPage:
+    """The form of one instrument, with the answers given so far and their errors."""
+    answers = answers or {}
+    errors = errors or {}
+    sections = []
+    for key, stem in instrument.sections.items():
+        questions = [
+            _question(
+                ITEM_FIELD.format(code=item.code),
+                item,
+                instrument.options_for(item),
+                answers.get(item.code),
+                errors,
+            )
+            for item in instrument.items
+            if item.section == key
+        ]
+        if questions:
+            sections.append(Section(key=key, stem=stem, questions=questions))
+    if instrument.difficulty is not None:
+        # Asked after the items, never required: it is not part of the total.
+        item = instrument.difficulty
+        question = _question(
+            DIFFICULTY_FIELD,
+            item,
+            instrument.difficulty_options,
+            difficulty,
+            {item.code: errors["difficulty"]} if "difficulty" in errors else {},
+        )
+        sections.append(
+            Section(
+                key="difficulty", stem="", questions=[replace(question, number="")], optional=True
+            )
+        )
+    return FormPage(
+        instrument=instrument,
+        sections=sections,
+        client_uuid=str(client_uuid or uuid.uuid4()),
+        form_error=form_error,
+    )
+
+
+def _number(raw: str | None) -> object:
+    """A posted value as the int it names; anything else is passed on for the scorer to refuse."""
+    if raw is None or raw == "":
+        return None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 4 else raw
+
+
+def answers_from(post, instrument: Instrument) -> tuple[dict, object]:
+    """The item answers and the difficulty answer of a posted form (unanswered: left out)."""
+    answers = {}
+    for item in instrument.items:
+        value = _number(post.get(ITEM_FIELD.format(code=item.code)))
+        if value is not None:
+            answers[item.code] = value
+    difficulty = _number(post.get(DIFFICULTY_FIELD)) if instrument.difficulty else None
+    return answers, difficulty
+
+
+def _uuid(raw: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError:
+        return None
+
+
+# --- views ---------------------------------------------------------------------
+
+
+def _own_client(user: User) -> Client:
+    """The client record of a client's login; 404 for anyone else."""
+    if user.role != User.Role.CLIENT:
+        raise Http404
+    return get_object_or_404(clients_for(user=user))
+
+
+def _is_due(client: Client, schedule: MeasureSchedule) -> bool:
+    return any(each.instrument.code == schedule.instrument for each in selectors.due_for(client))
+
+
+def _render(request: HttpRequest, client: Client, page: FormPage | None, status: int = 200):
+    return render(
+        request,
+        "clients/measure_form.html",
+        {"client": client, "form": page},
+        status=status,
+    )
+
+
+def _thanked(request: HttpRequest, response: MeasureResponse) -> HttpResponse:
+    messages.success(
+        request, _("Thank you. Your answers are saved, and your therapist will see them.")
+    )
+    if services.self_harm_answers(INSTRUMENTS[response.instrument], response.answers):
+        request.session[SAFETY_ANSWERED] = True
+    return redirect("client-home")
+
+
+@login_required
+def measure_form(request: HttpRequest, schedule_id: int) -> HttpResponse:
+    """One scheduled measure for the client to answer. Another client's schedule is a 404;
+    one that is not due now (answered, stopped, discharged) is a friendly 404 page."""
+    client = _own_client(request.user)
+    schedule = get_object_or_404(
+        selectors.schedules_for(user=request.user), pk=schedule_id, client=client
+    )
+    instrument = INSTRUMENTS[schedule.instrument]
+    client_uuid = _uuid(request.POST.get("client_uuid")) if request.method == "POST" else None
+    if client_uuid is not None:
+        # A second tap, or the browser sending the form again: the first one was stored.
+        stored = client.measure_responses.filter(client_uuid=client_uuid).first()
+        if stored is not None:
+            return _thanked(request, stored)
+    if not _is_due(client, schedule):
+        return _render(request, client, None, status=404)
+    if request.method != "POST":
+        return _render(request, client, form_page(instrument))
+
+    answers, difficulty = answers_from(request.POST, instrument)
+    errors = answer_errors(instrument, answers, difficulty)
+    form_error = ""
+    if client_uuid is None:
+        form_error = _("This form was not complete (client_uuid). Please check and send it again.")
+    if not errors and not form_error:
+        try:
+            draft = services.response_prepare(
+                client=client,
+                instrument=instrument.code,
+                answers=answers,
+                difficulty=difficulty,
+                completed_at=timezone.now(),
+                client_uuid=client_uuid,
+            )
+        except ValidationError as error:
+            form_error = " ".join(error.messages)
+        else:
+            response, _created = services.response_record(draft=draft)
+            return _thanked(request, response)
+    page = form_page(
+        instrument,
+        answers=answers,
+        difficulty=difficulty,
+        errors=errors,
+        client_uuid=client_uuid,
+        form_error=form_error,
+    )
+    return _render(request, client, page, status=400)
