@@ -66,6 +66,7 @@ class ProgressReport:
     sessions: list[Session]
     library: list[Exercise]
     window_choices: dict = field(default_factory=lambda: windows.CHOICES)
+    held_sessions: list[datetime] = field(default_factory=list)  # every one, not the window's
 
 
 def _cell(value):
@@ -285,4 +286,5 @@ def progress_report(
         ),
         sessions=list(client.sessions.order_by("-starts_at")[:8]),
         library=list(Exercise.objects.filter(clinic_id=client.clinic_id, is_active=True)),
+        held_sessions=held,
     )
