@@ -1,9 +1,10 @@
 """The caseload: every client a therapist treats, who needs attention first, and why.
 
 Order: an unresolved safety concern (the newest answer first), then other open alerts,
-then a safety concern of the last two weeks that was followed up, then high distress,
-rising distress, a stuck pattern, then silence, then everyone else. Each reason is said
-in words.
+then what the outcome measures say (a self-harm item answered above 0 in the latest
+response, reliable deterioration), then a safety concern of the last two weeks that was
+followed up, then high distress, rising distress, a stuck pattern, then a measure overdue
+by more than a week, then silence, then everyone else. Each reason is said in words.
 """
 
 from dataclasses import dataclass, field
@@ -16,12 +17,17 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from clients.measures.instruments import INSTRUMENTS
+from clients.measures.models import MeasureResponse
+from clients.measures.services import self_harm_answers
 from clients.models import Alert, CheckIn, Client, EmotionLabel, FocusArea
 from clients.safety.models import SAFETY_REMEMBERED_DAYS, FollowUp
 from clients.safety.selectors import follow_ups_prefetch
 from clinic.models import Session, Therapist
 
 from . import directions, metrics
+from .caseload_measures import MeasureSignals, answer_text, measure_signals
+from .caseload_measures import reasons as measure_reasons
 from .selectors import windows_load
 
 RECENT = timedelta(days=28)
@@ -33,21 +39,28 @@ HIGH_DISTRESS_FROM = 8
 (
     OPEN_SAFETY,
     OPEN_ALERT,
+    SELF_HARM_ITEM,
+    RELIABLE_DETERIORATION,
     RECENT_SAFETY,
     HIGH_DISTRESS,
     RISING_DISTRESS,
     STUCK,
+    MEASURE_OVERDUE,
     SILENT,
     NOTHING,
-) = range(8)
+) = range(11)
 # How loudly a row is marked: act now, watch, quiet for a while, nothing to flag.
+# A measure left unanswered is a kind of silence: it is marked as silence is.
 TIERS = {
     OPEN_SAFETY: 0,
     OPEN_ALERT: 0,
+    SELF_HARM_ITEM: 1,
+    RELIABLE_DETERIORATION: 1,
     RECENT_SAFETY: 1,
     HIGH_DISTRESS: 1,
     RISING_DISTRESS: 1,
     STUCK: 1,
+    MEASURE_OVERDUE: 2,
     SILENT: 2,
     NOTHING: 3,
 }
@@ -126,7 +139,8 @@ def _alerts_by_client(client_ids: list[int], now: datetime) -> dict[int, ClientA
     alerts = (
         Alert.objects.filter(client_id__in=client_ids)
         .filter(Q(acknowledged_at__isnull=True) | recent_safety)
-        .select_related("check_in")
+        # The response whose self-harm item raised it, in the same query (a LEFT JOIN).
+        .select_related("check_in", "measure_response")
         .prefetch_related(follow_ups_prefetch())
         .order_by("-created_at", "-id")
     )
@@ -151,11 +165,22 @@ def caseload(*, therapist: Therapist, status: str = "active", focus: str = "") -
     clients = _clients(therapist, status, focus)
     windows = windows_load(clients=clients, since=now - RECENT, until=now)
     alerts = _alerts_by_client([client.pk for client in clients], now)
+    measures = measure_signals(
+        clients, open_alerts={pk: found.open_safety for pk, found in alerts.items()}, now=now
+    )
     names = dict(
         EmotionLabel.objects.filter(clinic_id=therapist.clinic_id).values_list("code", "name")
     )
     rows = [
-        _row(client, metrics.summarize(windows[client.pk]), alerts[client.pk], now, zone, names)
+        _row(
+            client,
+            metrics.summarize(windows[client.pk]),
+            alerts[client.pk],
+            measures[client.pk],
+            now,
+            zone,
+            names,
+        )
         for client in clients
     ]
     return sorted(rows, key=lambda row: (row.priority, -row.sort_moment, row.client.label))
@@ -177,9 +202,24 @@ def _moment(moment: datetime, now: datetime, zone: ZoneInfo) -> str:
     return _("on %(day)s at %(time)s") % {"day": date_format(local, "D j M"), "time": time}
 
 
+def raised_by_response(alert: Alert) -> MeasureResponse | None:
+    """The measure response whose self-harm item raised the alert, if one did (loaded
+    with the alert: ``select_related("measure_response")``)."""
+    if alert.check_in_id is not None:
+        return None
+    try:
+        return alert.measure_response
+    except MeasureResponse.DoesNotExist:
+        return None
+
+
 def answered_at(alert: Alert) -> datetime:
-    """When the client answered: the check-in's own time (an app may send it late)."""
-    return alert.check_in.occurred_at if alert.check_in else alert.created_at
+    """When the client answered: the check-in's or the response's own time (an app may
+    send it late)."""
+    if alert.check_in:
+        return alert.check_in.occurred_at
+    response = raised_by_response(alert)
+    return response.completed_at if response else alert.created_at
 
 
 def _attempt_reason(alert: Alert, now: datetime, zone: ZoneInfo) -> str | None:
@@ -195,6 +235,9 @@ def _alert_reason(alert: Alert, now: datetime, zone: ZoneInfo) -> str:
     check_in = alert.check_in
     when = _moment(answered_at(alert), now, zone)
     if alert.kind == Alert.Kind.SAFETY_CONCERN:
+        response = raised_by_response(alert)
+        if response is not None:
+            return _measure_alert_reason(response, when)
         if check_in is None or check_in.distress is None:
             return _("Safety: answered yes %(when)s") % {"when": when}
         return _("Safety: answered yes %(when)s, distress %(distress)s/10") % {
@@ -206,6 +249,26 @@ def _alert_reason(alert: Alert, now: datetime, zone: ZoneInfo) -> str:
     return _("Sharp rise in distress %(when)s, distress %(distress)s/10") % {
         "when": when,
         "distress": check_in.distress,
+    }
+
+
+def _measure_alert_reason(response: MeasureResponse, when: str) -> str:
+    """ "Safety: PHQ-9 item 9 answered “Several days” (1) at 14:00 today": the answer as
+    given, never a verdict."""
+    instrument = INSTRUMENTS[response.instrument]
+    answered = self_harm_answers(instrument, response.answers)
+    code, value = next(iter(answered.items()), (instrument.safety_items[0], None))
+    if value is None:  # the item was answered 0 after all: say only what was answered
+        return _("Safety: answered on %(instrument)s %(when)s") % {
+            "instrument": instrument.name,
+            "when": when,
+        }
+    return _("Safety: %(instrument)s item %(item)s answered “%(answer)s” (%(value)s) %(when)s") % {
+        "instrument": instrument.name,
+        "item": code,
+        "answer": answer_text(instrument, code, value),
+        "value": value,
+        "when": when,
     }
 
 
@@ -224,6 +287,7 @@ def _row(
     client: Client,
     summary: metrics.Summary,
     alerts: ClientAlerts,
+    measures: MeasureSignals,
     now: datetime,
     zone: ZoneInfo,
     names: dict,
@@ -241,6 +305,13 @@ def _row(
         priority = OPEN_SAFETY
     elif alerts.open_other:
         priority = OPEN_ALERT
+    said = measure_reasons(measures, clinic_zone=zone, client_zone=ZoneInfo(client.time_zone))
+    if said["self_harm"]:
+        reasons += said["self_harm"]
+        priority = min(priority, SELF_HARM_ITEM)
+    if said["deteriorated"]:
+        reasons += said["deteriorated"]
+        priority = min(priority, RELIABLE_DETERIORATION)
     if alerts.recent_safety and not alerts.open_safety:
         reasons.append(_followed_up_reason(alerts.recent_safety[0], now, zone))
         priority = min(priority, RECENT_SAFETY)
@@ -267,6 +338,9 @@ def _row(
             else:
                 reasons.append(_("pushing feelings away, check-in after check-in"))
         priority = min(priority, STUCK)
+    if said["overdue"]:
+        reasons += said["overdue"]
+        priority = min(priority, MEASURE_OVERDUE)
     if days_since is None or days_since >= SILENT_DAYS:
         reasons.append(
             _("no check-ins yet")

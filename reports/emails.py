@@ -12,13 +12,27 @@ from django.utils.translation import gettext_lazy, ngettext
 from clinic.outbox import kinds
 from clinic.outbox.models import OutboxMessage
 
-from .models import TherapistDigest
+from .models import TherapistDigest, WeeklySummary
+from .summary_measures import add_up, measures_sentence
 
 DIGEST = "weekly_digest"
 
 
+def _measures(digest: TherapistDigest) -> str:
+    """The week's outcome measures across the therapist's clients, as counts only (never
+    a score or an instrument). Added up from the summaries as the e-mail is written: the
+    digest's own row has no place for them, and a week built again gives the same counts."""
+    rows = WeeklySummary.objects.filter(
+        client__primary_therapist_id=digest.therapist_id, week_start=digest.week_start
+    ).values_list("figures", flat=True)
+    sentence = measures_sentence(
+        add_up([(figures or {}).get("measures") or {} for figures in rows])
+    )
+    return _("Across your clients: %(measures)s") % {"measures": sentence} if sentence else ""
+
+
 def digest_render(message: OutboxMessage) -> EmailMessage:
-    """Counts and a link, never a name or anything a client said."""
+    """Counts and a link, never a name, a score or anything a client said."""
     digest = TherapistDigest.objects.get(pk=message.object_id)
     facts = {
         "name": message.recipient.get_short_name(),
@@ -38,8 +52,13 @@ def digest_render(message: OutboxMessage) -> EmailMessage:
         digest.needing_attention,
     )
     # Whole sentences, each translated on its own, in the order every language keeps.
-    paragraphs = [_("Hello %(name)s,"), f"{ready} {attention}", _("Read them: %(link)s")]
-    body = "\n\n".join(paragraphs) % facts + "\n"
+    paragraphs = [
+        _("Hello %(name)s,") % facts,
+        f"{ready} {attention}" % facts,
+        _measures(digest),
+        _("Read them: %(link)s") % facts,
+    ]
+    body = "\n\n".join(paragraph for paragraph in paragraphs if paragraph) + "\n"
     return EmailMessage(_("Your weekly summaries are ready"), body)
 
 

@@ -11,13 +11,16 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from clients.measures.instruments import INSTRUMENTS
 from clients.models import Alert, CheckIn, Client, Completion
 from clients.safety.selectors import follow_ups_prefetch
 from clients.wording import PersonWords, person_words, unnamed_words
 from clinic.models import Session
 
 from . import directions, metrics, windows
+from .caseload import raised_by_response
 from .pages import label_names
+from .prep_measures import PrepMeasures, prep_measures
 from .selectors import held_sessions, windows_load
 
 SILENT_DAYS = 7
@@ -57,6 +60,7 @@ class PrepReport:
     reflections: list[Completion]
     exercises: list[metrics.Adherence]
     suggestions: list[Suggestion]
+    measures: PrepMeasures
 
 
 def _mean(trend: metrics.Trend | None) -> float | None:
@@ -129,9 +133,11 @@ def suggestions(
     days_silent: int | None,
     names: dict[str, str],
     words: PersonWords | None = None,
+    deteriorated: list[str] | tuple = (),
 ) -> list[Suggestion]:
     """Topics for the session, each from a stated rule. Pure, so each rule is testable.
-    ``words`` name the other person as set for the client ("the other person" without)."""
+    ``words`` name the other person as set for the client ("the other person" without);
+    ``deteriorated`` names the measures reliably worse than their first score."""
     words = words or unnamed_words()
     found: list[Suggestion] = []
 
@@ -142,6 +148,15 @@ def suggestions(
         say(
             _("An alert since the last session, or still open"),
             _("Begin with safety: how are they now, is the crisis plan right?"),
+        )
+    if deteriorated:
+        say(
+            _("A measure reliably worse than its first score"),
+            _(
+                "%(measures)s: reliably worse than at the start; ask what changed, and "
+                "review the plan together."
+            )
+            % {"measures": ", ".join(deteriorated)},
         )
     if wants_to_discuss:
         say(
@@ -205,10 +220,22 @@ def suggestions(
     return found
 
 
+def _alert_kind(alert: Alert) -> str:
+    """ "Safety concern", or "Safety concern (PHQ-9 item 9)" when a measure raised it."""
+    response = raised_by_response(alert)
+    if response is None:
+        return alert.get_kind_display()
+    return _("%(kind)s (%(instrument)s item %(items)s)") % {
+        "kind": alert.get_kind_display(),
+        "instrument": response.get_instrument_display(),
+        "items": ", ".join(INSTRUMENTS[response.instrument].safety_items),
+    }
+
+
 def _alert_flag(alert: Alert) -> str:
     """The alert and what was done about it, in the words of its follow-ups."""
     facts = {
-        "kind": alert.get_kind_display(),
+        "kind": _alert_kind(alert),
         "when": date_format(timezone.localtime(alert.created_at), "D j M, H:i"),
     }
     done = [f for f in alert.history if f.resolves]
@@ -248,7 +275,7 @@ def prep_report(*, client: Client) -> PrepReport:
     # Alerts since the last session stay on the prep report after they are acknowledged.
     alerts = list(
         client.alerts.filter(Q(acknowledged_at__isnull=True) | Q(created_at__gte=window.since))
-        .select_related("acknowledged_by")
+        .select_related("acknowledged_by", "measure_response")
         .prefetch_related(follow_ups_prefetch())
         .order_by("created_at")
     )
@@ -267,15 +294,25 @@ def prep_report(*, client: Client) -> PrepReport:
         flags.append(_("no check-ins yet"))
     elif days_silent >= SILENT_DAYS:
         flags.append(_("silent for %(days)d days") % {"days": days_silent})
+    next_session = (
+        client.sessions.filter(starts_at__gte=now, status=Session.Status.SCHEDULED)
+        .order_by("starts_at")
+        .first()
+    )
+    measures = prep_measures(
+        client=client, since=window.since, until=window.until, next_session=next_session
+    )
+    flags += [
+        _("%(instrument)s: reliable deterioration since the first score") % {"instrument": name}
+        for name in measures.deteriorated
+    ]
     names = label_names(client)
     words = person_words(client)
     return PrepReport(
         client=client,
         window=window,
         before=before,
-        next_session=client.sessions.filter(starts_at__gte=now, status=Session.Status.SCHEDULED)
-        .order_by("starts_at")
-        .first(),
+        next_session=next_session,
         comparisons=_compare(summary, earlier, words),
         flags=flags,
         discuss=discuss,
@@ -297,5 +334,7 @@ def prep_report(*, client: Client) -> PrepReport:
             days_silent=days_silent,
             names=names,
             words=words,
+            deteriorated=measures.deteriorated,
         ),
+        measures=measures,
     )

@@ -21,6 +21,7 @@ from clinic.outbox import services as outbox
 from . import directions, metrics, weeks
 from .models import TherapistDigest, WeeklySummary
 from .selectors import windows_load
+from .summary_measures import measures_sentence, week_measures
 
 WEEKS_BACK = 8
 
@@ -98,8 +99,14 @@ def _figure(value: float) -> str:
     return directions.shown(value, directions.DISTRESS.digits)
 
 
-def digest(now: dict, before: dict | None) -> str:
-    """A few plain, gentle sentences about the week."""
+def digest(now: dict, before: dict | None, measures: dict | None = None) -> str:
+    """A few plain, gentle sentences about the week; the outcome measures as counts."""
+    words = _check_in_digest(now, before)
+    measured = measures_sentence(measures)
+    return f"{words} {measured}" if measured else words
+
+
+def _check_in_digest(now: dict, before: dict | None) -> str:
     planned, done = now["exercises_planned"], now["exercises_done"]
     if not now["check_ins"]:
         if planned:
@@ -139,13 +146,14 @@ def digest(now: dict, before: dict | None) -> str:
 
 # Short flags, stored with the summary and read by the API; the most urgent first.
 SAFETY = "safety concern"
+RELIABLE_DETERIORATION = "reliable deterioration"  # a measure, against its first score
 DISTRESS_ROSE = "distress rose"  # this week's mean over last week's, by the digest's rule
 DISTRESS_RISING = "distress rising"  # climbing through the week (metrics.is_rising)
 STUCK = "stuck"
 NO_CHECK_INS = "no check-ins"
 URGENCY = (
     SAFETY,
-    # Outcome measures will add "reliable deterioration" here, right after safety.
+    RELIABLE_DETERIORATION,
     DISTRESS_ROSE,
     DISTRESS_RISING,
     STUCK,
@@ -162,10 +170,13 @@ def distress_rose(now: dict, before: dict | None) -> bool:
     return way.way == directions.UP
 
 
-def flags_of(now: dict, before: dict | None, safety_alerts: int) -> list[str]:
+def flags_of(
+    now: dict, before: dict | None, safety_alerts: int, deteriorations: int = 0
+) -> list[str]:
     """What may need attention this week, most urgent first."""
     found = {
         SAFETY: bool(safety_alerts),
+        RELIABLE_DETERIORATION: bool(deteriorations),
         DISTRESS_ROSE: distress_rose(now, before),
         DISTRESS_RISING: bool(now["rising"]),
         STUCK: bool(now["stuck"]),
@@ -178,6 +189,7 @@ def flag_label(flag: str) -> str:
     """A flag as the page shows it; an unknown (older or newer) flag as stored."""
     return {
         SAFETY: _("safety concern"),
+        RELIABLE_DETERIORATION: _("reliable deterioration"),
         DISTRESS_ROSE: _("distress rose"),
         DISTRESS_RISING: _("distress rising"),
         STUCK: _("stuck"),
@@ -194,6 +206,13 @@ def flag_reason(flag: str, figures: dict) -> str:
             "A safety answer in the %(days)d days up to the end of this week.",
             SAFETY_RECENT_DAYS,
         ) % {"days": SAFETY_RECENT_DAYS}
+    if flag == RELIABLE_DETERIORATION:
+        worse = figures.get("measures", {}).get("reliable_deterioration") or 0
+        return ngettext(
+            "%(count)d measure answered this week is reliably worse than its first score.",
+            "%(count)d measures answered this week are reliably worse than their first score.",
+            worse,
+        ) % {"count": worse}
     if flag == DISTRESS_ROSE and distress_rose(week, previous):
         way = directions.between(
             previous["distress_mean"], week["distress_mean"], directions.DISTRESS
@@ -234,14 +253,16 @@ def summary_build(*, client_id: int, week_start: date) -> WeeklySummary:
         created_at__gte=end - timedelta(days=SAFETY_RECENT_DAYS),
         created_at__lt=end,
     ).count()
-    flags = flags_of(this_week, last_week, safety)
+    measures = week_measures(client=client, start=start, end=end)
+    flags = flags_of(this_week, last_week, safety, measures["reliable_deterioration"])
     content = {
         "figures": {
             "week": this_week,
             "previous": last_week,
             "change": change(this_week, last_week),
+            "measures": measures,  # counts only
         },
-        "digest": digest(this_week, last_week),
+        "digest": digest(this_week, last_week, measures),
         "flags": flags,
         "needs_attention": bool(flags),
     }

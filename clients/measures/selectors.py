@@ -135,12 +135,18 @@ def episode_responses(client: Client) -> QuerySet[MeasureResponse]:
     return client.measure_responses.filter(completed_at__gte=start).order_by("completed_at", "id")
 
 
-def series_for(client: Client, responses: list[MeasureResponse] | None = None) -> list[Series]:
+def series_for(
+    client: Client,
+    responses: list[MeasureResponse] | None = None,
+    policy: dict[str, policies.Policy] | None = None,
+) -> list[Series]:
     """Per instrument in use and charted number: the scores and their change, with the
-    clinic's cut-offs and the PHQ-9/GAD-7 pairing applied."""
+    clinic's cut-offs and the PHQ-9/GAD-7 pairing applied. Pages of many clients pass
+    the clinic's ``policy`` (policies_for), so that each client costs no query."""
     if responses is None:
         responses = list(episode_responses(client))
-    policy = policies.policies_for(client.clinic_id)
+    if policy is None:
+        policy = policies.policies_for(client.clinic_id)
     by_instrument = defaultdict(list)
     for response in responses:
         by_instrument[response.instrument].append(response)

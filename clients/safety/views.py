@@ -1,5 +1,5 @@
-"""The alert page: the check-in that raised an alert, what has been done, and the
-form to record a follow-up. Open to the treating therapist, and to a covering
+"""The alert page: the check-in or the questionnaire answer that raised an alert, what
+has been done, and the form to record a follow-up. Open to the treating therapist, and to a covering
 therapist once the alert has been escalated; anyone else gets 404."""
 
 from dataclasses import dataclass
@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from clients.measures.instruments import INSTRUMENTS
+from clients.measures.instruments.definition import Instrument, Item
+from clients.measures.models import MeasureResponse
 from clients.models import TEXT_MAX_CHARS
 from clinic import audit
 from clinic.forms import add_service_errors
@@ -47,6 +50,41 @@ class Event:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class ItemAnswer:
+    item: Item
+    value: int
+    answer: str  # the published wording of the option: "Not at all" is an answer too
+
+
+@dataclass(frozen=True)
+class RaisedByMeasure:
+    """The questionnaire whose self-harm item raised a safety alert, and that item's answer."""
+
+    response: MeasureResponse
+    instrument: Instrument
+    answers: list[ItemAnswer]
+
+
+def raised_by_measure(alert) -> RaisedByMeasure | None:
+    """The response that raised the alert; one query, asked only of an alert that no
+    check-in raised."""
+    if alert.check_in_id is not None:
+        return None
+    response = MeasureResponse.objects.filter(alert=alert).select_related("entered_by").first()
+    if response is None:
+        return None
+    instrument = INSTRUMENTS[response.instrument]
+    answers = []
+    for code in instrument.safety_items:
+        item, value = instrument.item(code), response.answers.get(code)
+        if value is None:
+            continue
+        option = next((o.text for o in instrument.options_for(item) if o.value == value), "")
+        answers.append(ItemAnswer(item, value, option))
+    return RaisedByMeasure(response, instrument, answers)
+
+
 def history(alert) -> list[Event]:
     """Everything that happened to the alert, in time order."""
     events = [Event(alert.created_at, _("alert raised"))]
@@ -68,9 +106,10 @@ def history(alert) -> list[Event]:
 
 def _page(request: HttpRequest, alert, form: FollowUpForm, status: int = 200) -> HttpResponse:
     """The alert with what a clinician needs to act on it, a covering one included: the
-    check-in, how to reach the client, and the client's safety plan."""
+    check-in or the questionnaire answer, how to reach the client, and the safety plan."""
     plan = plans.safety_plan_for(client=alert.client)
-    _record_reads(request, alert, plan)
+    measure = raised_by_measure(alert)
+    _record_reads(request, alert, plan, measure)
     return render(
         request,
         "safety/alert.html",
@@ -79,6 +118,7 @@ def _page(request: HttpRequest, alert, form: FollowUpForm, status: int = 200) ->
             "form": form,
             "covering": selectors.is_covering(alert, request.user),
             "check_in": alert.check_in,
+            "measure": measure,
             "plan": plan_sections(plan),
             "client_email": alert.client.user.email,
             "history": history(alert),
@@ -87,10 +127,14 @@ def _page(request: HttpRequest, alert, form: FollowUpForm, status: int = 200) ->
     )
 
 
-def _record_reads(request: HttpRequest, alert, plan) -> None:
+def _record_reads(request: HttpRequest, alert, plan, measure: RaisedByMeasure | None) -> None:
     audit.record_read(request, "alert", [alert.pk], client_id=alert.client_id)
     if alert.check_in_id:
         audit.record_read(request, "checkin", [alert.check_in_id], client_id=alert.client_id)
+    if measure is not None:
+        audit.record_read(
+            request, "measureresponse", [measure.response.pk], client_id=alert.client_id
+        )
     if plan is not None:
         audit.record_read(request, "safetyplan", [plan.pk], client_id=alert.client_id)
 

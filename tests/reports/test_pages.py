@@ -174,8 +174,9 @@ def test_caseload_queries_do_not_grow_with_clients(
         client = factories.ClientFactory(primary_therapist=therapist)
         factories.CheckInEmotionFactory(check_in=factories.CheckInFactory(client=client))
         factories.AssignmentFactory(client=client)
-    # One of them asks whether e-mail to this therapist is late.
-    with django_assert_max_num_queries(17):
+    # One of them asks whether e-mail to this therapist is late; six read the outcome
+    # measures (responses, cut-offs, and what is due: schedules, answers, sessions, cut-offs).
+    with django_assert_max_num_queries(23):
         response = logged_in.get("/")
     assert response.content.decode().count("priority-") == clients
 
@@ -186,7 +187,8 @@ def test_prep_report_queries_do_not_grow_with_days(
     logged_in, client_record, django_assert_max_num_queries, days
 ):
     _history(client_record, days)
-    with django_assert_max_num_queries(28):
+    # + 6 for the Measures part: responses, cut-offs, and what is due (four).
+    with django_assert_max_num_queries(28 + 6):
         response = logged_in.get(reverse("client-prep", args=[client_record.pk]))
     assert response.status_code == 200
 
@@ -197,7 +199,9 @@ def test_progress_report_queries_do_not_grow_with_days(
     logged_in, client_record, django_assert_max_num_queries, days
 ):
     _history(client_record, days)
-    with django_assert_max_num_queries(22):
+    # 22 for the report; 7 for its Measures section: the episode's responses, the clinic's
+    # cut-offs, the schedules, and what is due (schedules, answers, sessions, cut-offs).
+    with django_assert_max_num_queries(29):
         response = logged_in.get(
             reverse("client-progress", args=[client_record.pk]), {"window": "all"}
         )
