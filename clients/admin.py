@@ -10,6 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from clients.measures.services import schedules_from_clinic_defaults
 from clients.treatment import treatment_work_end
 from clients.wording import bare_word
 from clinic.admin_scope import ClinicScopedAdmin
@@ -129,6 +130,10 @@ class ClientAdmin(ClinicScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if not change:
+            # Added here, a client starts with the clinic's default measures, as one added
+            # by their therapist does.
+            schedules_from_clinic_defaults(client=obj, by=request.user)
         if obj.status == Client.Status.DISCHARGED and form.initial.get("status") != obj.status:
             # A discharge here ends the same work as one from the therapist's page.
             treatment_work_end(client=obj)

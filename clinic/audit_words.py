@@ -31,12 +31,21 @@ RECORDS = {
     "checkin": plural("a check-in", "%(count)d check-ins", "count"),
     "checkinemotion": plural("a labelled feeling", "%(count)d labelled feelings", "count"),
     "client": plural("a client", "%(count)d clients", "count"),
+    "clinicinstrument": plural(
+        "the clinic's use of a questionnaire",
+        "the clinic's use of %(count)d questionnaires",
+        "count",
+    ),
     "clinic": plural("the clinic's settings", "the settings of %(count)d clinics", "count"),
     "completion": plural("a completed exercise", "%(count)d completed exercises", "count"),
     "crisisline": plural("a crisis line", "%(count)d crisis lines", "count"),
     "emotionlabel": plural("a word for a feeling", "%(count)d words for feelings", "count"),
     "exercise": plural("an exercise", "%(count)d exercises", "count"),
     "followup": plural("an alert follow-up", "%(count)d alert follow-ups", "count"),
+    "measureresponse": plural("a questionnaire answer", "%(count)d questionnaire answers", "count"),
+    "measureschedule": plural(
+        "a questionnaire schedule", "%(count)d questionnaire schedules", "count"
+    ),
     "safetyplan": plural("a safety plan", "%(count)d safety plans", "count"),
     "session": plural("a session", "%(count)d sessions", "count"),
     "therapist": plural("a therapist", "%(count)d therapists", "count"),
@@ -53,11 +62,14 @@ KINDS = {
     "checkinemotion": gettext_lazy("labelled feelings"),
     "client": gettext_lazy("clients"),
     "clinic": gettext_lazy("clinic settings"),
+    "clinicinstrument": gettext_lazy("the clinic's questionnaires"),
     "completion": gettext_lazy("completed exercises"),
     "crisisline": gettext_lazy("crisis lines"),
     "emotionlabel": gettext_lazy("words for feelings"),
     "exercise": gettext_lazy("exercises"),
     "followup": gettext_lazy("alert follow-ups"),
+    "measureresponse": gettext_lazy("questionnaire answers"),
+    "measureschedule": gettext_lazy("questionnaire schedules"),
     "safetyplan": gettext_lazy("safety plans"),
     "session": gettext_lazy("sessions"),
     "therapist": gettext_lazy("therapists"),
@@ -91,7 +103,17 @@ PLACES = {
     "client-assignment-status": gettext_lazy("on the progress report (an exercise's status)"),
     "client-session-add": gettext_lazy("on the progress report (booking a session)"),
     "client-session-status": gettext_lazy("on the progress report (a session's status)"),
+    "client-measure-schedule": gettext_lazy("on the progress report (a questionnaire schedule)"),
+    "client-measure-schedule-stop": gettext_lazy(
+        "on the progress report (stopping a questionnaire schedule)"
+    ),
+    "client-measure-enter": gettext_lazy("by entering a paper questionnaire"),
+    "client-measure-response": gettext_lazy("on a questionnaire's answers"),
+    "outcomes": gettext_lazy("on the clinic outcomes page"),
+    "outcomes-csv": gettext_lazy("as a CSV file of clinic outcomes"),
+    "outcomes-api": gettext_lazy("through the API"),
     "client-home": gettext_lazy("on their own page"),
+    "client-measure": gettext_lazy("on their own page (a questionnaire)"),
     "alert-page": gettext_lazy("on the alert's page"),
     "alert-page-follow-up": gettext_lazy("on the alert's page (a follow-up)"),
     "client-safety-plan": gettext_lazy("on the safety plan page"),
@@ -117,6 +139,8 @@ API_ROUTE_ENDINGS = (
     "-completion-undo",
     "-acknowledge",
     "-follow-up",
+    "-stop",
+    "-fhir",
 )
 
 

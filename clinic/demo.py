@@ -27,6 +27,7 @@ from clients.services import (
     completion_record,
 )
 
+from .demo_measures import MeasureStory, clinic_measures
 from .models import Clinic, CrisisLine, Session, Therapist, User
 from .services import clinic_admin_create, clinic_create, therapist_create
 
@@ -244,6 +245,7 @@ class DemoBuilder:
                 two_factor_required=False,
             )
             self._crisis_box(clinic, spec)
+            clinic_measures(clinic)
             domain = f"{spec['slug']}.example"
             admin_email = f"admin@{domain}"
             if not User.objects.filter(email=admin_email).exists():
@@ -330,6 +332,17 @@ class DemoBuilder:
             self._completions(assignments, story, rng)
             if story == "safety":
                 safety_plan_save(client=client, by=therapist.user, **SAFETY_PLAN)
+            MeasureStory(
+                client=client,
+                therapist=therapist,
+                story=story,
+                number=number,
+                today=self.today,
+                now=self.now,
+                # A generator of its own: the history above stays as it was without measures.
+                rng=random.Random(f"{self.seed}-{number}-measures"),
+                uuid_for=lambda kind, n: self._uuid(client, kind, n),
+            ).build()
         self.logins.append(Login("client", clinic.slug, email, client.pk))
         self.clients_created += 1
         return client

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from clients import services as client_services
+from clients.measures import services as measure_services
 from clients.models import Exercise
 from clients.safety import selectors as safety_selectors
 from clients.selectors import client_get_for
@@ -29,7 +31,7 @@ from clinic.outbox import selectors as outbox_selectors
 from clinic.roles import therapist_required
 
 from . import caseload as caseload_pages
-from . import forms, pages, session_prep, summary_pages
+from . import forms, measure_pages, pages, session_prep, summary_pages
 
 # The session whose status the therapist just changed, and what it was before.
 UNDO_KEY = "session_undo"
@@ -110,6 +112,7 @@ def progress(request: HttpRequest, client_id: int) -> HttpResponse:
                 library=library, initial={"schedule": "weekly", "times_per_week": 3}
             ),
             "session_form": forms.SessionForm(),
+            "measures": measure_pages.measure_section(client=client, held=report.held_sessions),
             "now": timezone.now(),
             "undo": _session_undo(request, client),
         },
@@ -280,7 +283,10 @@ def client_new(request: HttpRequest) -> HttpResponse:
     form = forms.NewClientForm(request.POST or None, default_zone=therapist.clinic.time_zone)
     if request.method == "POST" and form.is_valid():
         try:
-            client = client_services.client_invite(therapist=therapist, **form.cleaned_data)
+            with transaction.atomic():
+                client = client_services.client_invite(therapist=therapist, **form.cleaned_data)
+                # The clinic's default measures, from the client's first day.
+                measure_services.schedules_from_clinic_defaults(client=client, by=request.user)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -163,12 +163,15 @@ def test_admin_login_page_opens_for_a_visitor(client):
 
 
 def _no_lines(initial: int = 0, total: int = 0) -> dict:
-    """The management form of the crisis lines inline on the clinic's page."""
+    """The management forms of the clinic page's inlines: the crisis lines, and the
+    outcome measures (none sent: they stay as they are)."""
     return {
         "crisis_lines-TOTAL_FORMS": str(total),
         "crisis_lines-INITIAL_FORMS": str(initial),
         "crisis_lines-MIN_NUM_FORMS": "0",
         "crisis_lines-MAX_NUM_FORMS": "1000",
+        "instruments-TOTAL_FORMS": "0",
+        "instruments-INITIAL_FORMS": "0",
     }
 
 

@@ -86,6 +86,8 @@ def _clinic_post(clinic, time_zone: str) -> dict:
         "crisis_lines-INITIAL_FORMS": "0",
         "crisis_lines-MIN_NUM_FORMS": "0",
         "crisis_lines-MAX_NUM_FORMS": "1000",
+        "instruments-TOTAL_FORMS": "0",
+        "instruments-INITIAL_FORMS": "0",
     }
 
 

@@ -9,14 +9,17 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
+from clients.measures import selectors
+from clients.measures.models import ClinicInstrument, MeasureResponse, MeasureSchedule
 from clients.models import Alert, CheckIn, Client, Completion
+from clinic.demo import STORIES
 from clinic.models import Clinic, Session, Therapist, User
 
 
 def _row_counts() -> dict[str, int]:
     return {
         model._meta.label: model.objects.count()
-        for app in ("clinic", "clients")
+        for app in ("clinic", "clients", "measures")
         for model in apps.get_app_config(app).get_models()
     }
 
@@ -45,10 +48,15 @@ def test_default_demo_has_two_clinics_three_therapists_thirty_clients_and_every_
     # every therapist's caseload spans clinics correctly
     for client in Client.objects.select_related("primary_therapist"):
         assert client.primary_therapist.clinic_id == client.clinic_id
-    # the safety story leaves an open alert from a check-in that raised the safety flag
+    # the safety story leaves open alerts: from a check-in that raised the safety flag, and
+    # from a PHQ-9 whose self-harm item was answered above 0
     open_alerts = Alert.objects.filter(acknowledged_at__isnull=True)
     assert open_alerts.exists()
-    assert all(alert.check_in.safety_concern for alert in open_alerts)
+    for alert in open_alerts:
+        if alert.check_in is not None:
+            assert alert.check_in.safety_concern
+        else:
+            assert alert.measure_response.answers["9"] > 0
     # the silent story: a client with history who has not checked in for over two weeks
     dana = Therapist.objects.get(user__email="dana@harbor.example")
     last_dates = [
@@ -67,11 +75,13 @@ def test_default_demo_has_two_clinics_three_therapists_thirty_clients_and_every_
 
 
 def _history() -> list[tuple]:
-    return list(
-        CheckIn.objects.order_by("client__label", "occurred_at").values_list(
-            "client__label", "occurred_at", "distress", "charge", "mind_space", "client_uuid"
-        )
+    check_ins = CheckIn.objects.order_by("client__label", "occurred_at").values_list(
+        "client__label", "occurred_at", "distress", "charge", "mind_space", "client_uuid"
     )
+    responses = MeasureResponse.objects.order_by("client__label", "completed_at").values_list(
+        "client__label", "instrument", "completed_at", "answers", "client_uuid"
+    )
+    return [*check_ins, *responses]
 
 
 @pytest.mark.django_db
@@ -142,9 +152,91 @@ def test_the_demo_has_nothing_in_the_future_and_no_double_booking():
     now = timezone.now()
     assert not CheckIn.objects.filter(occurred_at__gt=now).exists()
     assert not Completion.objects.filter(completed_at__gt=now).exists()
+    assert not MeasureResponse.objects.filter(completed_at__gt=now).exists()
+    assert not MeasureResponse.objects.filter(received_at__gt=now).exists()
     # Seeded completions were received when done: none is still within the client's undo.
     assert not Completion.objects.filter(received_at__gt=now - dt.timedelta(minutes=10)).exists()
     clashes = (
         Session.objects.values("therapist", "starts_at").annotate(n=Count("id")).filter(n__gt=1)
     )
     assert list(clashes) == []
+
+
+def _story(client: Client) -> str:
+    return STORIES[(int(client.label.rsplit("#", 1)[1]) // 3) % len(STORIES)]
+
+
+def _outcomes(client: Client) -> dict[str, object]:
+    """Each charted number's change over the episode, by "phq9", "itq/ptsd" and so on."""
+    return {
+        s.instrument.code + ("" if s.charted == "total" else f"/{s.charted}"): s.change
+        for s in selectors.series_for(client)
+    }
+
+
+@pytest.mark.django_db
+@time_machine.travel(dt.datetime(2026, 6, 3, 12, 0, tzinfo=dt.UTC), tick=False)
+def test_the_measures_follow_each_story():
+    _seed("--clients", "15", "--weeks", "6")
+    clients = {c.label: c for c in Client.objects.select_related("clinic")}
+    by_story: dict[str, list[Client]] = {}
+    for client in clients.values():
+        by_story.setdefault(_story(client), []).append(client)
+
+    # Both clinics give new clients PHQ-9 and GAD-7 every two weeks, from their first day.
+    for clinic in Clinic.objects.all():
+        defaults = ClinicInstrument.objects.filter(clinic=clinic, default_cadence="every_2_weeks")
+        assert set(defaults.values_list("instrument", flat=True)) == {"phq9", "gad7"}
+    for client in clients.values():
+        schedules = MeasureSchedule.objects.filter(client=client, instrument__in=["phq9", "gad7"])
+        assert [(s.cadence, s.starts_on) for s in schedules] == [
+            ("every_2_weeks", client.started_on)
+        ] * 2
+
+    for client in by_story["healing"]:
+        outcomes = _outcomes(client)
+        assert (outcomes["phq9"].baseline, outcomes["phq9"].latest) == (17, 8)
+        assert outcomes["phq9"].outcome == "reliable_recovery"
+        assert outcomes["gad7"].outcome == "reliable_recovery"
+    for client in by_story["stuck"]:
+        for change in _outcomes(client).values():
+            assert change.outcome == "no_reliable_change" and abs(change.change) <= 1
+    for client in by_story["safety"]:
+        outcomes = _outcomes(client)
+        assert outcomes["phq9"].outcome == "reliable_deterioration"
+        assert outcomes["gad7"].reliable_deterioration
+        # The last PHQ-9 answered item 9 above 0: one alert, raised and linked with it,
+        # in the same sitting as the check-in that answered yes to the safety question.
+        latest = client.measure_responses.filter(instrument="phq9").order_by("completed_at")
+        *earlier, last = latest
+        assert last.answers["9"] > 0 and all(r.answers["9"] == 0 for r in earlier)
+        alert = last.alert
+        assert alert.kind == Alert.Kind.SAFETY_CONCERN and alert.acknowledged_at is None
+        assert alert.created_at == last.received_at
+        assert alert.measure_response == last
+        check_in = client.check_ins.get(safety_concern=True)
+        assert dt.timedelta(0) < check_in.occurred_at - last.completed_at < dt.timedelta(hours=1)
+        assert Alert.objects.filter(client=client, check_in=None).count() == 1
+
+    # One trauma client each: PCL-5 at Harbor, begun on paper; ITQ at Willow.
+    [pcl5] = set(MeasureResponse.objects.filter(instrument="pcl5").values_list("client", flat=True))
+    pcl5_client = Client.objects.get(pk=pcl5)
+    assert pcl5_client.clinic.slug == "harbor"
+    assert _outcomes(pcl5_client)["pcl5"].outcome == "reliable_improvement"
+    first = pcl5_client.measure_responses.filter(instrument="pcl5").earliest("completed_at")
+    assert first.entered_by == pcl5_client.primary_therapist.user
+    [itq] = set(MeasureResponse.objects.filter(instrument="itq").values_list("client", flat=True))
+    itq_client = Client.objects.get(pk=itq)
+    assert itq_client.clinic.slug == "willow"
+    assert {"itq/ptsd", "itq/dso"} <= set(_outcomes(itq_client))
+    assert set(itq_client.measure_responses.values_list("diagnosis", flat=True)) >= {"cptsd"}
+
+    # Every response lies inside its client's episode of care.
+    for client in clients.values():
+        in_episode = selectors.episode_responses(client).count()
+        assert in_episode == client.measure_responses.count() > 0
+    # Some measures are due, and the silent clients', who stopped answering, are overdue.
+    due = selectors.due_by_client(list(clients.values()))
+    assert any(each and not any(d.overdue for d in each) for each in due.values())
+    for client in by_story["silent"]:
+        assert due[client.pk] and all(d.overdue for d in due[client.pk])
