@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from clinic.models import Session
 
+from .measures import services as measure_services
 from .models import Assignment, Client, DischargeReason, FocusArea
 from .wording import bare_word
 
@@ -65,8 +66,8 @@ def client_discharge(*, client: Client, discharged_on: date, reason: str) -> Cli
 
 
 def treatment_work_end(*, client: Client) -> None:
-    """What a discharge ends, from the therapist's page or the admin: exercises and
-    future sessions."""
+    """What a discharge ends, from the therapist's page or the admin: exercises, future
+    sessions and questionnaire schedules."""
     last_day = client.discharged_on or timezone.localdate()
     for assignment in client.assignments.exclude(status=Assignment.Status.ENDED):
         assignment.status = Assignment.Status.ENDED
@@ -79,6 +80,7 @@ def treatment_work_end(*, client: Client) -> None:
     ):
         session.status = Session.Status.CANCELLED
         session.save(update_fields=["status"])
+    measure_services.schedules_stop_all(client=client)
 
 
 def client_reactivate(*, client: Client) -> Client:

@@ -134,7 +134,7 @@ class MeasureStory:
         enabled = policies.enabled_for(self.client.clinic_id)
         # New clients get the clinic's defaults, as in the product.
         for schedule in measures.schedules_from_clinic_defaults(
-            client=self.client, by=self.therapist.user
+            client=self.client, by=self.therapist.user, starts_on=self.start
         ):
             targets = TRAJECTORIES[self.story].get(schedule.instrument)
             if targets:

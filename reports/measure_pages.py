@@ -17,6 +17,7 @@ from clients.measures import selectors as measure_selectors
 from clients.measures.instruments import INSTRUMENTS
 from clients.measures.instruments.definition import Instrument
 from clients.measures.models import MeasureResponse, MeasureSchedule
+from clients.measures.services import client_today
 from clients.models import Client
 
 from .chart_dates import Frame, hover_moment
@@ -53,7 +54,7 @@ class ScheduleRow:
     schedule: MeasureSchedule
     instrument: Instrument
     in_use: bool
-    stopped: bool  # it ends today or has ended: nothing left to stop
+    stopped: bool  # nothing left to stop
 
 
 @dataclass
@@ -143,18 +144,17 @@ def measure_charts(
 
 
 def schedule_rows(client: Client, in_use: set[str]) -> list[ScheduleRow]:
-    """The client's schedules that have not ended, each instrument once."""
-    today = timezone.localdate()  # as ``schedule_stop`` dates a stop
+    """The client's schedules still running, each instrument once."""
+    today = client_today(client)
     rows = []
     for schedule in client.measure_schedules.order_by("instrument"):
-        if schedule.ends_on is not None and schedule.ends_on < today:
+        if schedule.stopped_at is not None or (
+            schedule.ends_on is not None and schedule.ends_on < today
+        ):
             continue
         rows.append(
             ScheduleRow(
-                schedule,
-                INSTRUMENTS[schedule.instrument],
-                schedule.instrument in in_use,
-                stopped=schedule.ends_on == today,
+                schedule, INSTRUMENTS[schedule.instrument], schedule.instrument in in_use, False
             )
         )
     return rows

@@ -83,11 +83,7 @@ def schedule_stop(request: HttpRequest, client_id: int, schedule_id: int) -> Htt
     services.schedule_stop(schedule=schedule)
     messages.success(
         request,
-        _("%(name)s is no longer asked for after %(day)s.")
-        % {
-            "name": INSTRUMENTS[schedule.instrument].name,
-            "day": date_format(schedule.ends_on, "j M Y"),
-        },
+        _("%(name)s is no longer asked for.") % {"name": INSTRUMENTS[schedule.instrument].name},
     )
     return _back(client.pk)
 

@@ -34,9 +34,10 @@ def due_since(
     last_answered_at: datetime | None,
     last_answered_on: date | None,
     upcoming_sessions: list[datetime],
+    stopped: bool = False,
 ) -> datetime | None:
     """The moment the measure became due, or None when nothing is due now."""
-    if today < starts_on or (ends_on is not None and today > ends_on):
+    if stopped or today < starts_on or (ends_on is not None and today > ends_on):
         return None
     if cadence == Cadence.ONCE:
         answered = last_answered_on is not None and last_answered_on >= starts_on

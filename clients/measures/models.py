@@ -93,6 +93,12 @@ class MeasureSchedule(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    stopped_at = models.DateTimeField(
+        _("stopped at"),
+        null=True,
+        blank=True,
+        help_text=_("When the therapist stopped it, or treatment ended; nothing is due after."),
+    )
 
     class Meta:
         ordering = ["client", "instrument"]

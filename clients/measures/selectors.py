@@ -70,6 +70,7 @@ def _due_for_client(
             last_answered_at=last,
             last_answered_on=last.astimezone(zone).date() if last else None,
             upcoming_sessions=sessions,
+            stopped=schedule.stopped_at is not None,
         )
         if since is not None:
             due.append(DueMeasure(INSTRUMENTS[schedule.instrument], since, is_overdue(since, now)))

@@ -2,9 +2,10 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,6 +65,7 @@ def response_prepare(
             return ResponseDraft(
                 response=stored, instrument=INSTRUMENTS[stored.instrument], stored=stored
             )
+    _refuse_after_discharge(client)
     definition = instrument_in_use(client=client, code=instrument)
     errors = answer_errors(definition, answers, difficulty)
     if errors:
@@ -120,6 +122,41 @@ def response_record(*, draft: ResponseDraft) -> tuple[MeasureResponse, bool]:
     return response, True
 
 
+def client_today(client: Client) -> date:
+    """Today in the client's own zone: the day a schedule starts or stops is theirs."""
+    return timezone.localdate(timezone=ZoneInfo(client.time_zone))
+
+
+def _refuse_after_discharge(client: Client) -> None:
+    if client.status == Client.Status.DISCHARGED:
+        raise PermissionDenied(_("Treatment has ended; questionnaires are no longer recorded."))
+
+
+# How far from today a schedule's days may lie: a typo in the year is refused, not
+# turned into a measure overdue since long ago.
+SCHEDULE_DAYS_BACK = 366
+SCHEDULE_YEARS_AHEAD = 5
+
+
+def _near_today(field: str, day: date | None, today: date) -> None:
+    if day is None:
+        return
+    if day < today - timedelta(days=SCHEDULE_DAYS_BACK):
+        raise ValidationError(
+            {field: ValidationError(_("Choose a day within the last year."), code="too_old")}
+        )
+    if day > today + timedelta(days=366 * SCHEDULE_YEARS_AHEAD):
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _("Choose a day within the next %(years)d years.")
+                    % {"years": SCHEDULE_YEARS_AHEAD},
+                    code="too_far",
+                )
+            }
+        )
+
+
 def schedule_set(
     *,
     client: Client,
@@ -129,41 +166,63 @@ def schedule_set(
     ends_on: date | None = None,
     by: User | None = None,
 ) -> MeasureSchedule:
-    """Set when the client is asked to complete an instrument (one schedule per instrument)."""
+    """Set when the client is asked to complete an instrument (one schedule per
+    instrument); setting a stopped one starts it again."""
+    _refuse_after_discharge(client)
     definition = instrument_in_use(client=client, code=instrument)
     if cadence not in Cadence.values:
         raise ValidationError(
             {"cadence": ValidationError(_("Choose how often."), code="invalid_choice")}
         )
-    starts_on = starts_on or timezone.localdate()
+    today = client_today(client)
+    starts_on = starts_on or today
+    _near_today("starts_on", starts_on, today)
+    _near_today("ends_on", ends_on, today)
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The last day comes on or after the first.")})
     schedule, _created = MeasureSchedule.objects.update_or_create(
         client=client,
         instrument=definition.code,
-        defaults={"cadence": cadence, "starts_on": starts_on, "ends_on": ends_on, "created_by": by},
+        defaults={
+            "cadence": cadence,
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "created_by": by,
+            "stopped_at": None,
+        },
     )
     return schedule
 
 
-def schedule_stop(*, schedule: MeasureSchedule, on: date | None = None) -> MeasureSchedule:
-    """Stop asking from ``on`` (today by default); the responses stay."""
-    on = on or timezone.localdate()
-    schedule.ends_on = max(on, schedule.starts_on)
-    schedule.save(update_fields=["ends_on"])
+def schedule_stop(*, schedule: MeasureSchedule) -> MeasureSchedule:
+    """Stop asking now: nothing of it is due from this moment. The responses stay; a
+    schedule already stopped keeps the moment it stopped."""
+    if schedule.stopped_at is None:
+        schedule.stopped_at = timezone.now()
+        schedule.save(update_fields=["stopped_at"])
     return schedule
 
 
+def schedules_stop_all(*, client: Client) -> int:
+    """Stop every schedule of the client (a discharge); returns how many were running."""
+    running = list(client.measure_schedules.filter(stopped_at__isnull=True))
+    for schedule in running:  # one by one, so each leaves its audit row
+        schedule_stop(schedule=schedule)
+    return len(running)
+
+
 def schedules_from_clinic_defaults(
-    *, client: Client, by: User | None = None
+    *, client: Client, by: User | None = None, starts_on: date | None = None
 ) -> list[MeasureSchedule]:
-    """Give a new client the clinic's default schedules, starting on their first day."""
+    """Give a new client the clinic's default schedules, from ``starts_on``: by default
+    their first day, or today for a client whose treatment began before the record."""
+    starts_on = starts_on or max(client.started_on, client_today(client))
     return [
         schedule_set(
             client=client,
             instrument=code,
             cadence=policy.default_cadence,
-            starts_on=client.started_on,
+            starts_on=starts_on,
             by=by,
         )
         for code, policy in policies.enabled_for(client.clinic_id).items()

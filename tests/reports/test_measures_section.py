@@ -147,10 +147,11 @@ def test_a_schedule_is_set_listed_and_stopped(logged_in, therapist, record):
     response = logged_in.post(stop)
     assert response.status_code == 302 and response["Location"] == back
     schedule.refresh_from_db()
-    assert schedule.ends_on == today
+    assert schedule.stopped_at is not None
     page = logged_in.get(back).content.decode()
-    assert "PHQ-9 is no longer asked for after" in page
+    assert "PHQ-9 is no longer asked for." in page
     assert stop not in page  # nothing left to stop
+    assert "PHQ-9, due since" not in page  # not due for the rest of the day either
 
 
 @pytest.mark.django_db

@@ -1,9 +1,5 @@
 """What the measures API reads and writes: instruments, schedules, due measures, responses."""
 
-import datetime as dt
-
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -138,22 +134,7 @@ def instrument_body(policy: Policy) -> dict:
 
 
 # --- schedules ----------------------------------------------------------------
-# A schedule's days lie near today: a start long past would make every period since then
-# due at once, and a typo in the year (0026, 9026) is caught here rather than kept.
-MOST_DAYS_BACK = 366
-MOST_YEARS_AHEAD = 5
-
-
-def _near_today(value: dt.date) -> dt.date:
-    today = timezone.localdate()
-    if value < today - dt.timedelta(days=MOST_DAYS_BACK):
-        raise serializers.ValidationError(_("Choose a day within the last year."), code="too_old")
-    if value > today + dt.timedelta(days=366 * MOST_YEARS_AHEAD):
-        raise serializers.ValidationError(
-            _("Choose a day within the next %(years)d years.") % {"years": MOST_YEARS_AHEAD},
-            code="too_far",
-        )
-    return value
+# A schedule's days must lie near today; services.schedule_set says so, naming the field.
 
 
 class MeasureScheduleOutput(serializers.Serializer):
@@ -163,6 +144,9 @@ class MeasureScheduleOutput(serializers.Serializer):
     cadence = serializers.ChoiceField(choices=Cadence.choices)
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(allow_null=True, help_text="The last day it is asked for.")
+    stopped_at = serializers.DateTimeField(
+        allow_null=True, help_text="When it was stopped; nothing is due after."
+    )
     created_at = serializers.DateTimeField()
 
 
@@ -170,12 +154,8 @@ class MeasureScheduleCreateInput(StrictSerializer):
     client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
     instrument = serializers.ChoiceField(choices=CHOICES, help_text="One the clinic uses.")
     cadence = serializers.ChoiceField(choices=Cadence.choices)
-    starts_on = serializers.DateField(
-        required=False, allow_null=True, validators=[_near_today], help_text="Default: today."
-    )
-    ends_on = serializers.DateField(
-        required=False, allow_null=True, default=None, validators=[_near_today]
-    )
+    starts_on = serializers.DateField(required=False, allow_null=True, help_text="Default: today.")
+    ends_on = serializers.DateField(required=False, allow_null=True, default=None)
 
     def __init__(self, *args, clients=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -186,8 +166,8 @@ class MeasureScheduleCreateInput(StrictSerializer):
 
 class MeasureScheduleUpdateInput(StrictSerializer):
     cadence = serializers.ChoiceField(choices=Cadence.choices, required=False)
-    starts_on = serializers.DateField(required=False, validators=[_near_today])
-    ends_on = serializers.DateField(required=False, allow_null=True, validators=[_near_today])
+    starts_on = serializers.DateField(required=False)
+    ends_on = serializers.DateField(required=False, allow_null=True)
 
 
 # --- due ----------------------------------------------------------------------

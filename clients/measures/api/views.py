@@ -7,7 +7,6 @@ outside it answers 404. Roles decide which actions exist for whom (403).
 import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -167,11 +166,9 @@ class ScheduleViewSet(
     )
     @action(detail=True, methods=["post"])
     def stop(self, request, pk=None):
-        """Stop asking from today; the responses stay. A schedule that ended before today
-        stays as it was."""
-        schedule = self.get_object()
-        if schedule.ends_on is None or schedule.ends_on > timezone.localdate():
-            schedule = services.schedule_stop(schedule=schedule)
+        """Stop asking now; the responses stay. A schedule stopped already keeps the moment
+        it stopped."""
+        schedule = services.schedule_stop(schedule=self.get_object())
         return Response(MeasureScheduleOutput(schedule).data)
 
 

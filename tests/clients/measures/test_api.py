@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from clients.measures.models import ClinicInstrument, MeasureResponse, MeasureSchedule
+from clients.measures.selectors import due_for
 from clients.models import Alert
 from clinic.models import AuditEvent, CrisisLine
 from tests import factories
@@ -171,11 +172,10 @@ def test_schedules_are_read_changed_and_stopped_in_scope_only(
     assert changed.status_code == 200 and changed.json()["cadence"] == "every_4_weeks"
     assert staff.patch(url, {"cadence": "daily"}, format="json").status_code == 400
     stopped = staff.post(f"{url}stop/")
-    assert stopped.status_code == 200
-    assert stopped.json()["ends_on"] == timezone.localdate().isoformat()
-    ended_before = timezone.localdate() - dt.timedelta(days=3)
-    MeasureSchedule.objects.filter(pk=schedule.pk).update(ends_on=ended_before)
-    assert staff.post(f"{url}stop/").json()["ends_on"] == ended_before.isoformat()
+    assert stopped.status_code == 200 and stopped.json()["stopped_at"] is not None
+    assert due_for(schedule.client) == []
+    # A second stop keeps the moment of the first.
+    assert staff.post(f"{url}stop/").json()["stopped_at"] == stopped.json()["stopped_at"]
     assert AuditEvent.objects.filter(action="view", object_type="measureschedule").exists()
 
 

@@ -30,7 +30,7 @@ def _schedules(client) -> dict[str, tuple]:
 @pytest.mark.django_db
 def test_a_new_client_gets_the_clinics_defaults_from_their_first_day(clinic, therapist):
     _defaults(clinic, phq9="every_2_weeks", gad7="every_2_weeks", pcl5="")
-    first_day = dt.date(2026, 3, 2)
+    first_day = services.client_today(factories.ClientFactory.build()) + dt.timedelta(days=4)
     record = factories.ClientFactory(primary_therapist=therapist, started_on=first_day)
     made = services.schedules_from_clinic_defaults(client=record, by=therapist.user)
     assert {s.instrument for s in made} == {"phq9", "gad7"}
@@ -38,6 +38,15 @@ def test_a_new_client_gets_the_clinics_defaults_from_their_first_day(clinic, the
         "phq9": ("every_2_weeks", first_day, None, therapist.user.pk),
         "gad7": ("every_2_weeks", first_day, None, therapist.user.pk),
     }
+
+
+@pytest.mark.django_db
+def test_a_client_whose_treatment_began_before_the_record_starts_today(clinic, therapist):
+    # Not from March: every fortnight since then would be due, and overdue, at once.
+    _defaults(clinic, phq9="every_2_weeks")
+    record = factories.ClientFactory(primary_therapist=therapist, started_on=dt.date(2026, 3, 2))
+    services.schedules_from_clinic_defaults(client=record)
+    assert _schedules(record)["phq9"][1] == services.client_today(record)
 
 
 @pytest.mark.django_db
@@ -109,7 +118,7 @@ def test_a_client_added_in_the_admin_starts_with_the_defaults(client, clinic, th
     assert response.status_code == 302, response.context["adminform"].form.errors
     added = Client.objects.get(label="Added A.")
     assert _schedules(added) == {
-        "gad7": ("every_2_weeks", dt.date(2026, 3, 2), None, admin.pk),
+        "gad7": ("every_2_weeks", services.client_today(added), None, admin.pk),
     }
     # Saving the client again changes none of them.
     MeasureSchedule.objects.filter(client=added).update(cadence="weekly")

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clients.measures.models import ClinicInstrument, MeasureResponse, MeasureSchedule
-from clients.measures.selectors import series_for
+from clients.measures.selectors import due_for, series_for
 from clients.measures.services import (
     response_prepare,
     response_record,
@@ -19,6 +19,7 @@ from clients.measures.services import (
     schedules_from_clinic_defaults,
 )
 from clients.models import Alert
+from clients.treatment import client_discharge
 from clinic.outbox.models import OutboxMessage
 from tests.factories import measure_answers
 
@@ -136,8 +137,40 @@ def test_schedules_are_one_per_instrument_and_stop_without_losing_responses(
     with pytest.raises(ValidationError):
         schedule_set(client=client_record, instrument="gad7", cadence="hourly")
     record(client_record)
+    assert due_for(client_record, timezone.now() + dt.timedelta(days=40))  # a period later
     stopped = schedule_stop(schedule=again)
-    assert stopped.ends_on == timezone.localdate() and MeasureResponse.objects.count() == 1
+    assert stopped.stopped_at is not None and MeasureResponse.objects.count() == 1
+    assert due_for(client_record, timezone.now() + dt.timedelta(days=40)) == []
+    # Setting it again starts it again.
+    schedule_set(client=client_record, instrument="phq9", cadence="weekly")
+    assert MeasureSchedule.objects.get().stopped_at is None
+
+
+def test_schedule_days_far_from_today_are_refused_by_field(client_record):
+    today = timezone.localdate()
+    for field, day in (
+        ("starts_on", dt.date(1, 1, 1)),
+        ("ends_on", today + dt.timedelta(days=2000)),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            schedule_set(client=client_record, instrument="phq9", cadence="weekly", **{field: day})
+        assert field in refused.value.message_dict
+    assert not MeasureSchedule.objects.exists()
+
+
+def test_nothing_is_recorded_or_scheduled_after_discharge(client_record):
+    from django.core.exceptions import PermissionDenied
+
+    schedule = schedule_set(client=client_record, instrument="phq9", cadence="weekly")
+    client_discharge(
+        client=client_record, discharged_on=client_record.started_on, reason="goals_met"
+    )
+    schedule.refresh_from_db()
+    assert schedule.stopped_at is not None  # the discharge stopped it
+    with pytest.raises(PermissionDenied):
+        record(client_record)
+    with pytest.raises(PermissionDenied):
+        schedule_set(client=client_record, instrument="gad7", cadence="weekly")
 
 
 def test_a_new_client_gets_the_clinics_default_schedules(client_record):
