@@ -97,6 +97,10 @@ INSTALLED_APPS = [
     "reports",
 ]
 
+# Messages stay on the server with the session: one that says what a client answered
+# ("PHQ-9 entered", "a safety alert was raised") never rides in a readable cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

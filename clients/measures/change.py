@@ -43,10 +43,6 @@ class Change:
         return "no_reliable_change"
 
 
-def is_case(score: int, criteria: Criteria) -> bool | None:
-    return None if criteria.caseness is None else score >= criteria.caseness
-
-
 def change_between(baseline: int, latest: int, criteria: Criteria) -> Change:
     """Compare two scores of one instrument."""
     points = criteria.reliable_change
@@ -65,14 +61,6 @@ def change_between(baseline: int, latest: int, criteria: Criteria) -> Change:
         recovery=recovery,
         reliable_recovery=reliable_recovery,
     )
-
-
-def episode_change(scores: list[int], criteria: Criteria) -> Change | None:
-    """Change from the first to the last of an episode's scores (oldest first); None
-    with fewer than two."""
-    if len(scores) < 2:
-        return None
-    return change_between(scores[0], scores[-1], criteria)
 
 
 def paired(change: Change, other: Change | None) -> Change:

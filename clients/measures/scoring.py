@@ -19,10 +19,6 @@ class Score:
     rules: dict[str, bool] = field(default_factory=dict)  # criterion code -> met
     diagnosis: str = ""  # the first provisional diagnosis whose criteria are met
 
-    def value(self, charted: str) -> int | None:
-        """The number charted and compared under ``charted`` ("total" or a subscale)."""
-        return self.total if charted == "total" else self.subscales.get(charted)
-
 
 def answer_errors(instrument: Instrument, answers: object, difficulty: object = None) -> dict:
     """Every problem with the answers, by item code ({} when there is none).

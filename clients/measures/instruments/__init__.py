@@ -14,7 +14,3 @@ CHOICES = [(code, each.name) for code, each in INSTRUMENTS.items()]
 def instrument(code: str) -> Instrument:
     """The definition for ``code``; KeyError for an unknown one."""
     return INSTRUMENTS[code]
-
-
-def every_instrument() -> list[Instrument]:
-    return list(INSTRUMENTS.values())

@@ -2,7 +2,7 @@
 
 import pytest
 
-from clients.measures.change import Criteria, change_between, episode_change, paired
+from clients.measures.change import Criteria, change_between, paired
 
 PHQ9 = Criteria(caseness=10, reliable_change=6)
 GAD7 = Criteria(caseness=8, reliable_change=4)
@@ -71,12 +71,6 @@ def test_without_published_criteria_everything_is_not_applicable():
 def test_deterioration_is_named_first():
     assert change_between(4, 12, PHQ9).outcome == "reliable_deterioration"
     assert change_between(12, 11, PHQ9).outcome == "no_reliable_change"
-
-
-def test_episode_change_compares_first_and_last():
-    assert episode_change([16], PHQ9) is None
-    change = episode_change([16, 20, 4, 9], PHQ9)
-    assert (change.baseline, change.latest, change.outcome) == (16, 9, "reliable_recovery")
 
 
 def test_improvement_beside_reliable_deterioration_on_its_pair_is_not_improvement():
