@@ -1,9 +1,10 @@
 """When a scheduled instrument is due: pure functions of dates, in the client's own days.
 
-A measure is due from the start of its first slot not yet answered: the start date
-for "once"; each period's first day for weekly, 2- and 4-weekly schedules (a missed
-period stays due, so it can grow overdue); 48 hours before each scheduled session for
-"before every session", until that session begins.
+A measure is due from: its first day for "once", until answered on or after it; for
+weekly, 2- and 4-weekly schedules, its first day and then a full period after the last
+answer (a late answer moves the next one later, so nobody is asked twice in a few hours;
+a missed period stays due, so it can grow overdue); 48 hours before each scheduled
+session for "before every session", until that session begins.
 """
 
 from datetime import date, datetime, timedelta
@@ -14,13 +15,11 @@ BEFORE_SESSION = timedelta(hours=48)
 OVERDUE_AFTER = timedelta(days=7)
 
 
-def _slot_after(starts_on: date, weeks: int, answered_on: date | None) -> date:
-    """The first slot's day that the last answer (a day) has not covered."""
+def _next_day(starts_on: date, weeks: int, answered_on: date | None) -> date:
+    """The day a periodic measure is next due: a full period after the last answer."""
     if answered_on is None or answered_on < starts_on:
         return starts_on
-    period = 7 * weeks
-    answered_slot = (answered_on - starts_on).days // period
-    return starts_on + timedelta(days=period * (answered_slot + 1))
+    return answered_on + timedelta(weeks=weeks)
 
 
 def due_since(
@@ -49,10 +48,10 @@ def due_since(
                 answered = last_answered_at is not None and last_answered_at >= opens
                 return None if answered else opens
         return None
-    slot = _slot_after(starts_on, CADENCE_WEEKS[cadence], last_answered_on)
-    if slot > today or (ends_on is not None and slot > ends_on):
+    day = _next_day(starts_on, CADENCE_WEEKS[cadence], last_answered_on)
+    if day > today or (ends_on is not None and day > ends_on):
         return None
-    return midnight(slot)
+    return midnight(day)
 
 
 def is_overdue(since: datetime | None, now: datetime) -> bool:

@@ -47,6 +47,33 @@ class ResponseDraft:
     uuid_from_client: bool = False
 
 
+def _same_or_refuse(
+    stored: MeasureResponse, instrument: object, answers: object, difficulty
+) -> None:
+    """A response sent again is the stored one only when it says the same: changed answers
+    under the same ``client_uuid`` (a corrected paper form, a changed self-harm answer) are
+    refused in words, never dropped as if they had been stored."""
+    codes = INSTRUMENTS[stored.instrument].item_codes
+    same = (
+        instrument == stored.instrument
+        and isinstance(answers, dict)
+        and {code: answers.get(code) for code in codes} == stored.answers
+        and difficulty == stored.difficulty
+    )
+    if not same:
+        raise ValidationError(
+            {
+                "client_uuid": ValidationError(
+                    _(
+                        "These answers differ from the ones already stored under this client_uuid; "
+                        "send them with a new one."
+                    ),
+                    code="client_uuid_reused",
+                )
+            }
+        )
+
+
 def response_prepare(
     *,
     client: Client,
@@ -62,6 +89,7 @@ def response_prepare(
     if client_uuid is not None:
         stored = MeasureResponse.objects.filter(client=client, client_uuid=client_uuid).first()
         if stored is not None:
+            _same_or_refuse(stored, instrument, answers, difficulty)
             return ResponseDraft(
                 response=stored, instrument=INSTRUMENTS[stored.instrument], stored=stored
             )
@@ -91,6 +119,13 @@ def response_prepare(
     return ResponseDraft(
         response=response, instrument=definition, uuid_from_client=client_uuid is not None
     )
+
+
+def asked_of(*, client: Client, instrument: str) -> bool:
+    """Whether the client has a schedule of the instrument that was not stopped: what a
+    client may send of their own accord (an answer given offline while it was due may
+    arrive after its period ended, so an end date does not close it)."""
+    return client.measure_schedules.filter(instrument=instrument, stopped_at__isnull=True).exists()
 
 
 def self_harm_answers(instrument: Instrument, answers: dict) -> dict[str, int]:

@@ -269,11 +269,19 @@ class ResponseViewSet(
         )
         fields = _validated(data, user)
         client = fields.pop("client")
-        draft = services.response_prepare(
-            client=client, entered_by=None if _is_client(user) else user, **fields
-        )
+        if _is_client(user) and not services.asked_of(
+            client=client, instrument=fields["instrument"]
+        ):
+            raise serializers.ValidationError(
+                {"instrument": [_("Your therapist has not asked you for this questionnaire.")]}
+            )
 
         def perform():
+            # Prepared inside: a retry whose body changed is then answered 422 by run_once,
+            # like any other, before anything about its answers.
+            draft = services.response_prepare(
+                client=client, entered_by=None if _is_client(user) else user, **fields
+            )
             response, created = services.response_record(draft=draft)
             return (status.HTTP_201_CREATED if created else status.HTTP_200_OK), response
 

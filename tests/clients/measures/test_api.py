@@ -55,6 +55,12 @@ def me(client_record, as_user):
 
 
 @pytest.fixture
+def asked(client_record):
+    """The client is asked for PHQ-9: what a client may send of their own accord."""
+    return factories.MeasureScheduleFactory(client=client_record, instrument="phq9")
+
+
+@pytest.fixture
 def staff(therapist, as_user):
     return as_user(therapist.user)
 
@@ -206,7 +212,25 @@ def test_due_measures_for_the_client_and_their_therapist_only(
 
 # --- responses: sending ------------------------------------------------------------
 @pytest.mark.django_db
-def test_client_sends_a_response_scored_on_the_server(me, client_record):
+def test_a_client_sends_only_what_they_were_asked_for(me, client_record, asked, staff):
+    refused = me.post(
+        RESPONSES,
+        phq9(instrument="gad7", answers=factories.measure_answers("gad7")),
+        format="json",
+        **new_key(),
+    )
+    assert refused.status_code == 400 and "instrument" in fields(refused)
+    asked.stopped_at = timezone.now()
+    asked.save()
+    assert me.post(RESPONSES, phq9(), format="json", **new_key()).status_code == 400
+    # A paper form entered by the therapist needs no schedule.
+    entered = staff.post(RESPONSES, phq9(client=client_record.pk), format="json", **new_key())
+    assert entered.status_code == 201
+    assert not MeasureResponse.objects.filter(entered_by__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_client_sends_a_response_scored_on_the_server(me, client_record, asked):
     body = phq9(answers=factories.measure_answers("phq9", 2, item_9=0), difficulty=1)
     response = me.post(RESPONSES, body, format="json", **new_key())
     assert response.status_code == 201, response.json()
@@ -221,7 +245,7 @@ def test_client_sends_a_response_scored_on_the_server(me, client_record):
 
 
 @pytest.mark.django_db
-def test_a_replay_stores_one_response_and_a_different_body_is_422(me):
+def test_a_replay_stores_one_response_and_a_different_body_is_422(me, asked):
     key = new_key()
     body = phq9()
     first = me.post(RESPONSES, body, format="json", **key)
@@ -235,7 +259,7 @@ def test_a_replay_stores_one_response_and_a_different_body_is_422(me):
 
 
 @pytest.mark.django_db
-def test_the_same_client_uuid_with_a_new_key_is_the_stored_response(me):
+def test_the_same_client_uuid_with_a_new_key_is_the_stored_response(me, asked):
     body = phq9(client_uuid=str(uuid.uuid4()))
     first = me.post(RESPONSES, body, format="json", **new_key())
     again = me.post(RESPONSES, body, format="json", **new_key())
@@ -335,7 +359,7 @@ def test_a_discharged_client_gets_403_and_nothing_is_stored(me, client_record):
 
 @pytest.mark.django_db
 def test_item_9_above_0_raises_one_alert_and_shows_crisis_resources(
-    me, client_record, django_capture_on_commit_callbacks
+    me, client_record, django_capture_on_commit_callbacks, asked
 ):
     clinic = client_record.clinic
     clinic.crisis_resources = "Call 116 123 any time."
@@ -364,7 +388,7 @@ def test_item_9_above_0_raises_one_alert_and_shows_crisis_resources(
 
 
 @pytest.mark.django_db
-def test_item_9_at_0_raises_no_alert(me):
+def test_item_9_at_0_raises_no_alert(me, asked):
     body = phq9(answers=factories.measure_answers("phq9", 3, item_9=0))
     sent = me.post(RESPONSES, body, format="json", **new_key()).json()
     assert sent["answers"]["9"] == 0 and sent["crisis"] is None

@@ -48,11 +48,12 @@ def test_a_missed_slot_stays_due_and_grows_overdue_after_a_week(fortnightly, cli
     assert due_codes(client_record, at(MONDAY + dt.timedelta(days=20)))[0][1] == at(MONDAY, 0)
 
 
-def test_a_late_answer_covers_its_own_slot_only(fortnightly, client_record):
+def test_the_next_one_is_a_full_period_after_a_late_answer(fortnightly, client_record):
     factories.measure_response(client_record, completed_at=at(MONDAY + dt.timedelta(days=15)))
-    assert due_codes(client_record, at(MONDAY + dt.timedelta(days=27))) == []
-    assert due_codes(client_record, at(MONDAY + dt.timedelta(days=28)))[0][1] == at(
-        MONDAY + dt.timedelta(days=28), 0
+    # Not asked again on day 28, hours or days after answering: two weeks after the answer.
+    assert due_codes(client_record, at(MONDAY + dt.timedelta(days=28))) == []
+    assert due_codes(client_record, at(MONDAY + dt.timedelta(days=29)))[0][1] == at(
+        MONDAY + dt.timedelta(days=29), 0
     )
 
 

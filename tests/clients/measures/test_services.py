@@ -57,11 +57,18 @@ def test_a_partial_response_names_each_missing_item_and_stores_nothing(client_re
 def test_the_same_client_uuid_is_stored_once(client_record):
     key = uuid.uuid4()
     first, created = record(client_record, client_uuid=key)
-    again, created_again = record(
-        client_record, client_uuid=key, answers=measure_answers("phq9", 3)
-    )
+    again, created_again = record(client_record, client_uuid=key)
     assert created and not created_again and again.pk == first.pk
     assert MeasureResponse.objects.count() == 1
+
+
+def test_changed_answers_under_a_stored_client_uuid_are_refused_not_dropped(client_record):
+    key = uuid.uuid4()
+    record(client_record, client_uuid=key)
+    with pytest.raises(ValidationError) as refused:
+        record(client_record, client_uuid=key, answers=measure_answers("phq9", 0, item_9=3))
+    assert refused.value.error_dict["client_uuid"][0].code == "client_uuid_reused"
+    assert MeasureResponse.objects.count() == 1 and not Alert.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
