@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from clients.measures import outcomes as measures_outcomes
-from clients.measures.outcomes import SHARE_NAMES, SHARES, SHOWN_FROM, Outcome, Report
+from clients.measures.outcomes import SHARE_NAMES, SHARES, Outcome, Report
 from clinic.spreadsheets import safe_cell
 
 
@@ -50,7 +50,6 @@ def _sections(report: Report) -> list[tuple[str, list[Outcome]]]:
 def outcomes(request: HttpRequest) -> HttpResponse:
     context = {
         "share_names": [SHARE_NAMES[key] for key in SHARES],
-        "shown_from": SHOWN_FROM,
         "start": request.GET.get("start", ""),
         "end": request.GET.get("end", ""),
     }
@@ -112,9 +111,6 @@ def csv_row(report: Report, scope: str, outcome: Outcome) -> list:
             row += [line.n, reason, reason]
         elif line.n == 0:
             row += [0, _("no clients"), _("no clients")]
-        elif not line.share.shown:
-            reason = _("withheld (n < %(least)d)") % {"least": SHOWN_FROM}
-            row += [line.n, reason, reason]
         else:
             row += [line.n, line.share.met, line.share.percent]
     row.append("" if outcome.not_a_case_at_baseline is None else outcome.not_a_case_at_baseline)

@@ -1,41 +1,43 @@
 """Clinic outcomes: per instrument, how many clients changed and how, over a chosen period.
 
 The figures are built by the rules of ``change`` (``change_between`` and ``paired``), never
-re-stated here: baseline is a client's first score in the period, latest their last. One
-query reads the scores of the requester's scope and period; everything after it is pure
-(``client_changes``, ``outcomes_of``), so the cost in queries does not grow with clients.
+re-stated here. Change is judged within the chosen period: a client's baseline is their
+first score in the period, their latest their last score in it, and a score from before
+the client's treatment began (a back-dated paper form) is not counted, as the progress
+report leaves it out of the episode. One query reads the scores of the requester's scope
+and period; everything after it is pure (``client_changes``, ``outcomes_of``), so the cost
+in queries does not grow with clients.
 
-Aggregates only: no client is named. A share whose denominator is below ``SHOWN_FROM`` is
-withheld (its count and percentage), its n always shown: with three clients, "1 of 3"
-says too much about one person and too little about the service.
+Aggregates only: no client is named. Every count is shown with its n, however small:
+hiding small cells would protect nobody, since a therapist's cell is the clinic's total
+less the others', and the clinic's admins can read every answer in the admin.
 """
 
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import groupby
 from operator import itemgetter
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, QuerySet, TextField, Value, When
-from django.db.models.functions import Cast
+from django.db.models import Case, DateField, F, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clinic.models import Therapist, User
 
 from . import policies
-from .change import Change, Criteria, change_between, paired
+from .change import Change, Criteria
 from .instruments import INSTRUMENTS
 from .instruments.definition import Instrument
 from .models import MeasureResponse
-from .selectors import responses_for
+from .selectors import paired_changes, responses_for
 
-SHOWN_FROM = 5  # a share over fewer clients is withheld; its n is still shown
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)
 
@@ -147,19 +149,16 @@ def clinic_today(user: User) -> date:
 
 @dataclass(frozen=True)
 class Share:
-    """``met`` of ``n`` clients; shown only from ``SHOWN_FROM`` clients."""
+    """``met`` of ``n`` clients."""
 
     met: int
     n: int
 
     @property
-    def shown(self) -> bool:
-        return self.n >= SHOWN_FROM
-
-    @property
     def percent(self) -> int | None:
-        """A whole percent, halves rounded up (1 of 8 is 13%, as a reader rounds)."""
-        return (200 * self.met + self.n) // (2 * self.n) if self.shown else None
+        """A whole percent, halves rounded up (1 of 8 is 13%, as a reader rounds); None
+        over no clients."""
+        return (200 * self.met + self.n) // (2 * self.n) if self.n else None
 
 
 @dataclass(frozen=True)
@@ -238,8 +237,9 @@ class Outcome:
 
 
 class ScoreRow(NamedTuple):
-    """One stored score as the figures read it (the selector gives plain tuples in this
-    order, the cheapest shape to read eight thousand of)."""
+    """One stored score as the figures read it (``score_rows`` gives plain tuples that
+    begin in this order, the cheapest shape to read eight thousand of; what follows the
+    fifth is its own)."""
 
     client_id: int
     therapist_id: int | None  # the client's therapist now
@@ -253,10 +253,13 @@ def client_changes(
 ) -> dict[tuple[str, str], Change]:
     """One client's change per (instrument, charted number) from their rows, oldest first,
     with the PHQ-9/GAD-7 pairing applied. A number with fewer than two scores has no
-    change and no key."""
+    change and no key. Only each number's first and last score are kept as the rows
+    stream past (the progress report keeps every point, for its chart); from there the
+    change and the pairing are the progress report's own (``paired_changes``)."""
     first: dict[tuple[str, str], int] = {}
     last: dict[tuple[str, str], int] = {}
-    for _client, _therapist, code, total, scales in rows:
+    for row in rows:  # a ScoreRow, or a longer tuple that begins as one
+        code, total, scales = row[2], row[3], row[4]
         for charted in INSTRUMENTS[code].charted:
             value = total if charted == "total" else (scales or {}).get(charted)
             if value is None:
@@ -266,16 +269,7 @@ def client_changes(
                 last[key] = value
             else:
                 first[key] = value
-    raw = {
-        key: change_between(first[key], latest, policy[key[0]].criteria)
-        for key, latest in last.items()
-    }
-    changes = {}
-    for (code, charted), change in raw.items():
-        pair = INSTRUMENTS[code].paired_with
-        other = raw.get((pair, "total")) if pair and policy[code].paired else None
-        changes[code, charted] = paired(change, other)
-    return changes
+    return paired_changes({key: (first[key], latest) for key, latest in last.items()}, policy)
 
 
 def _share(changes: list[Change], key: str) -> Share:
@@ -351,10 +345,11 @@ def may_see_outcomes(user: User) -> bool:
 def score_rows(
     scope: QuerySet[MeasureResponse], policy, first: datetime, after_last: datetime
 ) -> Iterator[ScoreRow]:
-    """The scores the figures need, in one query, ordered by client, instrument and time.
-    The times order the rows but are not read, and sub-scales are read only for an
-    instrument charted by them: at a thousand clients, turning eight thousand values into
-    datetimes and dicts cost more than all the figures."""
+    """The scores the figures need, in one query, ordered by client, instrument and time,
+    without those from before the client's treatment began. The times order the rows but
+    are mostly not read, and sub-scales are read only for an instrument charted by them:
+    at a thousand clients, turning eight thousand values into datetimes and dicts cost
+    more than all the figures."""
     by_scales = [code for code in policy if INSTRUMENTS[code].charted != ("total",)]
     # As text, decoded below where present: a JSON field's converter would run on every row.
     scales = (
@@ -365,18 +360,58 @@ def score_rows(
         if by_scales
         else Value(None, output_field=TextField())
     )
+    # The episode begins at midnight of the client's first day in their own zone, as on
+    # the progress report: from 10:00 UTC the day before (UTC+14) to 12:00 UTC that day
+    # (UTC-12). A score on a later UTC day is in it whatever the zone; for one up to that
+    # day (few: the first day's and any before it) SQL adds its time, the first day and
+    # the zone as one text, and Python compares exactly (``before_treatment``). One text,
+    # null on most rows, and the UTC day by a plain cast (the connection's zone is UTC):
+    # a converter per row, or TruncDate's Python function per row on SQLite, cost up to a
+    # third more at a thousand clients.
+    near_start = Case(
+        When(
+            Q(utc_day__lte=F("client__started_on")),
+            then=Concat(
+                Cast("completed_at", TextField()),
+                Value("|"),
+                Cast("client__started_on", TextField()),
+                Value("|"),
+                "client__time_zone",
+                output_field=TextField(),
+            ),
+        ),
+        output_field=TextField(),
+    )
     rows = (
         scope.filter(
             instrument__in=list(policy), completed_at__gte=first, completed_at__lt=after_last
         )
-        .annotate(scales=scales)
+        .annotate(scales=scales, utc_day=Cast("completed_at", DateField()), near_start=near_start)
         .order_by("client_id", "instrument", "completed_at", "id")
-        .values_list("client_id", "client__primary_therapist_id", "instrument", "total", "scales")
+        .values_list(
+            "client_id",
+            "client__primary_therapist_id",
+            "instrument",
+            "total",
+            "scales",
+            "near_start",
+        )
     )
     for row in rows:
-        if row[4] is not None:
-            row = (*row[:4], json.loads(row[4]))
-        yield row
+        if row[5] is not None and before_treatment(row[5]):
+            continue
+        yield row if row[4] is None else (*row[:4], json.loads(row[4]))
+
+
+def before_treatment(near_start: str) -> bool:
+    """Whether a score near the client's first day came before its midnight, from
+    "completed_at|started_on|time_zone" (the time as the database writes it in UTC:
+    "2026-03-09 12:30:00" by SQLite, "2026-03-09 12:30:00+00" by PostgreSQL)."""
+    at, day, zone = near_start.split("|")
+    completed_at = datetime.fromisoformat(at)
+    if completed_at.tzinfo is None:
+        completed_at = completed_at.replace(tzinfo=UTC)
+    return completed_at < datetime.combine(date.fromisoformat(day), time.min, ZoneInfo(zone))
 
 
 def outcomes_for(*, user: User, period: Period) -> Report:

@@ -12,7 +12,7 @@ from django.utils.html import escape
 from clients.measures.models import MeasureResponse
 from clinic.models import User
 from tests import factories
-from tests.clients.measures.test_outcomes import scored
+from tests.clients.measures.test_outcomes import client_of, scored
 
 BERLIN = ZoneInfo("Europe/Berlin")
 PERIOD = {"start": "2026-01-01", "end": "2026-11-30"}
@@ -26,17 +26,17 @@ def admin(clinic):
 
 @pytest.fixture
 def practice(therapist, other_therapist, other_clinic_therapist):
-    """Six clients of ``therapist`` (shares shown), one of a colleague, one elsewhere."""
-    mine = [factories.ClientFactory(primary_therapist=therapist) for _ in range(6)]
+    """Six clients of ``therapist``, one of a colleague, one elsewhere."""
+    mine = [client_of(therapist) for _ in range(6)]
     for client, totals in zip(
         mine,
         [(17, 9), (20, 14), (11, 9), (15, 15), (10, 4), (9, 15)],
         strict=True,
     ):
         scored(client, "phq9", *totals)
-    colleague = factories.ClientFactory(primary_therapist=other_therapist)
+    colleague = client_of(other_therapist)
     scored(colleague, "phq9", 5, 7)
-    elsewhere = factories.ClientFactory(primary_therapist=other_clinic_therapist)
+    elsewhere = client_of(other_clinic_therapist)
     scored(elsewhere, "phq9", 20, 2)
     return [*mine, colleague, elsewhere]
 
@@ -62,6 +62,11 @@ def test_a_therapist_sees_their_own_clients_figures(client, therapist, practice)
     assert "17% (1 of n = 6)" in page
     assert "1 client not a case at the first score: not applicable" in page
     assert "By therapist" not in page
+    assert (
+        "Change is judged within the chosen period only: from each client's first score "
+        "in the period to their last score in it, not from the start of their treatment."
+    ) in page
+    assert "A score dated before the client's treatment began is not counted." in page
     assert not any(label in page for label in labels(practice))
 
 
@@ -77,7 +82,10 @@ def test_a_clinic_admin_sees_the_clinic_then_each_therapist(
     assert "43% (3 of n = 7)" in page  # seven clients of the clinic, not the eighth elsewhere
     assert f"Clients of {escape(therapist.display_name)}" in page
     assert f"Clients of {escape(other_therapist.display_name)}" in page
-    assert "n = 1: share not shown under 5" in page  # the colleague's single client
+    # The colleague's single client, not a case at the first score: shown all the same.
+    assert "0% (0 of n = 1)" in page
+    assert "n = 0" in page  # recovery over nobody
+    assert "not shown" not in page and "withheld" not in page
     assert "A fall of 6 points or more from the first score in the period to the last." in page
     assert "ITQ, PTSD symptoms" in page and "No published criterion (n = 0)" in page
     assert not any(label in page for label in labels(practice))
@@ -185,7 +193,7 @@ def test_the_csv_has_a_header_and_a_row_per_measure_and_per_therapist(
     mine = rows[therapist.display_name, "PHQ-9"]
     assert mine[8:11] == ["6", "3", "50"]
     colleague = rows[other_therapist.display_name, "PHQ-9"]
-    assert colleague[7:11] == ["1", "1", "withheld (n < 5)", "withheld (n < 5)"]
+    assert colleague[7:14] == ["1", "1", "0", "0", "0", "no clients", "no clients"]
     assert rows["The whole clinic", "GAD-7"][7:11] == ["0", "0", "no clients", "no clients"]
     itq = rows["The whole clinic", "ITQ, PTSD symptoms"]
     assert itq[8:11] == ["0", "no published criterion", "no published criterion"]
@@ -217,10 +225,7 @@ def test_a_name_that_looks_like_a_formula_is_written_as_text(client, admin, ther
 def many_clients(therapists, count: int) -> None:
     """``count`` clients over the therapists, each with two PHQ-9 and two GAD-7 scores."""
     first = dt.datetime(2026, 3, 2, 10, tzinfo=BERLIN)
-    clients = [
-        factories.ClientFactory(primary_therapist=therapists[n % len(therapists)])
-        for n in range(count)
-    ]
+    clients = [client_of(therapists[n % len(therapists)]) for n in range(count)]
     MeasureResponse.objects.bulk_create(
         MeasureResponse(
             client=client,

@@ -4,6 +4,7 @@ A therapist gets their own caseload, a clinic admin the clinic and each therapis
 client (or anyone else) 403. Aggregates only: no client is named.
 """
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -17,7 +18,7 @@ from .. import outcomes as measures_outcomes
 
 
 class MaySeeOutcomes(BasePermission):
-    message = "Only clinic admins and therapists can see outcomes."
+    message = _("Only clinic admins and therapists can see outcomes.")
 
     def has_permission(self, request, view) -> bool:
         return measures_outcomes.may_see_outcomes(request.user)
@@ -35,25 +36,21 @@ class ShareOutput(serializers.Serializer):
             "first score); without a criterion, the clients with two or more scores."
         )
     )
-    shown = serializers.BooleanField(
-        help_text=f"False when n is under {measures_outcomes.SHOWN_FROM}: met and percent "
-        "are withheld."
+    met = serializers.IntegerField(allow_null=True, help_text="Null without a criterion.")
+    percent = serializers.IntegerField(
+        allow_null=True, help_text="Rounded to a whole percent; null without a criterion or at n 0."
     )
-    met = serializers.IntegerField(allow_null=True)
-    percent = serializers.IntegerField(allow_null=True, help_text="Rounded to a whole percent.")
     rule = serializers.CharField(help_text="What the share counts, with the clinic's cut-offs.")
 
     def to_representation(self, line):
         share = line.share
-        shown = share is not None and share.shown
         return {
             "share": line.key,
             "name": line.name,
             "criterion": share is not None,
             "n": line.n,
-            "shown": shown,
-            "met": share.met if shown else None,
-            "percent": share.percent if shown else None,
+            "met": None if share is None else share.met,
+            "percent": None if share is None else share.percent,
             "rule": line.rule,
         }
 

@@ -13,6 +13,7 @@ from clients.measures.models import ClinicInstrument
 from clients.measures.outcomes import (
     Period,
     ScoreRow,
+    before_treatment,
     client_changes,
     outcomes_for,
     outcomes_of,
@@ -20,6 +21,7 @@ from clients.measures.outcomes import (
     twelve_months_to,
 )
 from clients.measures.policies import policy_from
+from clients.measures.selectors import series_for
 from clinic.models import User
 from tests import factories
 
@@ -71,9 +73,16 @@ def test_three_clients_one_reliable_recovery_one_not_a_case_one_deterioration():
         "reliable_deterioration": (1, 3),
     }
     assert result.not_a_case_at_baseline == 1
-    # Under five clients a share is withheld, its n kept.
+    # However few the clients, every share is shown with its n.
     assert [line.n for line in result.lines] == [3, 2, 2, 3]
-    assert all(line.share.percent is None and not line.share.shown for line in result.lines)
+    assert [line.share.percent for line in result.lines] == [33, 50, 50, 33]
+
+
+def test_a_share_over_no_clients_has_no_percentage():
+    result = outcome([rows(phq9=[5, 7])])  # not a case at baseline: recovery over nobody
+    assert counts(result)["recovery"] == (0, 0)
+    assert result.recovery.percent is None
+    assert result.reliable_improvement.percent == 0
 
 
 def test_shares_from_five_clients_are_shown_as_rounded_percentages():
@@ -241,6 +250,14 @@ def answers_totalling(code: str, total: int) -> dict[str, int]:
     return answers
 
 
+# The clients below began their treatment on this day; their scores come after it.
+STARTED = dt.date(2026, 1, 5)
+
+
+def client_of(therapist, started_on=STARTED, **extra):
+    return factories.ClientFactory(primary_therapist=therapist, started_on=started_on, **extra)
+
+
 def scored(client, code: str, *totals: int, first=dt.datetime(2026, 3, 2, 10, tzinfo=BERLIN)):
     for weeks, total in enumerate(totals):
         factories.measure_response(
@@ -254,12 +271,12 @@ def scored(client, code: str, *totals: int, first=dt.datetime(2026, 3, 2, 10, tz
 @pytest.fixture
 def practice(therapist, other_therapist, other_clinic_therapist):
     """Two clients of ``therapist``, one of a colleague, one of another clinic."""
-    mine = [factories.ClientFactory(primary_therapist=therapist) for _ in range(2)]
+    mine = [client_of(therapist) for _ in range(2)]
     scored(mine[0], "phq9", 17, 9)  # reliable recovery
     scored(mine[1], "phq9", 12, 19)  # reliable deterioration
-    colleague = factories.ClientFactory(primary_therapist=other_therapist)
+    colleague = client_of(other_therapist)
     scored(colleague, "phq9", 5, 7)  # not a case at baseline
-    elsewhere = factories.ClientFactory(primary_therapist=other_clinic_therapist)
+    elsewhere = client_of(other_clinic_therapist)
     scored(elsewhere, "phq9", 20, 2)
     return mine
 
@@ -311,7 +328,7 @@ def test_scores_outside_the_period_are_left_out(practice, therapist):
     assert phq9_of(outcomes_for(user=therapist.user, period=before).outcomes).clients == 0
     # The period's first day begins at midnight in the clinic's zone, not in UTC.
     late = dt.datetime(2026, 3, 1, 0, 30, tzinfo=BERLIN)  # 28 February, 23:30 UTC
-    client = factories.ClientFactory(primary_therapist=therapist)
+    client = client_of(therapist)
     scored(client, "gad7", 10, 2, first=late)
     march = Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
     found = outcomes_for(user=therapist.user, period=march).outcomes
@@ -319,8 +336,56 @@ def test_scores_outside_the_period_are_left_out(practice, therapist):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("zone", ["Australia/Sydney", "America/Los_Angeles"])
+def test_scores_from_before_the_treatment_began_are_left_out_as_on_the_progress_report(
+    therapist, zone
+):
+    local = ZoneInfo(zone)  # UTC+11 and UTC-7 in March: the first day starts on another UTC day
+
+    def score_at(client, total, *when):
+        factories.measure_response(
+            client,
+            "phq9",
+            answers=answers_totalling("phq9", total),
+            completed_at=dt.datetime(2026, *when, tzinfo=local),
+        )
+
+    client = client_of(therapist, started_on=dt.date(2026, 3, 10), time_zone=zone)
+    score_at(client, 5, 2, 2, 10, 0)  # a paper form back-dated to before the first day
+    score_at(client, 9, 3, 9, 23, 30)  # the evening before the first day
+    score_at(client, 17, 3, 10, 0, 30)  # the first day's first half hour: the baseline
+    score_at(client, 9, 4, 7, 10, 0)
+    # Only one of its two scores in the episode: not counted at all.
+    once = client_of(therapist, started_on=dt.date(2026, 3, 10), time_zone=zone)
+    score_at(once, 20, 3, 9, 12, 0)
+    score_at(once, 4, 4, 7, 10, 0)
+
+    found = phq9_of(outcomes_for(user=therapist.user, period=PERIOD).outcomes)
+
+    assert found.clients == 1
+    assert counts(found)["recovery"] == (1, 1)  # from 17, a case; not from 5 or 9
+    assert counts(found)["reliable_improvement"] == (1, 1)
+    report = next(s for s in series_for(client) if s.instrument.code == "phq9")
+    assert [value for _at, value in report.points] == [17, 9]
+    assert (report.change.baseline, report.change.latest) == (17, 9)
+
+
+@pytest.mark.parametrize(
+    ("text", "before"),
+    [
+        ("2026-03-09 12:59:59.999999|2026-03-10|Australia/Sydney", True),  # 23:59 local
+        ("2026-03-09 13:00:00|2026-03-10|Australia/Sydney", False),  # midnight, UTC+11
+        ("2026-03-10 06:59:00+00|2026-03-10|America/Los_Angeles", True),  # as PostgreSQL says
+        ("2026-03-10 07:00:00+00|2026-03-10|America/Los_Angeles", False),
+    ],
+)
+def test_a_score_near_the_first_day_is_compared_with_the_clients_own_midnight(text, before):
+    assert before_treatment(text) is before
+
+
+@pytest.mark.django_db
 def test_itq_sub_scales_are_read_from_the_stored_scores(therapist):
-    client = factories.ClientFactory(primary_therapist=therapist)
+    client = client_of(therapist)
     for weeks, value in ((0, 3), (4, 1)):  # every item 3, then every item 1
         factories.measure_response(
             client,
@@ -370,9 +435,8 @@ def test_the_api_gives_a_therapist_their_caseload(practice, therapist, as_user):
         "name": "Recovery",
         "criterion": True,
         "n": 2,
-        "shown": False,  # under five clients
-        "met": None,
-        "percent": None,
+        "met": 1,  # however few the clients
+        "percent": 50,
         "rule": "A case at 10 or more at the first score and below 10 at the last; only over "
         "clients who were a case at the first.",
     }
