@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,6 +25,7 @@ from .measures.instruments.definition import Instrument, Item, Option
 from .measures.models import MeasureResponse, MeasureSchedule
 from .measures.scoring import answer_errors
 from .models import Client
+from .safety.crisis import crisis_box_for
 from .selectors import clients_for
 
 # Set when a response's self-harm item was above 0; read once by the next /me/.
@@ -220,11 +221,19 @@ def _own_client(user: User) -> Client:
     return get_object_or_404(clients_for(user=user))
 
 
+def _same(stored, instrument: Instrument, answers: dict, difficulty) -> bool:
+    return (
+        stored.instrument == instrument.code
+        and {code: answers.get(code) for code in instrument.item_codes} == stored.answers
+        and difficulty == stored.difficulty
+    )
+
+
 def _is_due(client: Client, schedule: MeasureSchedule) -> bool:
     return any(each.instrument.code == schedule.instrument for each in selectors.due_for(client))
 
 
-def _render(request: HttpRequest, client: Client, page: FormPage | None, status: int = 200):
+def _render(request: HttpRequest, client: Client, page: FormPage, status: int = 200):
     return render(
         request,
         "clients/measure_form.html",
@@ -242,27 +251,51 @@ def _thanked(request: HttpRequest, response: MeasureResponse) -> HttpResponse:
     return redirect("client-home")
 
 
+def _ended(request: HttpRequest, client: Client, *, sent: bool = False) -> HttpResponse:
+    """No form to answer: the page says why (treatment ended, or nothing waiting). When
+    answers were sent and not stored, it says so and gives the crisis lines: they may
+    have held a self-harm answer that no therapist will now read."""
+    context = {"client": client, "form": None, "sent": sent}
+    if sent:
+        context["crisis"] = crisis_box_for(client=client, with_plan=False)
+    return render(request, "clients/measure_form.html", context, status=404)
+
+
 @login_required
 def measure_form(request: HttpRequest, schedule_id: int) -> HttpResponse:
     """One scheduled measure for the client to answer. Another client's schedule is a 404;
-    one that is not due now (answered, stopped, discharged) is a friendly 404 page."""
+    opening one that is not due now (answered, stopped, discharged) is a friendly 404 page.
+
+    A form sent after it stopped being due (its session began, or its period rolled over,
+    while the client was answering) is stored all the same, and raises its alert like any
+    other: the answers may hold a self-harm answer, and a refusal would lose it. Only a
+    client whose treatment has ended is refused (the service's PermissionDenied), and a
+    measure the clinic no longer uses; nothing is stored then."""
     client = _own_client(request.user)
     schedule = get_object_or_404(
         selectors.schedules_for(user=request.user), pk=schedule_id, client=client
     )
     instrument = INSTRUMENTS[schedule.instrument]
-    client_uuid = _uuid(request.POST.get("client_uuid")) if request.method == "POST" else None
-    if client_uuid is not None:
-        # A second tap, or the browser sending the form again: the first one was stored.
-        stored = client.measure_responses.filter(client_uuid=client_uuid).first()
-        if stored is not None:
-            return _thanked(request, stored)
-    if not _is_due(client, schedule):
-        return _render(request, client, None, status=404)
     if request.method != "POST":
+        if not _is_due(client, schedule):
+            return _ended(request, client)
         return _render(request, client, form_page(instrument))
 
+    client_uuid = _uuid(request.POST.get("client_uuid"))
     answers, difficulty = answers_from(request.POST, instrument)
+    if client_uuid is not None:
+        stored = client.measure_responses.filter(client_uuid=client_uuid).first()
+        if stored is not None and _same(stored, instrument, answers, difficulty):
+            # A second tap, or the browser sending the form again: the first one was stored.
+            return _thanked(request, stored)
+        if stored is not None:
+            # Back, a changed answer, sent again: these are new answers, never dropped
+            # (the change may be to the self-harm question).
+            client_uuid = uuid.uuid4()
+    if client.status == Client.Status.DISCHARGED:
+        # Refused below by the service too; said here so that a partial form is not
+        # offered for mending when it could never be stored.
+        return _ended(request, client, sent=True)
     errors = answer_errors(instrument, answers, difficulty)
     form_error = ""
     if client_uuid is None:
@@ -277,7 +310,12 @@ def measure_form(request: HttpRequest, schedule_id: int) -> HttpResponse:
                 completed_at=timezone.now(),
                 client_uuid=client_uuid,
             )
+        except PermissionDenied:
+            return _ended(request, client, sent=True)
         except ValidationError as error:
+            if "instrument" in getattr(error, "error_dict", {}):
+                # The clinic stopped using it meanwhile.
+                return _ended(request, client, sent=True)
             form_error = " ".join(error.messages)
         else:
             response, _created = services.response_record(draft=draft)

@@ -8,7 +8,7 @@ was loaded.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.utils.formats import date_format
@@ -18,7 +18,13 @@ from clients.measures import policies
 from clients.measures.instruments import INSTRUMENTS
 from clients.measures.instruments.definition import Instrument
 from clients.measures.models import MeasureResponse
-from clients.measures.selectors import DueMeasure, Series, due_by_client, series_for
+from clients.measures.selectors import (
+    DueMeasure,
+    Series,
+    due_by_client,
+    episode_start,
+    series_for,
+)
 from clients.measures.services import self_harm_answers
 from clients.models import Alert, Client
 
@@ -38,11 +44,6 @@ class MeasureSignals:
     overdue: list[DueMeasure] = field(default_factory=list)
 
 
-def episode_start(client: Client) -> datetime:
-    """The first moment of the client's episode of care, as ``episode_responses`` reads it."""
-    return datetime.combine(client.started_on, time.min, tzinfo=ZoneInfo(client.time_zone))
-
-
 def _episode_responses(clients: list[Client]) -> dict[int, list[MeasureResponse]]:
     """Each client's responses since they started, oldest first: one query for all."""
     starts = {client.pk: episode_start(client) for client in clients}
@@ -57,12 +58,9 @@ def _episode_responses(clients: list[Client]) -> dict[int, list[MeasureResponse]
 
 
 def answer_text(instrument: Instrument, code: str, value: int) -> str:
-    """The published wording of an item's answer: "Several days"."""
-    item = instrument.item(code)
-    return next(
-        (option.text for option in instrument.options_for(item) if option.value == value),
-        str(value),
-    )
+    """The published wording of an item's answer, "Several days"; the value itself for
+    one no option has (the caseload's alert reasons say it this way)."""
+    return instrument.option_text(code, value) or str(value)
 
 
 def _latest_self_harm(
@@ -146,7 +144,7 @@ def reasons(signals: MeasureSignals, *, clinic_zone: ZoneInfo, client_zone: Zone
         ],
         # Due from midnight of the client's own day: that day, said in their calendar.
         "overdue": [
-            _("%(instrument)s overdue since %(day)s")
+            _("%(instrument)s due since %(day)s, not yet answered")
             % {"instrument": due.instrument.name, "day": _day(due.since, client_zone)}
             for due in signals.overdue
         ],

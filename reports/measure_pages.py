@@ -75,10 +75,6 @@ def _frame(client: Client, responses: list[MeasureResponse], zone: ZoneInfo) -> 
     return Frame(first, max([end, first, *days]), zone)
 
 
-def _diagnosis(instrument: Instrument, code: str) -> str:
-    return next((str(d.label) for d in instrument.diagnoses if d.code == code), "—")
-
-
 def _table(
     instrument: Instrument, responses: list[MeasureResponse], frame: Frame
 ) -> tuple[list[str], list[MeasureRow]]:
@@ -96,11 +92,10 @@ def _table(
             response.total if c == "total" else response.subscales.get(c)
             for c in instrument.charted
         ]
-        if instrument.bands:
-            band = instrument.band_for(response.total)
-            values.append(str(band.label) if band else "—")
+        if instrument.bands:  # as scored then: a later definition never rewrites it
+            values.append(instrument.band_label(response.band) or "—")
         if instrument.diagnoses:
-            values.append(_diagnosis(instrument, response.diagnosis))
+            values.append(instrument.diagnosis_label(response.diagnosis) or "—")
         staff = ""
         if response.entered_by_id:
             name = response.entered_by.get_full_name() or response.entered_by.get_username()
@@ -135,6 +130,8 @@ def measure_charts(
             instrument,
             lines,
             criteria[code],
+            first_band=mine[0].band,
+            latest_band=mine[-1].band,
             first_diagnosis=mine[0].diagnosis,
             latest_diagnosis=mine[-1].diagnosis,
         )

@@ -3,10 +3,12 @@ one response's answers item by item.
 
 Only the treating therapist: anyone else gets a 404 from ``client_get_for``. A
 discharged client's record is read-only, as it is for sessions and exercises.
-Messages name the measure, never a score or an answer (they travel in a cookie).
+Messages name the measure, never a score or an answer. They are kept with the session
+on the server; that a paper form raised a safety alert is said, so the therapist who
+typed it knows at once that a follow-up is waiting.
 """
 
-from datetime import datetime, time
+import uuid
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -21,7 +23,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clients.measures import policies, services
 from clients.measures.instruments import INSTRUMENTS
+from clients.measures.instruments.definition import Instrument
 from clients.measures.models import MeasureResponse
+from clients.measures.selectors import episode_start
 from clients.models import Client
 from clients.selectors import client_get_for
 from clinic import audit
@@ -88,6 +92,13 @@ def schedule_stop(request: HttpRequest, client_id: int, schedule_id: int) -> Htt
     return _back(client.pk)
 
 
+def _reused(error: ValidationError) -> bool:
+    return any(
+        each.code == "client_uuid_reused"
+        for each in getattr(error, "error_dict", {}).get("client_uuid", [])
+    )
+
+
 def _record(request: HttpRequest, client: Client, form: PaperResponseForm) -> bool:
     """Store a valid paper form; a refusal goes onto the form. True when stored."""
     try:
@@ -102,6 +113,19 @@ def _record(request: HttpRequest, client: Client, form: PaperResponseForm) -> bo
         )
         response, created = services.response_record(draft=draft)
     except ValidationError as error:
+        if _reused(error):
+            # Back, a corrected answer, sent again: say so, and let a second send store
+            # these answers as a questionnaire of their own.
+            form.data = form.data.copy()
+            form.data["client_uuid"] = str(uuid.uuid4())
+            form.add_error(
+                None,
+                _(
+                    "This form was already entered with other answers, which are kept. "
+                    "Send it again to enter these answers as another questionnaire."
+                ),
+            )
+            return False
         for problems in error.message_dict.values():
             for problem in problems:
                 form.add_error(None, problem)
@@ -113,15 +137,10 @@ def _record(request: HttpRequest, client: Client, form: PaperResponseForm) -> bo
     text = _("%(name)s entered from a paper form.") % name
     if response.alert_id:
         text += " " + _("It raised a safety alert: see Open alerts.")
-    if response.completed_at < _episode_start(client):
+    if response.completed_at < episode_start(client):
         text += " " + _("It is dated before treatment started, so it is kept but not charted.")
     messages.success(request, text)
     return True
-
-
-def _episode_start(client: Client) -> datetime:
-    # As ``episode_responses`` counts the episode: from the client's first day, their midnight.
-    return datetime.combine(client.started_on, time.min, tzinfo=ZoneInfo(client.time_zone))
 
 
 @require_http_methods(["GET", "POST"])
@@ -186,18 +205,18 @@ def response_detail(request: HttpRequest, client_id: int, response_id: int) -> H
     )
 
 
-def _answer_words(options, value) -> str:
+def _answer_words(instrument: Instrument, item_code: str, value: int | None) -> str:
     """The answer as the client chose it, with its value: "Not at all (0)". An answer of 0
     to the self-harm item is shown like any other answer, never as "no risk"."""
     if value is None:
         return _("Not answered")
-    option = next((o for o in options if o.value == value), None)
-    if option is None:
+    text = instrument.option_text(item_code, value)
+    if not text:
         return str(value)
-    return _("%(answer)s (%(value)s)") % {"answer": option.text, "value": value}
+    return _("%(answer)s (%(value)s)") % {"answer": text, "value": value}
 
 
-def answer_rows(instrument, response: MeasureResponse) -> dict:
+def answer_rows(instrument: Instrument, response: MeasureResponse) -> dict:
     sections = []
     for item in instrument.items:
         stem = instrument.sections.get(item.section, "")
@@ -208,7 +227,7 @@ def answer_rows(instrument, response: MeasureResponse) -> dict:
             {
                 "code": item.code,
                 "text": item.text,
-                "answer": _answer_words(instrument.options_for(item), value),
+                "answer": _answer_words(instrument, item.code, value),
                 "safety": item.code in instrument.safety_items,
             }
         )
@@ -216,19 +235,16 @@ def answer_rows(instrument, response: MeasureResponse) -> dict:
     if instrument.difficulty is not None:
         difficulty = {
             "text": instrument.difficulty.text,
-            "answer": _answer_words(instrument.difficulty_options, response.difficulty),
+            "answer": _answer_words(instrument, instrument.difficulty.code, response.difficulty),
         }
-    band = instrument.band_for(response.total)
     labels = {sub.code: str(sub.label) for sub in instrument.subscales}
     return {
         "instrument": instrument,
         "sections": sections,
         "difficulty": difficulty,
-        "band": str(band.label) if band else "",
+        "band": instrument.band_label(response.band),  # as scored then
         "subscales": [
             (labels.get(code, code), value) for code, value in response.subscales.items()
         ],
-        "diagnosis": next(
-            (str(d.label) for d in instrument.diagnoses if d.code == response.diagnosis), ""
-        ),
+        "diagnosis": instrument.diagnosis_label(response.diagnosis),
     }

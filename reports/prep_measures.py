@@ -22,8 +22,6 @@ from clients.measures.models import MeasureResponse
 from clients.measures.selectors import due_for, episode_responses, series_for
 from clinic.models import Session
 
-from .caseload_measures import answer_text
-
 
 @dataclass(frozen=True)
 class ScoreLine:
@@ -84,17 +82,12 @@ class PrepMeasures:
         return [name for name, each in latest.items() if each.deteriorated]
 
 
-def band_label(instrument: Instrument, code: str) -> str:
-    return next((str(band.label) for band in instrument.bands if band.code == code), "")
-
-
 def _diagnosis(instrument: Instrument, response: MeasureResponse) -> str:
     if not instrument.diagnoses:
         return ""
-    given = next((d for d in instrument.diagnoses if d.code == response.diagnosis), None)
-    if given is None:
-        return _("criteria for a provisional diagnosis not met")
-    return str(given.label)
+    return instrument.diagnosis_label(response.diagnosis) or _(
+        "criteria for a provisional diagnosis not met"
+    )
 
 
 def _scores(
@@ -161,7 +154,11 @@ def _safety_items(instrument: Instrument, response: MeasureResponse) -> list[Ite
         value = response.answers.get(code)
         if value is not None:
             answers.append(
-                ItemAnswer(instrument.item(code), value, answer_text(instrument, code, value))
+                ItemAnswer(
+                    instrument.item(code),
+                    value,
+                    instrument.option_text(code, value) or str(value),
+                )
             )
     return answers
 
@@ -198,8 +195,8 @@ def prep_measures(
                 response=response,
                 previous=previous,
                 scores=_scores(instrument, response, previous),
-                band=band_label(instrument, response.band),
-                previous_band=band_label(instrument, previous.band) if previous else "",
+                band=instrument.band_label(response.band),
+                previous_band=instrument.band_label(previous.band) if previous else "",
                 flags=_flags(series, instrument),
                 safety_items=_safety_items(instrument, response),
                 diagnosis=_diagnosis(instrument, response),

@@ -228,9 +228,9 @@ class MeasureScheduleAdmin(ClinicScopedAdmin):
 
 
 def _answer_text(definition: Instrument, code: str, value) -> str:
-    item = definition.item(code)
-    option = next((o for o in definition.options_for(item) if o.value == value), None)
-    return f"{value} ({option.text})" if option else str(value)
+    """ "1 (Several days)": the value first, as the admin lists answers."""
+    text = definition.option_text(code, value)
+    return f"{value} ({text})" if text else str(value)
 
 
 @admin.register(MeasureResponse)
@@ -275,14 +275,12 @@ class MeasureResponseAdmin(ClinicScopedAdmin):
 
     @admin.display(description=_("band"), ordering="band")
     def band_name(self, response: MeasureResponse) -> str:
-        definition = INSTRUMENTS[response.instrument]
-        return next((b.label for b in definition.bands if b.code == response.band), "–")
+        # as scored then: a later definition never rewrites a past band
+        return INSTRUMENTS[response.instrument].band_label(response.band) or "–"
 
     @admin.display(description=_("provisional diagnosis"))
     def diagnosis_name(self, response: MeasureResponse) -> str:
-        definition = INSTRUMENTS[response.instrument]
-        found = (d.label for d in definition.diagnoses if d.code == response.diagnosis)
-        return next(found, "–")
+        return INSTRUMENTS[response.instrument].diagnosis_label(response.diagnosis) or "–"
 
     @admin.display(description=_("entered by"))
     def entered(self, response: MeasureResponse) -> str:
@@ -316,7 +314,4 @@ class MeasureResponseAdmin(ClinicScopedAdmin):
         definition = INSTRUMENTS[response.instrument]
         if response.difficulty is None or definition.difficulty is None:
             return "–"
-        option = next(
-            (o for o in definition.difficulty_options if o.value == response.difficulty), None
-        )
-        return f"{response.difficulty} ({option.text})" if option else str(response.difficulty)
+        return _answer_text(definition, definition.difficulty.code, response.difficulty)

@@ -49,18 +49,14 @@ def _answer(option: Option | None, value: int) -> dict:
     return {"valueInteger": value}
 
 
-def _option(options: Iterable[Option], value: int) -> Option | None:
-    return next((option for option in options if option.value == value), None)
-
-
 def questionnaire_response(response: MeasureResponse, instrument: Instrument, patient: str) -> dict:
     items = []
     for item in instrument.items:
         value = response.answers[item.code]
-        option = _option(instrument.options_for(item), value)
+        option = instrument.answer_option(item.code, value)
         items.append({"linkId": item.code, "text": item.text, "answer": [_answer(option, value)]})
     if instrument.difficulty is not None and response.difficulty is not None:
-        option = _option(instrument.difficulty_options, response.difficulty)
+        option = instrument.answer_option(instrument.difficulty.code, response.difficulty)
         items.append(
             {
                 "linkId": instrument.difficulty.code,
@@ -114,9 +110,10 @@ def score_observations(
             code,
             {"valueQuantity": {"value": response.total, **SCORE_UNIT}},
         )
-        band = instrument.band_for(response.total)
-        if band is not None:
-            observation["interpretation"] = [{"text": str(band.label)}]
+        # The band the response was scored with then, not one recomputed from today's bands.
+        band = instrument.band_label(response.band)
+        if band:
+            observation["interpretation"] = [{"text": band}]
         observations.append((_urn("measure-response", response.pk, "total"), observation))
         return observations
     labels = {sub.code: sub for sub in instrument.subscales}
@@ -149,7 +146,7 @@ def safety_item_observations(
     for code in instrument.safety_items:
         item = instrument.item(code)
         value = response.answers[code]
-        option = _option(instrument.options_for(item), value)
+        option = instrument.answer_option(code, value)
         if option is not None and option.loinc:
             answer = {
                 "valueCodeableConcept": {

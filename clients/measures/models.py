@@ -33,7 +33,9 @@ class ClinicInstrument(models.Model):
 
     clinic_lookup = "clinic"
 
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="instruments")
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.CASCADE, related_name="instruments", verbose_name=_("clinic")
+    )
     instrument = models.CharField(_("instrument"), max_length=20, choices=CHOICES)
     enabled = models.BooleanField(_("in use"), default=True)
     caseness = models.PositiveSmallIntegerField(
@@ -65,6 +67,8 @@ class ClinicInstrument(models.Model):
     )
 
     class Meta:
+        verbose_name = _("outcome measure")
+        verbose_name_plural = _("outcome measures")
         ordering = ["clinic", "instrument"]
         constraints = [
             models.UniqueConstraint(
@@ -84,15 +88,22 @@ class MeasureSchedule(models.Model):
 
     clinic_lookup = "client__clinic"
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="measure_schedules")
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="measure_schedules", verbose_name=_("client")
+    )
     instrument = models.CharField(_("instrument"), max_length=20, choices=CHOICES)
     cadence = models.CharField(_("when"), max_length=20, choices=Cadence.choices)
     starts_on = models.DateField(_("from"), default=timezone.localdate)
     ends_on = models.DateField(_("until"), null=True, blank=True)
     created_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("set by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("set at"), default=timezone.now)
     stopped_at = models.DateTimeField(
         _("stopped at"),
         null=True,
@@ -101,6 +112,8 @@ class MeasureSchedule(models.Model):
     )
 
     class Meta:
+        verbose_name = _("measure schedule")
+        verbose_name_plural = _("measure schedules")
         ordering = ["client", "instrument"]
         constraints = [
             models.UniqueConstraint(
@@ -131,33 +144,43 @@ class MeasureResponse(models.Model):
 
     clinic_lookup = "client__clinic"
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="measure_responses")
-    instrument = models.CharField(max_length=20, choices=CHOICES)
-    version = models.CharField(max_length=40)
-    completed_at = models.DateTimeField()
-    received_at = models.DateTimeField(default=timezone.now)
-    client_uuid = models.UUIDField(default=uuid.uuid4)
-    answers = models.JSONField()
-    difficulty = models.PositiveSmallIntegerField(null=True, blank=True)
-    total = models.PositiveSmallIntegerField(null=True, blank=True)
-    band = models.CharField(max_length=30, blank=True)
-    subscales = models.JSONField(default=dict, blank=True)
-    rules = models.JSONField(default=dict, blank=True)
-    diagnosis = models.CharField(max_length=30, blank=True)
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="measure_responses", verbose_name=_("client")
+    )
+    instrument = models.CharField(_("instrument"), max_length=20, choices=CHOICES)
+    version = models.CharField(_("version"), max_length=40)
+    completed_at = models.DateTimeField(_("completed at"))
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    client_uuid = models.UUIDField(_("id from the app"), default=uuid.uuid4)
+    answers = models.JSONField(_("answers"))
+    difficulty = models.PositiveSmallIntegerField(_("difficulty"), null=True, blank=True)
+    total = models.PositiveSmallIntegerField(_("total"), null=True, blank=True)
+    band = models.CharField(_("band"), max_length=30, blank=True)
+    subscales = models.JSONField(_("sub-scales"), default=dict, blank=True)
+    rules = models.JSONField(_("criteria met"), default=dict, blank=True)
+    diagnosis = models.CharField(_("provisional diagnosis"), max_length=30, blank=True)
     entered_by = models.ForeignKey(
         User,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("entered by"),
         help_text=_("The staff member who entered it for the client (a paper form)."),
     )
     # The safety alert its self-harm item raised, if it did.
     alert = models.OneToOneField(
-        Alert, null=True, blank=True, on_delete=models.SET_NULL, related_name="measure_response"
+        Alert,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="measure_response",
+        verbose_name=_("safety alert"),
     )
 
     class Meta:
+        verbose_name = _("measure response")
+        verbose_name_plural = _("measure responses")
         ordering = ["-completed_at"]
         constraints = [
             models.UniqueConstraint(

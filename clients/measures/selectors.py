@@ -130,10 +130,35 @@ class Series:
     change: Change | None
 
 
+def episode_start(client: Client) -> datetime:
+    """The first moment of the client's episode of care: midnight of the day they
+    started, in their own zone. A response before it is kept but not charted."""
+    return datetime.combine(client.started_on, time.min, tzinfo=ZoneInfo(client.time_zone))
+
+
 def episode_responses(client: Client) -> QuerySet[MeasureResponse]:
     """The client's responses in this episode of care (since they started), oldest first."""
-    start = datetime.combine(client.started_on, time.min, tzinfo=ZoneInfo(client.time_zone))
-    return client.measure_responses.filter(completed_at__gte=start).order_by("completed_at", "id")
+    return client.measure_responses.filter(completed_at__gte=episode_start(client)).order_by(
+        "completed_at", "id"
+    )
+
+
+def paired_changes(
+    ends: dict[tuple[str, str], tuple[int, int]], policy: dict[str, policies.Policy]
+) -> dict[tuple[str, str], Change]:
+    """Each charted number's change from its first score to its last (``ends``, keyed by
+    (instrument, charted)), with the clinic's cut-offs and the PHQ-9/GAD-7 pairing
+    applied. Shared by the progress report and the clinic outcomes."""
+    raw = {
+        key: change_between(first, last, policy[key[0]].criteria)
+        for key, (first, last) in ends.items()
+    }
+    changes = {}
+    for (code, charted), change in raw.items():
+        pair = INSTRUMENTS[code].paired_with
+        other = raw.get((pair, "total")) if pair and policy[code].paired else None
+        changes[code, charted] = paired(change, other)
+    return changes
 
 
 def series_for(
@@ -151,37 +176,28 @@ def series_for(
     by_instrument = defaultdict(list)
     for response in responses:
         by_instrument[response.instrument].append(response)
-    raw: dict[tuple[str, str], Series] = {}
+    points_of: dict[tuple[str, str], list[tuple[datetime, int]]] = {}
     for code, rows in by_instrument.items():
-        definition = INSTRUMENTS[code]
-        labels = {sub.code: str(sub.label) for sub in definition.subscales}
-        for charted in definition.charted:
+        for charted in INSTRUMENTS[code].charted:
             points = [
                 (row.completed_at, row.total if charted == "total" else row.subscales.get(charted))
                 for row in rows
             ]
-            points = [(at, value) for at, value in points if value is not None]
-            change = (
-                change_between(points[0][1], points[-1][1], policy[code].criteria)
-                if len(points) >= 2
-                else None
-            )
-            raw[code, charted] = Series(
-                definition, charted, labels.get(charted, definition.name), points, change
-            )
+            points_of[code, charted] = [(at, value) for at, value in points if value is not None]
+    changes = paired_changes(
+        {
+            key: (points[0][1], points[-1][1])
+            for key, points in points_of.items()
+            if len(points) >= 2
+        },
+        policy,
+    )
     result = []
-    for (code, charted), series in raw.items():
-        pair = INSTRUMENTS[code].paired_with
-        other = raw.get((pair, "total")) if pair and policy[code].paired else None
-        if series.change is not None and other is not None:
-            series = Series(
-                series.instrument,
-                charted,
-                series.label,
-                series.points,
-                paired(series.change, other.change),
-            )
-        result.append(series)
+    for (code, charted), points in points_of.items():
+        definition = INSTRUMENTS[code]
+        labels = {sub.code: str(sub.label) for sub in definition.subscales}
+        label = labels.get(charted, definition.name)
+        result.append(Series(definition, charted, label, points, changes.get((code, charted))))
     order = list(INSTRUMENTS)
     return sorted(
         result,

@@ -77,11 +77,12 @@ def raised_by_measure(alert) -> RaisedByMeasure | None:
     instrument = INSTRUMENTS[response.instrument]
     answers = []
     for code in instrument.safety_items:
-        item, value = instrument.item(code), response.answers.get(code)
+        value = response.answers.get(code)
         if value is None:
             continue
-        option = next((o.text for o in instrument.options_for(item) if o.value == value), "")
-        answers.append(ItemAnswer(item, value, option))
+        answers.append(
+            ItemAnswer(instrument.item(code), value, instrument.option_text(code, value))
+        )
     return RaisedByMeasure(response, instrument, answers)
 
 

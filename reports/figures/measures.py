@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from clients.measures.change import Criteria
+from clients.measures.change import Change, Criteria, change_between
 from clients.measures.instruments.definition import Instrument
 from reports.chart_dates import Frame, hover_moment
 from reports.figures.common import (
@@ -41,11 +41,13 @@ IMPROVED, DETERIORATED = "improvement", "deterioration"
 @dataclass(frozen=True)
 class Charted:
     """One charted number of an instrument (its total, or a sub-scale): the shape of
-    ``clients.measures.selectors.Series`` that the chart needs."""
+    ``clients.measures.selectors.Series`` that the chart needs, ``change`` being the
+    episode's change with the PHQ-9/GAD-7 pairing applied (None under two scores)."""
 
     charted: str
     label: str
     points: Sequence[tuple[datetime, int]]
+    change: Change | None = None
 
 
 def scale_of(instrument: Instrument, charted: str) -> tuple[int, int]:
@@ -120,18 +122,19 @@ def cut_off_line(value: int) -> dict:
     }
 
 
-def first_reliable(points: Sequence[tuple[datetime, int]], criterion: int | None) -> dict:
+def first_reliable(points: Sequence[tuple[datetime, int]], criteria: Criteria) -> dict:
     """The index of the first score reliably better, and of the first reliably worse,
-    than the baseline (the first score): ``{"improvement": 3}``; empty without a
-    criterion. Lower scores are fewer symptoms on every instrument charted here."""
+    than the baseline (the first score), by ``change_between`` with the clinic's
+    criteria: ``{"improvement": 3}``; empty without a reliable-change criterion."""
     found: dict[str, int] = {}
-    if criterion is None or not points:
+    if not points:
         return found
     baseline = points[0][1]
     for index, (_moment, value) in enumerate(points[1:], start=1):
-        if baseline - value >= criterion:
+        change = change_between(baseline, value, criteria)
+        if change.reliable_improvement:
             found.setdefault(IMPROVED, index)
-        if value - baseline >= criterion:
+        if change.reliable_deterioration:
             found.setdefault(DETERIORATED, index)
     return found
 
@@ -149,9 +152,7 @@ def _legend_only(name: str, line: dict) -> dict:
     }
 
 
-def _reliable_markers(
-    series: Charted, criterion: int | None, frame: Frame, name: str
-) -> list[dict]:
+def _reliable_markers(series: Charted, criteria: Criteria, frame: Frame, name: str) -> list[dict]:
     baseline = series.points[0][1] if series.points else None
     words = {
         IMPROVED: (
@@ -167,15 +168,21 @@ def _reliable_markers(
             "x",
         ),
     }
+    found = first_reliable(series.points, criteria)
+    # The star agrees with the reading, which judges the episode (first score to latest)
+    # with the pairing applied: where that counts no reliable improvement - lost since,
+    # or not counted while GAD-7 reliably deteriorated beside the PHQ-9 - no star.
+    if series.change is not None and series.change.reliable_improvement is False:
+        found.pop(IMPROVED, None)
     traces = []
-    for way, index in first_reliable(series.points, criterion).items():
+    for way, index in found.items():
         legend, hover, colour, symbol = words[way]
         moment, value = series.points[index]
         traces.append(
             {
                 "type": "scatter",
                 "mode": "markers",
-                "name": legend % {"points": criterion},
+                "name": legend % {"points": criteria.reliable_change},
                 "x": [frame.local(moment)],
                 "y": [value],
                 "text": [
@@ -227,7 +234,7 @@ def measure_figure(
         trace["marker"] = {"size": 7}
         data.append(trace)
         if frame is not None:
-            data.extend(_reliable_markers(each, criteria.reliable_change, frame, name))
+            data.extend(_reliable_markers(each, criteria, frame, name))
     shapes = band_shapes(instrument)
     if criteria.caseness is not None:
         shapes.append(cut_off_line(criteria.caseness))

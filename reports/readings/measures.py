@@ -4,7 +4,8 @@ mild: reliable improvement and recovery").
 
 Pure: an instrument's definition, its series (``clients.measures.selectors.Series``:
 points oldest first, and the episode's ``Change`` with the pairing applied), the
-clinic's cut-offs and the provisional diagnoses of the first and latest responses.
+clinic's cut-offs, and the bands and provisional diagnoses of the first and latest
+responses as they were scored then (stored codes, never recomputed from the total).
 Each sentence stays whole for translators; the outcome is a phrase of its own.
 """
 
@@ -13,24 +14,21 @@ from collections.abc import Sequence
 from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext as _
 
-from clients.measures.change import Change, Criteria
+from clients.measures.change import Change, Criteria, change_between
 from clients.measures.instruments import INSTRUMENTS
 from clients.measures.instruments.definition import Instrument
 
 
-def _score(instrument: Instrument, value: int) -> dict:
-    band = instrument.band_for(value)
-    return {"value": value, "band": str(band.label) if band else ""}
+def _score(instrument: Instrument, value: int, band: str) -> dict:
+    """A score with the label of the band it was stored with ("" for none)."""
+    return {"value": value, "band": instrument.band_label(band)}
 
 
 def _paired_away(change: Change, criteria: Criteria) -> bool:
-    """Reliably better by the points, yet not counted: its pair reliably deteriorated."""
-    points = criteria.reliable_change
-    return (
-        points is not None
-        and change.baseline - change.latest >= points
-        and not change.reliable_improvement
-    )
+    """A reliable improvement on its own that the pairing does not count: its pair
+    reliably deteriorated."""
+    alone = change_between(change.baseline, change.latest, criteria)
+    return bool(alone.reliable_improvement) and not change.reliable_improvement
 
 
 def outcome(instrument: Instrument, change: Change, criteria: Criteria) -> str:
@@ -83,8 +81,11 @@ def outcome(instrument: Instrument, change: Change, criteria: Criteria) -> str:
     return _("no reliable change (%(points)s points or more count as reliable)") % values
 
 
-def _total_sentence(instrument: Instrument, change: Change, criteria: Criteria) -> str:
-    first, latest = _score(instrument, change.baseline), _score(instrument, change.latest)
+def _total_sentence(
+    instrument: Instrument, change: Change, criteria: Criteria, bands: tuple[str, str]
+) -> str:
+    first = _score(instrument, change.baseline, bands[0])
+    latest = _score(instrument, change.latest, bands[1])
     values = {
         "name": instrument.name,
         "from": first["value"],
@@ -93,12 +94,14 @@ def _total_sentence(instrument: Instrument, change: Change, criteria: Criteria) 
         "to_band": latest["band"],
         "outcome": outcome(instrument, change, criteria),
     }
-    # Spelled out so that gettext's extractor finds each sentence whole.
-    if instrument.bands and change.change < 0:
+    # Spelled out so that gettext's extractor finds each sentence whole. A band no longer
+    # in the definition (a response scored by an older version) is left unsaid.
+    banded = bool(first["band"] and latest["band"])
+    if banded and change.change < 0:
         text = _("%(name)s fell from %(from)s, %(from_band)s, to %(to)s, %(to_band)s: %(outcome)s.")
-    elif instrument.bands and change.change > 0:
+    elif banded and change.change > 0:
         text = _("%(name)s rose from %(from)s, %(from_band)s, to %(to)s, %(to_band)s: %(outcome)s.")
-    elif instrument.bands:
+    elif banded and first["band"] == latest["band"]:
         text = _(
             "%(name)s was %(to)s, %(to_band)s, at the first score and at the latest: %(outcome)s."
         )
@@ -111,8 +114,12 @@ def _total_sentence(instrument: Instrument, change: Change, criteria: Criteria) 
     return text % values
 
 
-def _one_total(instrument: Instrument, value: int, criteria: Criteria) -> str:
-    score = {"name": instrument.name, **_score(instrument, value), "cutoff": criteria.caseness}
+def _one_total(instrument: Instrument, value: int, band: str, criteria: Criteria) -> str:
+    score = {
+        "name": instrument.name,
+        **_score(instrument, value, band),
+        "cutoff": criteria.caseness,
+    }
     if score["band"]:
         return _("One %(name)s score so far: %(value)s, %(band)s.") % score
     if criteria.caseness is None:
@@ -136,10 +143,6 @@ def _sum_sentence(label: str, points: Sequence) -> str:
     return _("%(label)s was %(to)s at the first score and at the latest.") % values
 
 
-def _diagnosis_label(instrument: Instrument, code: str) -> str:
-    return next((str(d.label) for d in instrument.diagnoses if d.code == code), "")
-
-
 def diagnosis_sentences(
     instrument: Instrument, first: str, latest: str, responses: int
 ) -> list[str]:
@@ -150,7 +153,7 @@ def diagnosis_sentences(
     if latest:
         sentences = [
             _("The latest answers meet the criteria for %(diagnosis)s.")
-            % {"diagnosis": _diagnosis_label(instrument, latest)}
+            % {"diagnosis": instrument.diagnosis_label(latest)}
         ]
     else:
         every = get_text_list([str(d.label) for d in instrument.diagnoses], _("or"))
@@ -162,7 +165,7 @@ def diagnosis_sentences(
         if first:
             sentences.append(
                 _("The first met those for %(diagnosis)s.")
-                % {"diagnosis": _diagnosis_label(instrument, first)}
+                % {"diagnosis": instrument.diagnosis_label(first)}
             )
         else:
             sentences.append(_("The first met none of them."))
@@ -174,11 +177,14 @@ def measure_reading(
     series: Sequence,
     criteria: Criteria,
     *,
+    first_band: str = "",
+    latest_band: str = "",
     first_diagnosis: str = "",
     latest_diagnosis: str = "",
 ) -> str:
     """The reading of one instrument's chart. ``series`` are its charted numbers (one for
-    a total; the ITQ's two sums), each with ``points`` and ``change``."""
+    a total; the ITQ's two sums), each with ``points`` and ``change``; the bands and
+    diagnoses are the codes stored with the first and latest responses."""
     shown = [each for each in series if each.points]
     if not shown:
         return _("No %(name)s scores yet.") % {"name": instrument.name}
@@ -186,9 +192,10 @@ def measure_reading(
     if instrument.charted == ("total",):
         total = shown[0]
         if total.change is None:
-            sentences = [_one_total(instrument, total.points[-1][1], criteria)]
+            sentences = [_one_total(instrument, total.points[-1][1], latest_band, criteria)]
         else:
-            sentences = [_total_sentence(instrument, total.change, criteria)]
+            bands = (first_band, latest_band)
+            sentences = [_total_sentence(instrument, total.change, criteria, bands)]
     else:
         sentences = [_sum_sentence(str(each.label), each.points) for each in shown]
         if responses > 1 and criteria.reliable_change is None:

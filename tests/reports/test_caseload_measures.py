@@ -124,7 +124,7 @@ def test_a_measure_overdue_by_more_than_a_week_is_named_with_the_day_it_fell_due
         client=just_due, instrument="gad7", cadence="once", starts_on=dt.date(2026, 11, 6)
     )
     found = reasons_of(therapist)
-    assert "GAD-7 overdue since 3 Nov" in found["Late"]
+    assert "GAD-7 due since 3 Nov, not yet answered" in found["Late"]
     assert not any("overdue" in r for r in found["Just due"]), "due 6 days: not yet overdue"
 
 
@@ -162,7 +162,7 @@ def test_the_measure_reasons_come_after_open_alerts_in_the_triage_order(
     ]
     by_label = {row.client.label: row for row in rows}
     assert by_label["E self-harm"].reasons == ["Self-harm item answered above 0 on PHQ-9 (23 Oct)"]
-    assert by_label["B overdue"].reasons == ["PHQ-9 overdue since 1 Nov"]
+    assert by_label["B overdue"].reasons == ["PHQ-9 due since 1 Nov, not yet answered"]
     assert by_label["B overdue"].tier == by_label["A silent"].tier == 2
     assert by_label["G nothing"].reasons == []
 
@@ -203,4 +203,4 @@ def test_caseload_queries_do_not_grow_with_clients_and_their_measures(
     with django_assert_max_num_queries(17 + 6):
         page = client.get("/").content.decode()
     assert page.count("priority-") == clients
-    assert "GAD-7 overdue since" in page
+    assert "GAD-7 due since" in page

@@ -3,10 +3,12 @@
 import datetime as dt
 import json
 
-from clients.measures.change import Criteria
+from clients.measures.change import Criteria, change_between, paired
 from clients.measures.instruments import INSTRUMENTS
+from clients.measures.selectors import Series
 from reports.chart_dates import Frame
 from reports.figures.measures import Charted, first_reliable, measure_figure
+from reports.readings.measures import measure_reading
 
 PHQ9, GAD7, PCL5, ITQ = (INSTRUMENTS[code] for code in ("phq9", "gad7", "pcl5", "itq"))
 FRAME = Frame(dt.date(2026, 9, 1), dt.date(2026, 11, 30))
@@ -88,15 +90,62 @@ def test_the_first_reliably_better_score_is_marked_and_later_ones_are_not():
 
 
 def test_reliable_change_is_found_at_the_criterion_not_a_point_before():
-    assert first_reliable([(at(0), 17), (at(1), 12)], 6) == {}
-    assert first_reliable([(at(0), 17), (at(1), 11)], 6) == {"improvement": 1}
-    assert first_reliable([(at(0), 8), (at(1), 11), (at(2), 12)], 4) == {"deterioration": 2}
-    # worse first, then better: both are shown where each first happened
-    assert first_reliable([(at(0), 10), (at(1), 14), (at(2), 5)], 4) == {
+    phq9, gad7 = Criteria(10, 6), Criteria(8, 4)
+    assert first_reliable([(at(0), 17), (at(1), 12)], phq9) == {}
+    assert first_reliable([(at(0), 17), (at(1), 11)], phq9) == {"improvement": 1}
+    assert first_reliable([(at(0), 8), (at(1), 11), (at(2), 12)], gad7) == {"deterioration": 2}
+    # worse first, then better: both are found where each first happened
+    assert first_reliable([(at(0), 10), (at(1), 14), (at(2), 5)], gad7) == {
         "deterioration": 1,
         "improvement": 2,
     }
-    assert first_reliable([(at(0), 20), (at(1), 2)], None) == {}  # ITQ: no criterion
+    assert first_reliable([(at(0), 20), (at(1), 2)], Criteria(None, None)) == {}  # ITQ
+
+
+def markers(figure: dict) -> list[str]:
+    return [t["name"] for t in figure["data"] if t["mode"] == "markers"]
+
+
+def test_an_improvement_the_pairing_does_not_count_gets_no_star_as_the_reading_says():
+    # PHQ-9 17 → 9 is 8 points down (6 reliable), but GAD-7 6 → 11 rose 5 (4 reliable):
+    # the episode's PHQ-9 change, paired, counts no reliable improvement.
+    gad = change_between(6, 11, Criteria(8, 4))
+    phq = paired(change_between(17, 9, Criteria(10, 6)), gad)
+    assert phq.reliable_improvement is False
+    phq_points = [(at(0), 17), (at(28), 9)]
+    figure = measure_figure(
+        PHQ9, [Charted("total", "", phq_points, phq)], Criteria(10, 6), frame=FRAME
+    )
+    assert markers(figure) == []
+    reading = measure_reading(
+        PHQ9,
+        [Series(PHQ9, "total", "PHQ-9", phq_points, phq)],
+        Criteria(10, 6),
+        first_band="moderately_severe",
+        latest_band="mild",
+    )
+    assert "not counted as reliable improvement while GAD-7 reliably deteriorated" in reading
+    # the GAD-7 chart marks its deterioration, which the pairing leaves as it is
+    gad_chart = Charted("total", "", [(at(0), 6), (at(28), 11)], gad)
+    gad_figure = measure_figure(GAD7, [gad_chart], Criteria(8, 4), frame=FRAME)
+    assert markers(gad_figure) == ["Reliable deterioration (4 points or more)"]
+    # unpaired (the clinic turned the pairing off, or GAD-7 held steady), the star is there
+    alone = Charted("total", "", phq_points, change_between(17, 9, Criteria(10, 6)))
+    alone_figure = measure_figure(PHQ9, [alone], Criteria(10, 6), frame=FRAME)
+    assert markers(alone_figure) == ["Reliable improvement (6 points or more)"]
+
+
+def test_a_star_follows_the_clinics_criterion_and_goes_when_the_improvement_is_lost():
+    # a clinic counting 4 points as reliable on the PHQ-9: 17 → 13 is reliable there
+    figure = measure_figure(PHQ9, [totals(17, 13)], Criteria(10, 4), frame=FRAME)
+    assert markers(figure) == ["Reliable improvement (4 points or more)"]
+    # 17 → 9 → 15: reliably better once, not at the latest, which the reading judges
+    lost = change_between(17, 15, Criteria(10, 6))
+    points = [(at(0), 17), (at(14), 9), (at(28), 15)]
+    figure = measure_figure(
+        PHQ9, [Charted("total", "", points, lost)], Criteria(10, 6), frame=FRAME
+    )
+    assert markers(figure) == []
 
 
 def test_a_reliable_deterioration_is_marked():

@@ -23,9 +23,20 @@ def series(instrument, criteria, *values, charted="total", label=None, change=No
     return Series(instrument, charted, label or instrument.name, points, change)
 
 
+def stored_band(instrument, value: int) -> str:
+    """The band code a response of this total was stored with, scored today."""
+    band = instrument.band_for(value)
+    return band.code if band else ""
+
+
 def read(instrument, criteria, *values, **diagnoses) -> str:
     return measure_reading(
-        instrument, [series(instrument, criteria, *values)], criteria, **diagnoses
+        instrument,
+        [series(instrument, criteria, *values)],
+        criteria,
+        first_band=stored_band(instrument, values[0]),
+        latest_band=stored_band(instrument, values[-1]),
+        **diagnoses,
     )
 
 
@@ -108,7 +119,13 @@ def test_pcl5_words_its_cut_off_and_diagnosis():
 def test_an_improvement_while_the_pair_reliably_deteriorates_is_not_counted():
     gad = change_between(6, 11, GAD7_RULES)  # up 5: reliable deterioration
     phq = paired(change_between(17, 9, PHQ9_RULES), gad)
-    text = measure_reading(PHQ9, [series(PHQ9, PHQ9_RULES, 17, 9, change=phq)], PHQ9_RULES)
+    text = measure_reading(
+        PHQ9,
+        [series(PHQ9, PHQ9_RULES, 17, 9, change=phq)],
+        PHQ9_RULES,
+        first_band="moderately_severe",
+        latest_band="mild",
+    )
     assert text == (
         "PHQ-9 fell from 17, moderately severe, to 9, mild: recovery, but not counted as "
         "reliable improvement while GAD-7 reliably deteriorated."
@@ -116,6 +133,42 @@ def test_an_improvement_while_the_pair_reliably_deteriorates_is_not_counted():
     phq = paired(change_between(22, 15, PHQ9_RULES), gad)
     text = measure_reading(PHQ9, [series(PHQ9, PHQ9_RULES, 22, 15, change=phq)], PHQ9_RULES)
     assert text.endswith(": not counted as reliable improvement while GAD-7 reliably deteriorated.")
+
+
+def test_an_improvement_short_of_the_points_is_not_said_to_be_paired_away():
+    # PHQ-9 17 → 13 is 4 points (6 reliable): no improvement for the pairing to take away
+    gad = change_between(6, 11, GAD7_RULES)
+    phq = paired(change_between(17, 13, PHQ9_RULES), gad)
+    text = measure_reading(PHQ9, [series(PHQ9, PHQ9_RULES, 17, 13, change=phq)], PHQ9_RULES)
+    assert text.endswith(": no reliable change (6 points or more count as reliable).")
+    # a clinic counting 4 points as reliable: the same scores are an improvement paired away
+    clinic = Criteria(10, 4)
+    phq = paired(change_between(17, 13, clinic), gad)
+    text = measure_reading(PHQ9, [series(PHQ9, clinic, 17, 13, change=phq)], clinic)
+    assert text.endswith(": not counted as reliable improvement while GAD-7 reliably deteriorated.")
+
+
+def test_the_bands_are_those_stored_with_the_responses_not_recomputed():
+    # scored by an older version whose bands differed: the stored band is what was said then
+    text = measure_reading(
+        PHQ9,
+        [series(PHQ9, PHQ9_RULES, 17, 9)],
+        PHQ9_RULES,
+        first_band="severe",
+        latest_band="moderate",
+    )
+    assert text.startswith("PHQ-9 fell from 17, severe, to 9, moderate: ")
+    # a band code today's definition no longer has is left unsaid, not guessed
+    text = measure_reading(
+        PHQ9,
+        [series(PHQ9, PHQ9_RULES, 17, 9)],
+        PHQ9_RULES,
+        first_band="retired",
+        latest_band="mild",
+    )
+    assert text.startswith("PHQ-9 fell from 17 to 9: ")
+    one = measure_reading(PHQ9, [series(PHQ9, PHQ9_RULES, 17)], PHQ9_RULES, latest_band="severe")
+    assert one == "One PHQ-9 score so far: 17, severe."
 
 
 def test_itq_reads_its_two_sums_and_its_diagnoses():

@@ -8,8 +8,10 @@ import uuid
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from clients.measures.models import ClinicInstrument, MeasureResponse, MeasureSchedule
+from clients.measures.services import client_today
 from clients.models import Alert
 from clinic.models import Session
 from tests import factories
@@ -97,6 +99,42 @@ def test_the_itq_charts_two_sums_and_names_its_diagnosis(logged_in, record):
     assert last_row(section)[1:4] == ["18", "18", "provisional complex PTSD (ICD-11)"]
 
 
+def figure_of(section: str, code: str) -> str:
+    return section.split(f'id="figure-measure-{code}">')[1].split("</script>")[0]
+
+
+@pytest.mark.django_db
+def test_with_gad7_reliably_worse_the_phq9_chart_shows_no_star_its_reading_denies(
+    logged_in, record
+):
+    phq9(record, 5, days=60)  # 15
+    phq9(record, 3, days=30)  # 9: 6 points down, reliable on its own
+    factories.measure_response(record, "gad7", completed_at=days_ago(60))  # 0
+    gad = factories.measure_answers("gad7", 1)  # 7: 7 points up, 4 reliable
+    factories.measure_response(record, "gad7", answers=gad, completed_at=days_ago(30))
+    page = progress(logged_in, record)
+    phq = measure(page, "phq9")
+    assert "not counted as reliable improvement while GAD-7 reliably deteriorated" in phq
+    assert "Reliable improvement" not in figure_of(phq, "phq9")
+    assert "Reliable deterioration (4 points or more)" in figure_of(measure(page, "gad7"), "gad7")
+    # a clinic that reads the PHQ-9 on its own: the improvement counts, and is starred
+    ClinicInstrument.objects.create(clinic=record.clinic, instrument="phq9", paired=False)
+    phq = measure(progress(logged_in, record), "phq9")
+    assert "reliable improvement and recovery" in phq
+    assert "Reliable improvement (6 points or more)" in figure_of(phq, "phq9")
+
+
+@pytest.mark.django_db
+def test_a_past_score_keeps_the_band_it_was_stored_with(logged_in, record):
+    response = phq9(record, 5, days=30)  # 15, moderately severe by today's definition
+    MeasureResponse.objects.filter(pk=response.pk).update(band="severe")  # as scored then
+    section = measure(progress(logged_in, record), "phq9")
+    assert last_row(section)[1:3] == ["15", "severe"]
+    assert "One PHQ-9 score so far: 15, severe." in section
+    page = logged_in.get(reverse("client-measure-response", args=[record.pk, response.pk]))
+    assert "moderately severe" not in page.content.decode()
+
+
 @pytest.mark.django_db
 def test_without_responses_the_section_says_so(logged_in, record):
     page = progress(logged_in, record)
@@ -152,6 +190,21 @@ def test_a_schedule_is_set_listed_and_stopped(logged_in, therapist, record):
     assert "PHQ-9 is no longer asked for." in page
     assert stop not in page  # nothing left to stop
     assert "PHQ-9, due since" not in page  # not due for the rest of the day either
+
+
+@pytest.mark.django_db
+def test_due_since_is_the_day_in_the_clients_calendar_as_the_caseload_says_it(logged_in, record):
+    # Midnight in Auckland is the day before, around noon, in the clinic's Berlin.
+    record.time_zone = "Pacific/Auckland"
+    record.save(update_fields=["time_zone"])
+    theirs = client_today(record)
+    factories.MeasureScheduleFactory(
+        client=record, instrument="phq9", cadence="once", starts_on=theirs
+    )
+    page = progress(logged_in, record)
+    assert f"PHQ-9, due since {date_format(theirs, 'D j M')}" in page
+    day_before = date_format(theirs - dt.timedelta(days=1), "D j M")
+    assert f"PHQ-9, due since {day_before}" not in page
 
 
 @pytest.mark.django_db
@@ -420,3 +473,19 @@ def test_the_client_is_refused_and_anonymous_sent_to_login(client, record):
     client.force_login(record.user)
     assert client.get(url).status_code == 403
     assert client.get(reverse("client-measure-enter", args=[record.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_corrected_paper_form_sent_again_is_said_and_can_be_stored_not_dropped(logged_in, record):
+    url = reverse("client-measure-enter", args=[record.pk])
+    first = paper("phq9", **answers_for("phq9", 0))
+    logged_in.post(url, first)
+    corrected = {**first, **answers_for("phq9", 0, item_9=3)}  # Back, item 9 changed, sent
+    refused = logged_in.post(url, corrected)
+    page = refused.content.decode()
+    assert refused.status_code == 400 and "already entered with other answers" in page
+    new_uuid = re.search(r'name="client_uuid" value="([0-9a-f-]{36})"', page).group(1)
+    assert new_uuid != first["client_uuid"]
+    assert logged_in.post(url, {**corrected, "client_uuid": new_uuid}).status_code == 302
+    assert MeasureResponse.objects.filter(client=record).count() == 2
+    assert Alert.objects.filter(client=record).count() == 1

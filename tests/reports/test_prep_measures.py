@@ -136,6 +136,18 @@ def test_what_is_due_before_the_next_session(client, therapist, record):
 
 
 @pytest.mark.django_db
+def test_due_since_is_the_day_in_the_clients_calendar(client, therapist, record):
+    # Midnight of 1 Nov in Auckland is 31 Oct, 12:00, in the clinic's Berlin.
+    record.time_zone = "Pacific/Auckland"
+    record.save(update_fields=["time_zone"])
+    factories.MeasureScheduleFactory(
+        client=record, instrument="phq9", cadence="once", starts_on=dt.date(2026, 11, 1)
+    )
+    page = page_of(client, therapist, record)
+    assert "PHQ-9, due since Sun 1 Nov" in page and "Sat 31 Oct" not in page
+
+
+@pytest.mark.django_db
 def test_nothing_since_the_last_session_says_so(client, therapist, record):
     factories.measure_response(record, "phq9", answers=phq9(9), completed_at=days_ago(20))
     assert prep_report(client=record).measures.since == []

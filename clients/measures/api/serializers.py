@@ -1,5 +1,6 @@
 """What the measures API reads and writes: instruments, schedules, due measures, responses."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -192,19 +193,20 @@ class AnswersField(serializers.Field):
     """An object of item codes to values. Which items and values are right depends on the
     instrument, so each item is checked against its definition once that is known."""
 
+    # Translated when the error is raised; DRF fills in the {placeholders}.
     default_error_messages = {
-        "not_object": "Give an object of item codes to answer values.",
-        "too_many": f"At most {MOST_ANSWERS} answers.",
-        "long_code": f"Item codes are at most {ITEM_CODE_CHARS} characters.",
+        "not_object": _("Give an object of item codes to answer values."),
+        "too_many": _("At most {most} answers."),
+        "long_code": _("Item codes are at most {most} characters."),
     }
 
     def to_internal_value(self, data):
         if not isinstance(data, dict):
             self.fail("not_object")
         if len(data) > MOST_ANSWERS:
-            self.fail("too_many")
+            self.fail("too_many", most=MOST_ANSWERS)
         if any(len(code) > ITEM_CODE_CHARS for code in data):
-            self.fail("long_code")
+            self.fail("long_code", most=ITEM_CODE_CHARS)
         return data
 
     def to_representation(self, value):

@@ -119,3 +119,25 @@ class Instrument:
         if total is None:
             return None
         return next((band for band in self.bands if band.low <= total <= band.high), None)
+
+    def answer_option(self, item_code: str, value: int | None) -> Option | None:
+        """The option chosen by answering ``value`` to an item, or to the difficulty
+        question (its code, "difficulty"); None for a value no option has."""
+        if self.difficulty is not None and item_code == self.difficulty.code:
+            options = self.difficulty_options
+        else:
+            options = self.options_for(self.item(item_code))
+        return next((option for option in options if option.value == value), None)
+
+    def option_text(self, item_code: str, value: int | None) -> str:
+        """The published wording of that answer ("Several days"); "" for none."""
+        option = self.answer_option(item_code, value)
+        return option.text if option is not None else ""
+
+    def band_label(self, code: str) -> str:
+        """The label of a band by its code, as a response stores it; "" for none."""
+        return next((str(band.label) for band in self.bands if band.code == code), "")
+
+    def diagnosis_label(self, code: str) -> str:
+        """The label of a provisional diagnosis by its code; "" for none."""
+        return next((str(each.label) for each in self.diagnoses if each.code == code), "")

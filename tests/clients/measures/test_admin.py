@@ -320,3 +320,16 @@ def test_bands_and_diagnoses_read_in_words(admin_browser, clinic):
     page = admin_browser.get(reverse("admin:measures_measureresponse_change", args=[itq.pk]))
     assert "provisional complex PTSD (ICD-11)" in page.content.decode()
     assert phq9.band == "moderately_severe"
+
+
+@pytest.mark.django_db
+def test_a_past_band_and_the_difficulty_read_as_stored(admin_browser, clinic):
+    record = factories.ClientFactory(primary_therapist__clinic=clinic)
+    answers = factories.measure_answers("phq9", 2)  # 18: moderately severe today
+    phq9 = factories.measure_response(record, "phq9", answers=answers, difficulty=1)
+    MeasureResponse.objects.filter(pk=phq9.pk).update(band="severe")  # as scored then
+    page = admin_browser.get(
+        reverse("admin:measures_measureresponse_change", args=[phq9.pk])
+    ).content.decode()
+    assert "severe" in page and "moderately severe" not in page
+    assert "1 (Somewhat difficult)" in page

@@ -7,7 +7,10 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.functional import Promise
 
+from clients.measures.api.outcomes import MaySeeOutcomes
+from clients.measures.api.serializers import AnswersField
 from clients.measures.models import ClinicInstrument, MeasureResponse, MeasureSchedule
 from clients.measures.selectors import due_for
 from clients.models import Alert
@@ -482,3 +485,25 @@ def test_response_list_query_count_does_not_grow(staff, client_record, django_as
         factories.measure_response(client_record)
     with django_assert_num_queries(len(few.captured_queries)):
         assert len(staff.get(RESPONSES).json()["results"]) == 23
+
+
+@pytest.mark.django_db
+def test_answer_shape_errors_are_worded_for_translation(me):
+    assert all(isinstance(m, Promise) for m in AnswersField.default_error_messages.values())
+    too_many = {str(n): 0 for n in range(50)}
+    response = me.post(RESPONSES, phq9(answers=too_many), format="json", **new_key())
+    assert fields(response)["answers"] == "At most 40 answers."
+    long_code = {**factories.measure_answers("phq9"), "x" * 21: 0}
+    response = me.post(RESPONSES, phq9(answers=long_code), format="json", **new_key())
+    assert fields(response)["answers"] == "Item codes are at most 20 characters."
+    response = me.post(RESPONSES, phq9(answers=[0] * 9), format="json", **new_key())
+    assert fields(response)["answers"] == "Give an object of item codes to answer values."
+    assert not MeasureResponse.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_client_is_refused_outcomes_in_words_for_translation(me):
+    assert isinstance(MaySeeOutcomes.message, Promise)
+    response = me.get("/api/v1/outcomes/")
+    assert response.status_code == 403
+    assert "Only clinic admins and therapists can see outcomes." in response.content.decode()

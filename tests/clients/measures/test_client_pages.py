@@ -9,6 +9,7 @@ from django.test import Client as BrowserClient
 from django.utils import timezone
 from django.utils.html import escape
 
+from clients.measures import services
 from clients.measures.instruments import INSTRUMENTS
 from clients.measures.models import ClinicInstrument, MeasureResponse
 from clients.models import Alert, Client
@@ -107,10 +108,17 @@ def test_a_discharged_client_sees_no_measures_and_gets_no_form(me, client_record
     page = response.content.decode()
     assert "Your treatment at the clinic has ended" in page
     assert 'name="client_uuid"' not in page
-    answers = factories.measure_answers("phq9", value=1)
+    answers = factories.measure_answers("phq9", value=1, item_9=2)
     response = me.post(_form_url(schedule), _post(answers, "6f1c1d0e-0000-4000-8000-000000000001"))
     assert response.status_code == 404
-    assert not MeasureResponse.objects.exists()
+    page = response.content.decode()
+    assert "Your treatment at the clinic has ended" in page
+    assert "The answers you sent were not saved" in page
+    assert "If you are in danger now" in page  # the answers may have held a self-harm one
+    partial = {"1": 2, "2": 1}  # not offered for mending: it could never be stored
+    response = me.post(_form_url(schedule), _post(partial, "6f1c1d0e-0000-4000-8000-00000000000a"))
+    assert response.status_code == 404 and 'name="client_uuid"' not in response.content.decode()
+    assert not MeasureResponse.objects.exists() and not Alert.objects.exists()
 
 
 # --- who reaches the form --------------------------------------------------------
@@ -344,6 +352,101 @@ def test_a_self_harm_answer_shows_crisis_resources_and_raises_one_alert(
     assert 'id="measure-safety"' not in me.get(ME).content.decode()
 
 
+# --- sent after it stopped being due -------------------------------------------------
+
+
+@pytest.fixture
+def before_session(client_record):
+    """A "before every session" measure, due now: its session begins in ten minutes."""
+    session = factories.SessionFactory(
+        client=client_record, starts_at=timezone.now() + dt.timedelta(minutes=10)
+    )
+    schedule = factories.MeasureScheduleFactory(
+        client=client_record, instrument="phq9", cadence="before_session"
+    )
+    return schedule, session
+
+
+@pytest.mark.django_db
+def test_a_form_sent_after_its_session_began_is_stored(me, client_record, before_session):
+    schedule, session = before_session
+    client_uuid = _client_uuid(me.get(_form_url(schedule)).content.decode())
+    answers = factories.measure_answers("phq9", value=1)
+
+    with time_machine.travel(session.starts_at + dt.timedelta(minutes=5)):
+        assert me.get(_form_url(schedule)).status_code == 404  # no longer offered
+        response = me.post(_form_url(schedule), _post(answers, client_uuid))
+
+    assert response.status_code == 302 and response["Location"] == ME
+    stored = MeasureResponse.objects.get()
+    assert (stored.client, str(stored.client_uuid), stored.answers) == (
+        client_record,
+        client_uuid,
+        answers,
+    )
+    assert stored.completed_at > session.starts_at
+    assert "Thank you. Your answers are saved" in me.get(ME).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_self_harm_answer_sent_after_its_session_began_raises_one_alert(
+    me, client_record, before_session
+):
+    schedule, session = before_session
+    client_uuid = _client_uuid(me.get(_form_url(schedule)).content.decode())
+    posted = _post(factories.measure_answers("phq9", value=0, item_9=2), client_uuid)
+
+    with time_machine.travel(session.starts_at + dt.timedelta(minutes=5)):
+        first = me.post(_form_url(schedule), posted, follow=True)
+        again = me.post(_form_url(schedule), posted, follow=True)  # sent twice: one of each
+
+    alert = Alert.objects.get()
+    assert alert.client == client_record and alert.kind == Alert.Kind.SAFETY_CONCERN
+    assert MeasureResponse.objects.get().alert == alert
+    for response in (first, again):
+        assert 'id="measure-safety"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_form_sent_after_its_period_was_answered_or_stopped_is_stored(
+    me, client_record, schedule
+):
+    opened = [_client_uuid(me.get(_form_url(schedule)).content.decode()) for _ in range(2)]
+    factories.measure_response(client_record, "phq9")  # answered meanwhile: not due now
+    answers = factories.measure_answers("phq9", value=2)
+    assert me.post(_form_url(schedule), _post(answers, opened[0])).status_code == 302
+    services.schedule_stop(schedule=schedule)  # the therapist stops asking; the client is active
+    assert me.post(_form_url(schedule), _post(answers, opened[1])).status_code == 302
+    assert MeasureResponse.objects.filter(client=client_record).count() == 3
+
+
+@pytest.mark.django_db
+def test_a_partial_form_sent_after_it_stopped_being_due_is_kept_for_mending(
+    me, client_record, schedule
+):
+    client_uuid = _client_uuid(me.get(_form_url(schedule)).content.decode())
+    factories.measure_response(client_record, "phq9")  # answered meanwhile: not due now
+    response = me.post(_form_url(schedule), _post({"1": 2, "2": 1}, client_uuid))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "7 questions are not answered yet." in page
+    assert 'id="item-1-2" name="item-1" value="2" checked>' in page
+    assert _client_uuid(page) == client_uuid
+    assert MeasureResponse.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_stopped_schedule_of_a_discharged_client_stores_nothing(me, client_record, schedule):
+    client_uuid = _client_uuid(me.get(_form_url(schedule)).content.decode())
+    services.schedules_stop_all(client=client_record)
+    _discharge(client_record)
+    answers = factories.measure_answers("phq9", value=1)
+    response = me.post(_form_url(schedule), _post(answers, client_uuid))
+    assert response.status_code == 404
+    assert "Your treatment at the clinic has ended" in response.content.decode()
+    assert not MeasureResponse.objects.exists()
+
+
 @pytest.mark.django_db
 def test_posting_needs_the_csrf_token(client_record, schedule):
     browser = BrowserClient(enforce_csrf_checks=True)
@@ -352,3 +455,13 @@ def test_posting_needs_the_csrf_token(client_record, schedule):
     posted = _post(answers, "6f1c1d0e-0000-4000-8000-000000000004")
     assert browser.post(_form_url(schedule), posted).status_code == 403
     assert not MeasureResponse.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_changed_answer_sent_again_with_the_same_form_is_stored_not_dropped(me, schedule):
+    client_uuid = _client_uuid(me.get(_form_url(schedule)).content.decode())
+    me.post(_form_url(schedule), _post(factories.measure_answers("phq9", value=0), client_uuid))
+    changed = factories.measure_answers("phq9", value=0, item_9=2)  # Back, item 9 changed
+    assert me.post(_form_url(schedule), _post(changed, client_uuid)).status_code == 302
+    assert MeasureResponse.objects.count() == 2
+    assert MeasureResponse.objects.exclude(alert=None).get().answers["9"] == 2

@@ -11,6 +11,8 @@ from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 
 from clients.measures import fhir
+from clients.measures.instruments import INSTRUMENTS
+from clients.measures.models import MeasureResponse
 from clinic.models import AuditEvent
 from tests import factories
 
@@ -135,6 +137,32 @@ def test_totals_are_survey_observations_derived_from_their_response(client_recor
     assert gad7_total["valueQuantity"]["value"] == 14
     [pcl5_total] = observations_coded(bundle, "101698-9")
     assert pcl5_total["valueQuantity"]["value"] == 20
+
+
+@pytest.mark.django_db
+def test_the_interpretation_is_the_band_stored_with_the_response(client_record, answered):
+    phq9 = answered[0]
+    MeasureResponse.objects.filter(pk=phq9.pk).update(band="mild")  # as an older version said
+    [phq9_total] = observations_coded(fhir.client_bundle(client_record), "44261-6")
+    assert phq9_total["valueQuantity"]["value"] == 10
+    assert phq9_total["interpretation"] == [{"text": "mild"}]
+    MeasureResponse.objects.filter(pk=phq9.pk).update(band="retired")  # no longer defined
+    [phq9_total] = observations_coded(fhir.client_bundle(client_record), "44261-6")
+    assert "interpretation" not in phq9_total  # not guessed from today's bands
+
+
+def test_the_definition_words_answers_bands_and_diagnoses_by_code():
+    phq9, itq = INSTRUMENTS["phq9"], INSTRUMENTS["itq"]
+    assert phq9.option_text("9", 1) == "Several days"
+    assert phq9.option_text("difficulty", 3) == "Extremely difficult"
+    assert INSTRUMENTS["gad7"].option_text("difficulty", 0) == "Not difficult at all"
+    assert phq9.option_text("9", 7) == "" and phq9.option_text("9", None) == ""
+    assert phq9.answer_option("1", 2).loinc == "LA6570-1"
+    assert itq.option_text("C1", 4) == "Extremely"
+    assert phq9.band_label("moderately_severe") == "moderately severe"
+    assert phq9.band_label("") == "" and phq9.band_label("unknown") == ""
+    assert itq.diagnosis_label("cptsd") == "provisional complex PTSD (ICD-11)"
+    assert itq.diagnosis_label("") == "" and phq9.diagnosis_label("ptsd") == ""
 
 
 @pytest.mark.django_db
