@@ -125,7 +125,8 @@ def measure_charts(
         if not mine:
             continue
         lines = [each for each in series if each.instrument.code == code]
-        figure = measure_figure(instrument, lines, criteria[code], sessions, frame)
+        from_paper = {r.completed_at for r in mine if r.entered_by_id}
+        figure = measure_figure(instrument, lines, criteria[code], sessions, frame, from_paper)
         reading = measure_reading(
             instrument,
             lines,

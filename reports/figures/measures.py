@@ -2,13 +2,14 @@
 
 Pure, like the other builders: an instrument's definition, its series (oldest first) and
 the clinic's cut-offs in, a plain-dict figure out. Severity bands are shaded only where
-they are published (PHQ-9, GAD-7); PCL-5 shows only its cut-off line, and the ITQ charts
-its PTSD and DSO sums as two lines with neither bands nor a cut-off.
+they are published (PHQ-9, GAD-7) and named beside the chart, on its right; PCL-5 shows
+only its cut-off line, and the ITQ charts its PTSD and DSO sums as two lines with neither
+bands nor a cut-off. Scores staff entered from a paper form are open circles.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
 
@@ -29,11 +30,28 @@ from reports.figures.common import (
     session_lines,
 )
 
-# One shade, darker for each more severe band: readable without telling colours apart.
-BAND_COLOUR = VERMILLION
-BAND_OPACITY_STEP = 0.06
+# One hue, darker for each more severe band: readable without telling colours apart.
+# Amber rather than red keeps a severe stretch calm to look at. From the lightest to the
+# darkest, each band is a clear step (about 7 to 10 CIE76 units) from the one below it,
+# and the darkest still leaves the blue line at 3.8:1 and the dark cut-off line at 10:1.
+BAND_COLOUR = ORANGE
+BAND_OPACITIES = (0.08, 0.40)  # the least and the most severe band; the rest evenly between
 LINE_COLOURS = (BLUE, ORANGE)
 CUT_OFF_COLOUR = "#1f2933"
+# Band names stand to the right of the plot, on white (GREY on white is 5.3:1), where no
+# score, star or line can lie under them whatever the scores are.
+BAND_LABEL_FONT = {"size": 11, "color": GREY}
+BAND_LABEL_ONE_LINE = 10  # characters; a longer name with a space takes two lines
+BAND_STRIP = 80  # px: room for a 10-character name at 11 px, and the gap before it
+PAPER_FORM_FILL = "#ffffff"  # a score entered from a paper form: an open circle
+# Room beside the first and the last day, a share of the days shown, so that a score on
+# either edge (and the star on it) is drawn whole at any width of chart.
+X_PADDING = 0.04
+# A chart under about 620 px wide (or one with the band names beside it) lists its legend
+# one entry a row: each entry past the first two makes the chart a row taller, so that the
+# plot keeps its height.
+LEGEND_ROW = 20  # px, at the layout's 13 px font
+LEGEND_ROWS_INCLUDED = 2
 LONG_SCALE = 30
 IMPROVED, DETERIORATED = "improvement", "deterioration"
 
@@ -70,9 +88,19 @@ def y_range(low: int, high: int) -> list[float]:
     return [low - pad, high + pad]
 
 
+def band_opacities(count: int) -> list[float]:
+    """From the lightest to the darkest shade, in ``count`` even steps."""
+    lightest, darkest = BAND_OPACITIES
+    if count == 1:
+        return [lightest]
+    step = (darkest - lightest) / (count - 1)
+    return [round(lightest + step * index, 2) for index in range(count)]
+
+
 def band_shapes(instrument: Instrument) -> list[dict]:
     """A shaded stripe per published band, from half a point below its lowest score to
     half a point above its highest, so that every whole score falls inside its band."""
+    opacities = band_opacities(len(instrument.bands))
     return [
         {
             "type": "rect",
@@ -83,7 +111,7 @@ def band_shapes(instrument: Instrument) -> list[dict]:
             "y0": band.low - 0.5,
             "y1": band.high + 0.5,
             "fillcolor": BAND_COLOUR,
-            "opacity": round(BAND_OPACITY_STEP * index, 2),
+            "opacity": opacities[index],
             "line": {"width": 0},
             "layer": "below",
         }
@@ -91,21 +119,40 @@ def band_shapes(instrument: Instrument) -> list[dict]:
     ]
 
 
-def band_labels(instrument: Instrument) -> list[dict]:
-    """Each band named at the right-hand edge of its stripe."""
-    return [
-        {
-            "xref": "paper",
-            "yref": "y",
-            "x": 1,
-            "xanchor": "right",
-            "y": (band.low + band.high) / 2,
-            "text": plain(str(band.label)),
-            "showarrow": False,
-            "font": {"size": 11, "color": GREY},
-        }
-        for band in instrument.bands
-    ]
+def two_lines(label: str) -> str:
+    """A long band name ("moderately severe") broken at its middle space, so that the
+    strip beside the chart stays narrow and leaves the plot its width."""
+    if len(label) <= BAND_LABEL_ONE_LINE or " " not in label:
+        return label
+    spaces = [index for index, char in enumerate(label) if char == " "]
+    middle = min(spaces, key=lambda index: abs(index - len(label) / 2))
+    return f"{label[:middle]}<br>{label[middle + 1 :]}"
+
+
+def band_axis(instrument: Instrument) -> dict:
+    """A second vertical axis, on the right, whose labels name each band level with the
+    middle of its stripe; it follows the scores' axis, and its margin fits its words."""
+    return {
+        "overlaying": "y",
+        "side": "right",
+        "matches": "y",
+        "tickmode": "array",
+        "tickvals": [(band.low + band.high) / 2 for band in instrument.bands],
+        "ticktext": [two_lines(plain(str(band.label))) for band in instrument.bands],
+        "tickfont": BAND_LABEL_FONT,
+        "ticks": "",
+        "showgrid": False,
+        "zeroline": False,
+        "showline": False,
+        "automargin": True,
+    }
+
+
+def padded(axis_range: list[datetime]) -> list[datetime]:
+    """The date axis's range with room on both sides, in whole hours."""
+    start, end = axis_range
+    hours = max(1, round((end - start) / timedelta(hours=1) * X_PADDING))
+    return [start - timedelta(hours=hours), end + timedelta(hours=hours)]
 
 
 def cut_off_line(value: int) -> dict:
@@ -139,20 +186,45 @@ def first_reliable(points: Sequence[tuple[datetime, int]], criteria: Criteria) -
     return found
 
 
-def _legend_only(name: str, line: dict) -> dict:
-    """An invisible trace, so that a shape (a cut-off, the sessions) is named in the legend."""
-    return {
+def _legend_only(name: str, line: dict | None = None, marker: dict | None = None) -> dict:
+    """An invisible trace, so that a shape (a cut-off, the sessions) or a kind of marker
+    is named in the legend."""
+    trace = {
         "type": "scatter",
-        "mode": "lines",
+        "mode": "lines" if marker is None else "markers",
         "name": name,
         "x": [None],
         "y": [None],
-        "line": line,
         "hoverinfo": "skip",
+    }
+    if line is not None:
+        trace["line"] = line
+    if marker is not None:
+        trace["marker"] = marker
+    return trace
+
+
+def paper_form_words() -> str:
+    return _("Entered by staff from a paper form")
+
+
+def _point_markers(colour: str, from_paper: list[bool]) -> dict:
+    """Every score a dot of its line's colour; one entered from a paper form, an open
+    circle of the same size: told apart by more than colour."""
+    return {
+        "size": 8,
+        "color": [PAPER_FORM_FILL if paper else colour for paper in from_paper],
+        "line": {"color": colour, "width": 2},
     }
 
 
-def _reliable_markers(series: Charted, criteria: Criteria, frame: Frame, name: str) -> list[dict]:
+def _reliable_markers(
+    series: Charted,
+    criteria: Criteria,
+    frame: Frame,
+    name: str,
+    from_paper: Collection[datetime] = frozenset(),
+) -> list[dict]:
     baseline = series.points[0][1] if series.points else None
     words = {
         IMPROVED: (
@@ -178,6 +250,12 @@ def _reliable_markers(series: Charted, criteria: Criteria, frame: Frame, name: s
     for way, index in found.items():
         legend, hover, colour, symbol = words[way]
         moment, value = series.points[index]
+        lines = [
+            hover_moment(frame, moment),
+            hover % {"label": plain(name), "from": baseline, "to": value},
+        ]
+        if moment in from_paper:
+            lines.append(paper_form_words())
         traces.append(
             {
                 "type": "scatter",
@@ -185,12 +263,7 @@ def _reliable_markers(series: Charted, criteria: Criteria, frame: Frame, name: s
                 "name": legend % {"points": criteria.reliable_change},
                 "x": [frame.local(moment)],
                 "y": [value],
-                "text": [
-                    hover_lines(
-                        hover_moment(frame, moment),
-                        hover % {"label": plain(name), "from": baseline, "to": value},
-                    )
-                ],
+                "text": [hover_lines(*lines)],
                 "hovertemplate": "%{text}<extra></extra>",
                 "marker": {
                     "color": colour,
@@ -203,38 +276,62 @@ def _reliable_markers(series: Charted, criteria: Criteria, frame: Frame, name: s
     return traces
 
 
+def _score_line(
+    instrument: Instrument,
+    each: Charted,
+    name: str,
+    colour: str,
+    frame: Frame | None,
+    from_paper: Collection[datetime],
+) -> dict:
+    """One charted number's line; a score entered from a paper form is an open circle,
+    and its hover text says so."""
+
+    def hover(value: int) -> str:
+        band = instrument.band_for(value) if each.charted == "total" else None
+        if band is not None:
+            return _("%(name)s %(value)s, %(band)s") % {
+                "name": plain(name),
+                "value": value,
+                "band": band.label,
+            }
+        return _("%(name)s %(value)s") % {"name": plain(name), "value": value}
+
+    trace = line_trace(plain(name), list(each.points), colour, frame, hover)
+    if colour != LINE_COLOURS[0]:  # the ITQ's second line: told apart by more than colour
+        trace["line"]["dash"] = "dash"
+    paper = [moment in from_paper for moment, _v in each.points]
+    trace["marker"] = _point_markers(colour, paper)
+    for index, is_paper in enumerate(paper):
+        if is_paper and trace["text"]:
+            trace["text"][index] = hover_lines(trace["text"][index], paper_form_words())
+    return trace
+
+
 def measure_figure(
     instrument: Instrument,
     series: Sequence[Charted],
     criteria: Criteria,
     sessions: Sequence[datetime] = (),
     frame: Frame | None = None,
+    from_paper: Collection[datetime] = frozenset(),
 ) -> dict:
     """The scores of one instrument over time, with its published bands, the clinic's
-    caseness cut-off, held sessions and where reliable change first happened."""
+    caseness cut-off, held sessions and where reliable change first happened.
+    ``from_paper`` holds the moments (``completed_at``) of the responses staff entered
+    from a paper form: their scores are open circles, and their hover texts say so."""
     frame = frame_for(frame, *([moment for moment, _v in s.points] for s in series))
     single = len(series) == 1
     data = []
     for colour, each in zip(LINE_COLOURS, series, strict=False):
         name = instrument.name if single else str(each.label)
-
-        def hover(value: int, name: str = name, charted: str = each.charted) -> str:
-            band = instrument.band_for(value) if charted == "total" else None
-            if band is not None:
-                return _("%(name)s %(value)s, %(band)s") % {
-                    "name": plain(name),
-                    "value": value,
-                    "band": band.label,
-                }
-            return _("%(name)s %(value)s") % {"name": plain(name), "value": value}
-
-        trace = line_trace(plain(name), list(each.points), colour, frame, hover)
-        if colour != LINE_COLOURS[0]:  # the ITQ's second line: told apart by more than colour
-            trace["line"]["dash"] = "dash"
-        trace["marker"] = {"size": 7}
-        data.append(trace)
+        data.append(_score_line(instrument, each, name, colour, frame, from_paper))
         if frame is not None:
-            data.extend(_reliable_markers(each, criteria, frame, name))
+            data.extend(_reliable_markers(each, criteria, frame, name, from_paper))
+    any_from_paper = any(moment in from_paper for each in series for moment, _v in each.points)
+    if any_from_paper:
+        ring = LINE_COLOURS[0] if single else CUT_OFF_COLOUR
+        data.append(_legend_only(paper_form_words(), marker=_point_markers(ring, [True])))
     shapes = band_shapes(instrument)
     if criteria.caseness is not None:
         shapes.append(cut_off_line(criteria.caseness))
@@ -253,12 +350,27 @@ def measure_figure(
         y_title = _("total (%(low)s-%(high)s)") % {"low": low, "high": high}
     else:
         y_title = _("sum (%(low)s-%(high)s)") % {"low": low, "high": high}
-    layout = layout_of(
-        instrument.name,
-        y_title,
-        y_range(low, high),
-        frame,
-        shapes=shapes,
-        annotations=band_labels(instrument),
-    )
+    layout = layout_of(instrument.name, y_title, y_range(low, high), frame, shapes=shapes)
+    # Every measure's chart keeps the same strip on the right, bands or none, so that the
+    # dates of all of them line up; a longer band name in another language widens it.
+    layout["margin"] = {**layout["margin"], "r": BAND_STRIP}
+    entries = sum(1 for trace in data if trace.get("showlegend", True))
+    layout["height"] += LEGEND_ROW * max(0, entries - LEGEND_ROWS_INCLUDED)
+    if "range" in layout["xaxis"]:
+        layout["xaxis"]["range"] = padded(layout["xaxis"]["range"])
+    if instrument.bands:
+        layout["yaxis2"] = band_axis(instrument)
+        # Plotly draws an axis only when some trace is on it.
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "none",
+                "name": "",
+                "x": [None],
+                "y": [None],
+                "yaxis": "y2",
+                "showlegend": False,
+                "hoverinfo": "skip",
+            }
+        )
     return {"data": data, "layout": layout}

@@ -77,6 +77,10 @@ def test_the_section_charts_reads_and_tabulates_each_measure(logged_in, therapis
     assert 'data-figure="figure-measure-phq9"' in phq
     figure = phq.split('id="figure-measure-phq9">')[1].split("</script>")[0]
     assert '"Session"' in figure and '"Cut-off for a case (10 or more)"' in figure
+    # the score from the paper form is told apart on the chart too, not only in the table
+    # (it is also the reliably better score: the line's hover, the star's, and the legend)
+    assert figure.count("Entered by staff from a paper form") == 3
+    assert "Entered by staff" not in figure_of(measure(page, "gad7"), "gad7")
     # newest last: the last row is the latest total, marked as entered by staff
     when, total, band, entered = last_row(phq)
     assert (total, band) == ("9", "mild")
