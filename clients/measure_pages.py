@@ -290,8 +290,9 @@ def measure_form(request: HttpRequest, schedule_id: int) -> HttpResponse:
             return _thanked(request, stored)
         if stored is not None:
             # Back, a changed answer, sent again: these are new answers, never dropped
-            # (the change may be to the self-harm question).
-            client_uuid = uuid.uuid4()
+            # (the change may be to the self-harm question). Their own uuid comes from the
+            # form's and the answers, so the same changed form sent twice is stored once.
+            client_uuid = uuid.uuid5(client_uuid, repr(sorted(answers.items())) + repr(difficulty))
     if client.status == Client.Status.DISCHARGED:
         # Refused below by the service too; said here so that a partial form is not
         # offered for mending when it could never be stored.

@@ -63,7 +63,11 @@ def schedule_save(request: HttpRequest, client_id: int) -> HttpResponse:
     try:
         schedule = services.schedule_set(client=client, by=request.user, **data)
     except ValidationError as error:
-        messages.error(request, _("The schedule was not saved.") + " " + refusal_in_words(error))
+        # Onto the form first, so the message names the field (From, Until) by its label.
+        for field, problems in error.message_dict.items():
+            for problem in problems:
+                form.add_error(field if field in form.fields else None, problem)
+        messages.error(request, _("The schedule was not saved.") + " " + errors_in_words(form))
     else:
         messages.success(
             request,

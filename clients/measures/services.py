@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -121,11 +122,15 @@ def response_prepare(
     )
 
 
-def asked_of(*, client: Client, instrument: str) -> bool:
-    """Whether the client has a schedule of the instrument that was not stopped: what a
-    client may send of their own accord (an answer given offline while it was due may
-    arrive after its period ended, so an end date does not close it)."""
-    return client.measure_schedules.filter(instrument=instrument, stopped_at__isnull=True).exists()
+def asked_of(*, client: Client, instrument: str, completed_at: datetime) -> bool:
+    """Whether the client was asked for the instrument when they answered: a schedule of
+    it that was not stopped by then. An answer given offline may arrive after its period
+    ended or the schedule stopped; what was answered while it was asked is kept."""
+    return (
+        client.measure_schedules.filter(instrument=instrument)
+        .filter(Q(stopped_at__isnull=True) | Q(stopped_at__gte=completed_at))
+        .exists()
+    )
 
 
 def self_harm_answers(instrument: Instrument, answers: dict) -> dict[str, int]:

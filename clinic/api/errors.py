@@ -127,7 +127,8 @@ def exception_handler(exc, context):
         # Django's message names the model; "not found" is all anyone outside needs.
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+        # A service's refusal says why ("Treatment has ended..."); a bare one says no more.
+        exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, DjangoValidationError):
         # Services validate with Django's ValidationError; show it like a serializer's.
         exc = exceptions.ValidationError(detail=as_serializer_error(exc))

@@ -493,3 +493,14 @@ def test_a_corrected_paper_form_sent_again_is_said_and_can_be_stored_not_dropped
     assert logged_in.post(url, {**corrected, "client_uuid": new_uuid}).status_code == 302
     assert MeasureResponse.objects.filter(client=record).count() == 2
     assert Alert.objects.filter(client=record).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_schedule_day_far_from_today_is_refused_naming_the_field(logged_in, record):
+    url = reverse("client-measure-schedule", args=[record.pk])
+    data = {"instrument": "phq9", "cadence": "weekly", "starts_on": "0026-01-01"}
+    page = logged_in.post(url, data, follow=True).content.decode()
+    assert (
+        "The schedule was not saved." in page and "From: Choose a day within the last year." in page
+    )
+    assert not MeasureSchedule.objects.filter(client=record).exists()

@@ -270,7 +270,7 @@ class ResponseViewSet(
         fields = _validated(data, user)
         client = fields.pop("client")
         if _is_client(user) and not services.asked_of(
-            client=client, instrument=fields["instrument"]
+            client=client, instrument=fields["instrument"], completed_at=fields["completed_at"]
         ):
             raise serializers.ValidationError(
                 {"instrument": [_("Your therapist has not asked you for this questionnaire.")]}

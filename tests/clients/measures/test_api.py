@@ -223,13 +223,19 @@ def test_a_client_sends_only_what_they_were_asked_for(me, client_record, asked, 
         **new_key(),
     )
     assert refused.status_code == 400 and "instrument" in fields(refused)
-    asked.stopped_at = timezone.now()
+    asked.stopped_at = timezone.now() - dt.timedelta(minutes=10)
     asked.save()
     assert me.post(RESPONSES, phq9(), format="json", **new_key()).status_code == 400
+    # Answered (offline) while it was still asked, arriving after the stop: kept.
+    earlier = (asked.stopped_at - dt.timedelta(minutes=30)).isoformat()
+    assert (
+        me.post(RESPONSES, phq9(completed_at=earlier), format="json", **new_key()).status_code
+        == 201
+    )
     # A paper form entered by the therapist needs no schedule.
     entered = staff.post(RESPONSES, phq9(client=client_record.pk), format="json", **new_key())
     assert entered.status_code == 201
-    assert not MeasureResponse.objects.filter(entered_by__isnull=True).exists()
+    assert MeasureResponse.objects.filter(entered_by__isnull=True).count() == 1  # the offline one
 
 
 @pytest.mark.django_db
@@ -350,13 +356,16 @@ def test_an_instrument_the_clinic_has_off_is_400_naming_it(me, client_record):
 
 
 @pytest.mark.django_db
-def test_a_discharged_client_gets_403_and_nothing_is_stored(me, client_record):
+def test_a_discharged_client_gets_403_and_nothing_is_stored(me, staff, client_record):
     client_record.status = "discharged"
     client_record.discharged_on = client_record.started_on
     client_record.save(update_fields=["status", "discharged_on"])
     response = me.post(RESPONSES, phq9(), format="json", **new_key())
     assert response.status_code == 403
     assert "ended" in response.json()["errors"][0]["message"]
+    # A paper form for them is refused too, and says why.
+    paper = staff.post(RESPONSES, phq9(client=client_record.pk), format="json", **new_key())
+    assert paper.status_code == 403 and "ended" in paper.json()["errors"][0]["message"]
     assert not MeasureResponse.objects.exists()
 
 

@@ -463,5 +463,6 @@ def test_a_changed_answer_sent_again_with_the_same_form_is_stored_not_dropped(me
     me.post(_form_url(schedule), _post(factories.measure_answers("phq9", value=0), client_uuid))
     changed = factories.measure_answers("phq9", value=0, item_9=2)  # Back, item 9 changed
     assert me.post(_form_url(schedule), _post(changed, client_uuid)).status_code == 302
+    assert me.post(_form_url(schedule), _post(changed, client_uuid)).status_code == 302  # twice
     assert MeasureResponse.objects.count() == 2
     assert MeasureResponse.objects.exclude(alert=None).get().answers["9"] == 2
