@@ -456,7 +456,8 @@ class Alert(models.Model):
         indexes = [models.Index(fields=["client", "acknowledged_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
+        # In the zone of the page that shows it (the clinic's, in its admin).
+        return f"{self.get_kind_display()} ({timezone.localtime(self.created_at):%Y-%m-%d})"
 
     @property
     def is_open(self) -> bool:

@@ -88,7 +88,9 @@ class ClinicInstrumentForm(forms.ModelForm):
             placeholder = str(published.default) if published else "–"
             self.fields[field].widget.attrs["placeholder"] = placeholder
         if not definition.paired_with:
+            # No pair to read it beside: shown unticked, and never changed.
             self.fields["paired"].disabled = True
+            self.initial["paired"] = False
 
     def clean(self):
         data = super().clean()

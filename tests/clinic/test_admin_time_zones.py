@@ -1,6 +1,7 @@
 """Time zones are picked from a short list of readable names, the clinic's own first; any
 zone zoneinfo knows stays valid, in the clinic admin, the client admin and the new-client form."""
 
+import datetime as dt
 import re
 import zoneinfo
 
@@ -146,3 +147,16 @@ def test_the_add_client_page_shows_the_searchable_box(client, therapist):
     page = client.get(reverse("client-new")).content.decode()
     assert 'list="id_time_zone_zones"' in page
     assert 'value="Berlin (Central European)"' in page
+
+
+@pytest.mark.django_db
+def test_an_alert_is_named_by_the_day_of_the_zone_that_shows_it(client_record):
+    from django.utils import timezone as tz
+
+    alert = factories.AlertFactory(
+        client=client_record, created_at=dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC)
+    )
+    with tz.override("Europe/Berlin"):
+        assert str(alert).endswith("(2026-12-01)")
+    with tz.override("America/Los_Angeles"):
+        assert str(alert).endswith("(2026-11-30)")
