@@ -12,6 +12,7 @@ from clients.models import Assignment, Client
 from clients.safety.plans import safety_plan_save
 from clinic.models import CrisisLine
 from tests import factories
+from tests.pages import EXTERNAL
 
 URL = "/me/"
 
@@ -126,7 +127,7 @@ def test_page_offers_the_clinics_vocabulary_and_every_signal(me, client_record):
     assert 'name="note"' in page
     assert 'data-endpoint="/api/v1/check-ins/"' in page
     assert "clients/me.js" in page
-    assert "cdn" not in page.lower()
+    assert not EXTERNAL.search(page)  # every script and style from our own static files
 
 
 @pytest.mark.django_db

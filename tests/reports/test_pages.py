@@ -14,6 +14,7 @@ from clinic.models import Session, User
 from reports import metrics as m
 from reports import pages as report_pages
 from tests import factories
+from tests.pages import EXTERNAL
 
 CHART_TITLES = [
     "Distress",
@@ -73,7 +74,7 @@ def test_progress_report_has_every_chart_with_a_reading_and_a_table(logged_in, c
     assert page.count("<details>") >= 6
     assert page.count('data-figure="figure-') == 6
     assert page.count("vendor/plotly.min") == 1  # plotly.js once, from our own static files
-    assert "cdn" not in page.lower()
+    assert not EXTERNAL.search(page)  # every script and style from our own static files
 
 
 @pytest.mark.django_db
