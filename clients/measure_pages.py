@@ -7,7 +7,6 @@ the client is thanked and never shown a score here.
 
 import uuid
 from dataclasses import dataclass, replace
-from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,39 +34,18 @@ DIFFICULTY_FIELD = "difficulty"
 
 
 @dataclass(frozen=True)
-class DueRow:
-    """One measure waiting on the client's page, with the schedule its link names."""
-
-    schedule_id: int
-    instrument: Instrument
-    since: datetime
-    overdue: bool
-
-    @property
-    def question_count(self) -> int:
-        return len(self.instrument.items)
-
-
-@dataclass(frozen=True)
 class MeasuresCard:
-    due: list[DueRow]
+    due: list[selectors.DueMeasure]
     safety_answered: bool
 
 
 def home_card(request: HttpRequest, client: Client) -> MeasuresCard:
     """What /me/ shows of measures: those due now, and whether a self-harm answer was
-    just sent (shown once). One query without schedules, five with."""
+    just sent (shown once). One query without schedules, four with."""
     safety_answered = bool(request.session.pop(SAFETY_ANSWERED, False))
     if client.status == Client.Status.DISCHARGED:
         return MeasuresCard(due=[], safety_answered=safety_answered)
-    schedule_ids = dict(client.measure_schedules.values_list("instrument", "id"))
-    due = selectors.due_for(client) if schedule_ids else []
-    rows = [
-        DueRow(schedule_ids[each.instrument.code], each.instrument, each.since, each.overdue)
-        for each in due
-        if each.instrument.code in schedule_ids
-    ]
-    return MeasuresCard(due=rows, safety_answered=safety_answered)
+    return MeasuresCard(due=selectors.due_for(client), safety_answered=safety_answered)
 
 
 # --- the form ------------------------------------------------------------------
@@ -221,16 +199,8 @@ def _own_client(user: User) -> Client:
     return get_object_or_404(clients_for(user=user))
 
 
-def _same(stored, instrument: Instrument, answers: dict, difficulty) -> bool:
-    return (
-        stored.instrument == instrument.code
-        and {code: answers.get(code) for code in instrument.item_codes} == stored.answers
-        and difficulty == stored.difficulty
-    )
-
-
 def _is_due(client: Client, schedule: MeasureSchedule) -> bool:
-    return any(each.instrument.code == schedule.instrument for each in selectors.due_for(client))
+    return any(each.schedule_id == schedule.pk for each in selectors.due_for(client))
 
 
 def _render(request: HttpRequest, client: Client, page: FormPage, status: int = 200):
@@ -285,7 +255,9 @@ def measure_form(request: HttpRequest, schedule_id: int) -> HttpResponse:
     answers, difficulty = answers_from(request.POST, instrument)
     if client_uuid is not None:
         stored = client.measure_responses.filter(client_uuid=client_uuid).first()
-        if stored is not None and _same(stored, instrument, answers, difficulty):
+        if stored is not None and services.same_answers(
+            stored, instrument.code, answers, difficulty
+        ):
             # A second tap, or the browser sending the form again: the first one was stored.
             return _thanked(request, stored)
         if stored is not None:

@@ -26,7 +26,7 @@ from clients.safety.selectors import follow_ups_prefetch
 from clinic.models import Session, Therapist
 
 from . import directions, metrics
-from .caseload_measures import MeasureSignals, answer_text, measure_signals
+from .caseload_measures import MeasureSignals, measure_signals
 from .caseload_measures import reasons as measure_reasons
 from .selectors import windows_load
 
@@ -266,7 +266,7 @@ def _measure_alert_reason(response: MeasureResponse, when: str) -> str:
     return _("Safety: %(instrument)s item %(item)s answered “%(answer)s” (%(value)s) %(when)s") % {
         "instrument": instrument.name,
         "item": code,
-        "answer": answer_text(instrument, code, value),
+        "answer": instrument.option_text(code, value) or value,
         "value": value,
         "when": when,
     }

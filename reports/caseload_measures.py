@@ -57,12 +57,6 @@ def _episode_responses(clients: list[Client]) -> dict[int, list[MeasureResponse]
     return found
 
 
-def answer_text(instrument: Instrument, code: str, value: int) -> str:
-    """The published wording of an item's answer, "Several days"; the value itself for
-    one no option has (the caseload's alert reasons say it this way)."""
-    return instrument.option_text(code, value) or str(value)
-
-
 def _latest_self_harm(
     responses: list[MeasureResponse], open_alert_ids: set[int]
 ) -> list[SelfHarmAnswer]:

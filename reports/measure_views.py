@@ -29,6 +29,7 @@ from clients.measures.selectors import episode_start
 from clients.models import Client
 from clients.selectors import client_get_for
 from clinic import audit
+from clinic.forms import add_service_errors
 from clinic.roles import therapist_required
 
 from .forms import errors_in_words, refusal_in_words
@@ -64,9 +65,7 @@ def schedule_save(request: HttpRequest, client_id: int) -> HttpResponse:
         schedule = services.schedule_set(client=client, by=request.user, **data)
     except ValidationError as error:
         # Onto the form first, so the message names the field (From, Until) by its label.
-        for field, problems in error.message_dict.items():
-            for problem in problems:
-                form.add_error(field if field in form.fields else None, problem)
+        add_service_errors(form, error)
         messages.error(request, _("The schedule was not saved.") + " " + errors_in_words(form))
     else:
         messages.success(

@@ -77,14 +77,18 @@ CLIENT_PARAMETER = OpenApiParameter(
 class ClientNarrowingMixin:
     """``?client=<id>`` narrows a list to one client, who must be in scope (else 404)."""
 
-    def narrow_to_client(self, queryset):
+    def named_client(self) -> Client | None:
+        """The client ``?client=`` names, in the requester's scope; None when not named."""
         client_id = self.request.query_params.get("client")
         if client_id is None:
-            return queryset
+            return None
         if not re.fullmatch(rf"[0-9]{{1,{CLIENT_ID_DIGITS}}}", client_id):
             raise serializers.ValidationError({"client": ["A client id is a whole number."]})
-        client = selectors.client_get_for(user=self.request.user, client_id=int(client_id))
-        return queryset.filter(client=client)
+        return selectors.client_get_for(user=self.request.user, client_id=int(client_id))
+
+    def narrow_to_client(self, queryset):
+        client = self.named_client()
+        return queryset if client is None else queryset.filter(client=client)
 
 
 class ScopedQuerysetMixin:

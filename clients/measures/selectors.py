@@ -37,6 +37,11 @@ class DueMeasure:
     instrument: Instrument
     since: datetime
     overdue: bool
+    schedule_id: int  # what a link to the form names (never the instrument)
+
+    @property
+    def question_count(self) -> int:
+        return len(self.instrument.items)
 
 
 def _due_for_client(
@@ -73,19 +78,26 @@ def _due_for_client(
             stopped=schedule.stopped_at is not None,
         )
         if since is not None:
-            due.append(DueMeasure(INSTRUMENTS[schedule.instrument], since, is_overdue(since, now)))
+            due.append(
+                DueMeasure(
+                    INSTRUMENTS[schedule.instrument], since, is_overdue(since, now), schedule.pk
+                )
+            )
     return sorted(due, key=lambda each: each.since)
 
 
 def due_by_client(
     clients: list[Client], now: datetime | None = None
 ) -> dict[int, list[DueMeasure]]:
-    """What each client has due now; four queries whatever the number of clients."""
+    """What each client has due now; four queries whatever the number of clients, one
+    when none of them has a schedule."""
     now = now or timezone.now()
     ids = [client.pk for client in clients]
     schedules = defaultdict(list)
     for schedule in MeasureSchedule.objects.filter(client_id__in=ids).order_by("instrument"):
         schedules[schedule.client_id].append(schedule)
+    if not schedules:
+        return {client.pk: [] for client in clients}
     last_answered: dict[int, dict[str, datetime]] = defaultdict(dict)
     for row in (
         MeasureResponse.objects.filter(client_id__in=ids)

@@ -48,26 +48,30 @@ class ResponseDraft:
     uuid_from_client: bool = False
 
 
+def same_answers(stored: MeasureResponse, instrument: object, answers: object, difficulty) -> bool:
+    """Whether answers sent again are the stored response's, word for word."""
+    codes = INSTRUMENTS[stored.instrument].item_codes
+    return (
+        instrument == stored.instrument
+        and isinstance(answers, dict)
+        and {code: answers.get(code) for code in codes} == stored.answers
+        and difficulty == stored.difficulty
+    )
+
+
 def _same_or_refuse(
     stored: MeasureResponse, instrument: object, answers: object, difficulty
 ) -> None:
     """A response sent again is the stored one only when it says the same: changed answers
     under the same ``client_uuid`` (a corrected paper form, a changed self-harm answer) are
     refused in words, never dropped as if they had been stored."""
-    codes = INSTRUMENTS[stored.instrument].item_codes
-    same = (
-        instrument == stored.instrument
-        and isinstance(answers, dict)
-        and {code: answers.get(code) for code in codes} == stored.answers
-        and difficulty == stored.difficulty
-    )
-    if not same:
+    if not same_answers(stored, instrument, answers, difficulty):
         raise ValidationError(
             {
                 "client_uuid": ValidationError(
                     _(
-                        "These answers differ from the ones already stored under this client_uuid; "
-                        "send them with a new one."
+                        "These answers differ from the ones already stored under this "
+                        "client_uuid; send them with a new one."
                     ),
                     code="client_uuid_reused",
                 )

@@ -4,8 +4,6 @@ Every queryset starts from the requester (``clients.measures.selectors``); a rec
 outside it answers 404. Roles decide which actions exist for whom (403).
 """
 
-import re
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -17,7 +15,6 @@ from rest_framework.response import Response
 
 from clients import selectors as client_selectors
 from clients.api.views import (
-    CLIENT_ID_DIGITS,
     CLIENT_PARAMETER,
     AuditedReadsMixin,
     ClientNarrowingMixin,
@@ -182,29 +179,20 @@ class ScheduleViewSet(
         responses={200: DueMeasureOutput(many=True), **errors()},
     ),
 )
-class DueViewSet(RolePermissionsMixin, viewsets.ViewSet):
+class DueViewSet(RolePermissionsMixin, ClientNarrowingMixin, viewsets.ViewSet):
     permissions_by_action = {"list": IsClientOrTherapist}
 
     def list(self, request):
-        client = self._client(request)
+        client = self.named_client()
+        if client is None and not _is_client(request.user):
+            raise serializers.ValidationError(
+                {"client": [_("Name the client whose measures are asked for.")]}
+            )
+        client = client or request.user.client
         due = selectors.due_for(client)
         if not _is_client(request.user):
             audit.record_read(request._request, "client", [client.pk], client_id=client.pk)
         return Response(DueMeasureOutput(due, many=True).data)
-
-    @staticmethod
-    def _client(request) -> Client:
-        client_id = request.query_params.get("client")
-        if client_id is None and _is_client(request.user):
-            return request.user.client
-        if client_id is None:
-            raise serializers.ValidationError(
-                {"client": [_("Name the client whose measures are asked for.")]}
-            )
-        if not re.fullmatch(rf"[0-9]{{1,{CLIENT_ID_DIGITS}}}", client_id):
-            raise serializers.ValidationError({"client": [_("A client id is a whole number.")]})
-        # A client outside the therapist's caseload "does not exist" (404).
-        return client_selectors.client_get_for(user=request.user, client_id=int(client_id))
 
 
 class ResponsePagination(SafeCursorPagination):
