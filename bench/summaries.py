@@ -1,9 +1,9 @@
 """Weekly summaries for many client-weeks with real Celery workers.
 
-    .venv/bin/python bench/summaries.py --db postgres --broker redis --client-weeks 10000
-    .venv/bin/python bench/summaries.py --db sqlite --broker filesystem --client-weeks 2000
+    .venv/bin/python bench/summaries.py --db postgres --broker redis --sizes 25000 50000 100000
+    .venv/bin/python bench/summaries.py --db sqlite --broker filesystem --sizes 2000 4000
 
-For each of two sizes (half, then all of --client-weeks) it builds a fresh database with
+For each size (client-weeks, smallest first) it builds a fresh database with
 clients of 8 finished weeks each (4 check-ins a week, 3 emotions each), starts one worker
 with 2 processes, queues the planner once and waits until no client-week is missing.
 Reports wall time, summaries per second and the peak memory of a worker process.
@@ -179,11 +179,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="postgres")
     parser.add_argument("--broker", choices=["filesystem", "redis"], default="redis")
-    parser.add_argument("--client-weeks", type=int, default=10000)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[25000, 50000, 100000])
     parser.add_argument("--processes", type=int, default=2)
     args = parser.parse_args()
-    sizes = [args.client_weeks // 2, args.client_weeks]
-    results = [run(size, args) for size in sizes]
+    results = []
+    for size in sorted(args.sizes):
+        results.append(run(size, args))
+        print(json.dumps(results[-1]), file=sys.stderr, flush=True)  # progress of a long run
     report = {
         "date": datetime.now(UTC).date().isoformat(),
         "machine": (
@@ -193,7 +195,11 @@ def main() -> None:
         "broker": args.broker,
         "worker_processes": args.processes,
         "runs": results,
-        "cost_growth": round(results[1]["wall_s"] / results[0]["wall_s"], 2),
+        # Each size's time over the one before: near 2 for doubled work means linear.
+        "cost_growth": [
+            round(later["wall_s"] / earlier["wall_s"], 2)
+            for earlier, later in zip(results, results[1:], strict=False)
+        ],
     }
     print(json.dumps(report, indent=2))
 

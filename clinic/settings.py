@@ -282,6 +282,8 @@ CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# Client-weeks per summary task: read in a fixed number of queries, written in one upsert.
+SUMMARIES_CHUNK = env.int("SUMMARIES_CHUNK", default=200)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Also what finds the work a broker lost: every missing summary and unsent digest.

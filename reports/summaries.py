@@ -1,6 +1,7 @@
-"""Weekly summaries: build one client-week, find the weeks still missing, tell therapists.
+"""Weekly summaries: what a client-week's row says, which weeks are still missing, and
+telling therapists. Building rows is ``summary_batch``'s.
 
-Building is deterministic: the same week built twice leaves the same row.
+The content is deterministic: the same week built twice leaves the same row.
 """
 
 from dataclasses import dataclass
@@ -13,15 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from clients.models import Alert, Client
+from clients.models import Client
 from clients.safety.models import SAFETY_REMEMBERED_DAYS
 from clinic.models import Clinic, Therapist
 from clinic.outbox import services as outbox
 
 from . import directions, metrics, weeks
 from .models import TherapistDigest, WeeklySummary
-from .selectors import windows_load
-from .summary_measures import measures_sentence, week_measures
+from .summary_measures import measures_sentence
 
 WEEKS_BACK = 8
 
@@ -230,32 +230,16 @@ def flag_reason(flag: str, figures: dict) -> str:
     return ""
 
 
-@transaction.atomic
-def summary_build(*, client_id: int, week_start: date) -> WeeklySummary:
-    """Build (or build again) one client's summary of one clinic week."""
-    client = Client.objects.select_related("clinic").get(pk=client_id)
-    zone = ZoneInfo(client.clinic.time_zone)
-    start, end = weeks.bounds(week_start, zone)
-    before_start, _ = weeks.bounds(week_start - timedelta(weeks=1), zone)
-    last_moment = end - timedelta(microseconds=1)
-    now = metrics.summarize(
-        windows_load(clients=[client], since=start, until=last_moment)[client.pk]
-    )
-    earlier = metrics.summarize(
-        windows_load(clients=[client], since=before_start, until=start - timedelta(microseconds=1))[
-            client.pk
-        ]
-    )
+def week_content(
+    *, now: metrics.Summary, earlier: metrics.Summary, safety_alerts: int, measures: dict
+) -> dict:
+    """What a weekly summary row holds: the week's figures and the week before's, the
+    change, the digest and the flags. ``safety_alerts`` counts the safety answers of the
+    days up to the end of the week only, so that building the week again gives the same
+    row; ``measures`` holds counts (``summary_measures``)."""
     this_week, last_week = figures_of(now), figures_of(earlier)
-    # Up to the end of the week only, so that building the week again gives the same row.
-    safety = client.alerts.filter(
-        kind=Alert.Kind.SAFETY_CONCERN,
-        created_at__gte=end - timedelta(days=SAFETY_RECENT_DAYS),
-        created_at__lt=end,
-    ).count()
-    measures = week_measures(client=client, start=start, end=end)
-    flags = flags_of(this_week, last_week, safety, measures["reliable_deterioration"])
-    content = {
+    flags = flags_of(this_week, last_week, safety_alerts, measures["reliable_deterioration"])
+    return {
         "figures": {
             "week": this_week,
             "previous": last_week,
@@ -266,14 +250,6 @@ def summary_build(*, client_id: int, week_start: date) -> WeeklySummary:
         "flags": flags,
         "needs_attention": bool(flags),
     }
-    # generated_at is set once: building the week again changes nothing a reader sees.
-    summary, _ = WeeklySummary.objects.update_or_create(
-        client=client,
-        week_start=week_start,
-        defaults=content,
-        create_defaults={**content, "generated_at": timezone.now()},
-    )
-    return summary
 
 
 @dataclass(frozen=True)

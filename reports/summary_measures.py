@@ -10,21 +10,30 @@ from datetime import datetime
 
 from django.utils.translation import ngettext
 
-from clients.measures.selectors import episode_responses, series_for
+from clients.measures.models import MeasureResponse
+from clients.measures.policies import Policy
+from clients.measures.selectors import series_for
 from clients.models import Client
 
 NONE = {"completed": 0, "reliable_improvement": 0, "reliable_deterioration": 0}
 
 
-def week_measures(*, client: Client, start: datetime, end: datetime) -> dict:
-    """The week's counts; one query, and one more for the cut-offs in a week with responses.
-    Only what was completed before ``end`` is read, so building the week again gives the
-    same counts."""
-    responses = list(episode_responses(client).filter(completed_at__lt=end))
+def week_counts(
+    *,
+    client: Client,
+    responses: list[MeasureResponse],
+    start: datetime,
+    policy: dict[str, Policy] | None,
+) -> dict:
+    """The week's counts from the client's episode responses up to the end of the week,
+    oldest first (so that building the week again gives the same counts). ``policy``, the
+    clinic's cut-offs, is needed only when something was answered since ``start``."""
     answered = {r.instrument for r in responses if r.completed_at >= start}
     if not answered:
         return dict(NONE)
-    changes = [s.change for s in series_for(client, responses) if s.instrument.code in answered]
+    changes = [
+        s.change for s in series_for(client, responses, policy) if s.instrument.code in answered
+    ]
     return {
         "completed": sum(1 for r in responses if r.completed_at >= start),
         "reliable_improvement": sum(1 for c in changes if c and c.reliable_improvement),

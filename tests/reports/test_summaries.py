@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from clients.models import Client
-from reports import summaries, weeks
+from reports import summaries, summary_batch, weeks
 from reports.models import TherapistDigest, WeeklySummary
 from reports.tasks import summaries_plan
 from tests import factories
@@ -88,8 +88,12 @@ def client_in_berlin(therapist):
 
 @pytest.mark.django_db
 def test_building_a_week_twice_leaves_one_identical_row(client_in_berlin):
-    first = summaries.summary_build(client_id=client_in_berlin.pk, week_start=dt.date(2026, 3, 9))
-    again = summaries.summary_build(client_id=client_in_berlin.pk, week_start=dt.date(2026, 3, 9))
+    first = summary_batch.summary_build(
+        client_id=client_in_berlin.pk, week_start=dt.date(2026, 3, 9)
+    )
+    again = summary_batch.summary_build(
+        client_id=client_in_berlin.pk, week_start=dt.date(2026, 3, 9)
+    )
     assert WeeklySummary.objects.count() == 1
     assert (again.pk, again.figures, again.digest, again.generated_at) == (
         first.pk,
@@ -109,7 +113,7 @@ def test_planner_picks_every_missing_finished_week_of_active_clients(client_in_b
     factories.ClientFactory(
         primary_therapist=therapist, status=Client.Status.DISCHARGED, started_on=dt.date(2026, 3, 1)
     )
-    summaries.summary_build(client_id=client_in_berlin.pk, week_start=dt.date(2026, 3, 9))
+    summary_batch.summary_build(client_id=client_in_berlin.pk, week_start=dt.date(2026, 3, 9))
     missing = summaries.summaries_missing()
     assert [(m.client_id, m.week_start) for m in missing] == [
         (client_in_berlin.pk, dt.date(2026, 3, 2)),
@@ -187,9 +191,9 @@ def test_operators_command_queues_what_is_missing(client_in_berlin):
 def test_no_digest_while_a_clients_week_is_missing(client_in_berlin, therapist):
     second = factories.ClientFactory(primary_therapist=therapist, started_on=dt.date(2026, 3, 4))
     week = dt.date(2026, 3, 16)
-    summaries.summary_build(client_id=client_in_berlin.pk, week_start=week)
+    summary_batch.summary_build(client_id=client_in_berlin.pk, week_start=week)
     assert summaries.digests_due() == []
-    summaries.summary_build(client_id=second.pk, week_start=week)
+    summary_batch.summary_build(client_id=second.pk, week_start=week)
     assert summaries.digests_due() == [(therapist.pk, week)]
     owed = summaries.therapist_digest_owe(therapist_id=therapist.pk, week_start=week)
     assert owed is not None
@@ -207,7 +211,7 @@ def test_summaries_page_queries_do_not_grow_with_clients(
         record = factories.ClientFactory(
             primary_therapist=therapist, started_on=dt.date(2026, 3, 9)
         )
-        summaries.summary_build(client_id=record.pk, week_start=dt.date(2026, 3, 16))
+        summary_batch.summary_build(client_id=record.pk, week_start=dt.date(2026, 3, 16))
     client.force_login(therapist.user)
     with django_assert_max_num_queries(10):
         page = client.get(reverse("summaries")).content.decode()
@@ -221,7 +225,7 @@ def test_client_summaries_page_queries_do_not_grow_with_weeks(
     client, client_in_berlin, therapist, django_assert_max_num_queries, weeks_built
 ):
     for n in range(weeks_built):
-        summaries.summary_build(
+        summary_batch.summary_build(
             client_id=client_in_berlin.pk, week_start=dt.date(2026, 3, 16) - dt.timedelta(weeks=n)
         )
     client.force_login(therapist.user)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports import metrics as m
-from reports import summaries
+from reports import summaries, summary_batch
 from reports.models import WeeklySummary
 from tests import factories
 from tests.reports.test_summaries import _figures
@@ -125,7 +125,7 @@ def caseload(therapist):
     _week_of_check_ins(clients["G in danger"], WEEK - dt.timedelta(weeks=1), [8, 8, 9])
     _week_of_check_ins(clients["G in danger"], WEEK, [9, 9, 10])
     for client in clients.values():
-        summaries.summary_build(client_id=client.pk, week_start=WEEK)
+        summary_batch.summary_build(client_id=client.pk, week_start=WEEK)
     return clients
 
 
@@ -189,8 +189,8 @@ def test_building_a_week_flags_a_safety_answer_of_the_two_weeks_before_its_end(t
         acknowledged_at=dt.datetime(2026, 3, 12, 13, tzinfo=dt.UTC),
         acknowledged_by=therapist.user,
     )
-    first = summaries.summary_build(client_id=record.pk, week_start=WEEK)
-    again = summaries.summary_build(client_id=record.pk, week_start=WEEK)
+    first = summary_batch.summary_build(client_id=record.pk, week_start=WEEK)
+    again = summary_batch.summary_build(client_id=record.pk, week_start=WEEK)
     assert first.flags == again.flags == ["safety concern"]
     assert first.needs_attention
 
@@ -201,7 +201,7 @@ def test_open_alerts_add_no_queries_to_the_page(client, therapist, django_assert
     for _ in range(30):
         record = factories.ClientFactory(primary_therapist=therapist, started_on=WEEK)
         factories.AlertFactory(client=record)
-        summaries.summary_build(client_id=record.pk, week_start=WEEK)
+        summary_batch.summary_build(client_id=record.pk, week_start=WEEK)
     client.force_login(therapist.user)
     with django_assert_max_num_queries(10):
         page = client.get(reverse("summaries")).content.decode()

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reports import summaries
+from reports import summaries, summary_batch
 from reports.models import WeeklySummary
 from reports.summary_measures import measures_sentence
 from reports.tasks import summaries_plan
@@ -87,7 +87,7 @@ def test_the_counts_in_words():
 
 @pytest.mark.django_db
 def test_a_week_counts_what_was_completed_and_what_changed(improving, worsening):
-    built = summaries.summary_build(client_id=improving.pk, week_start=WEEK)
+    built = summary_batch.summary_build(client_id=improving.pk, week_start=WEEK)
     assert built.figures["measures"] == {
         "completed": 2,
         "reliable_improvement": 1,
@@ -96,7 +96,7 @@ def test_a_week_counts_what_was_completed_and_what_changed(improving, worsening)
     assert built.digest == "No check-ins this week. 2 measures completed; 1 reliable improvement."
     assert built.flags == [summaries.NO_CHECK_INS]
 
-    worse = summaries.summary_build(client_id=worsening.pk, week_start=WEEK)
+    worse = summary_batch.summary_build(client_id=worsening.pk, week_start=WEEK)
     assert worse.figures["measures"]["reliable_deterioration"] == 1
     assert worse.flags == [summaries.RELIABLE_DETERIORATION, summaries.NO_CHECK_INS]
     assert worse.needs_attention
@@ -104,17 +104,17 @@ def test_a_week_counts_what_was_completed_and_what_changed(improving, worsening)
         "1 measure answered this week is reliably worse than its first score."
     )
 
-    quiet = summaries.summary_build(client_id=worsening.pk, week_start=dt.date(2026, 3, 9))
+    quiet = summary_batch.summary_build(client_id=worsening.pk, week_start=dt.date(2026, 3, 9))
     assert quiet.figures["measures"]["completed"] == 0
     assert "measure" not in quiet.digest
 
 
 @pytest.mark.django_db
 def test_building_the_week_again_gives_the_same_counts(improving):
-    first = summaries.summary_build(client_id=improving.pk, week_start=WEEK)
+    first = summary_batch.summary_build(client_id=improving.pk, week_start=WEEK)
     # A response after the week does not change the week.
     factories.measure_response(improving, "phq9", answers=phq9(27), completed_at=on(24))
-    again = summaries.summary_build(client_id=improving.pk, week_start=WEEK)
+    again = summary_batch.summary_build(client_id=improving.pk, week_start=WEEK)
     assert WeeklySummary.objects.count() == 1
     assert (again.figures, again.digest, again.generated_at) == (
         first.figures,
@@ -130,7 +130,7 @@ def test_paired_measures_an_improvement_beside_a_deterioration_is_not_counted(th
     factories.measure_response(client, "gad7", answers=gad7(5), completed_at=on(3))
     factories.measure_response(client, "phq9", answers=phq9(11), completed_at=on(17))
     factories.measure_response(client, "gad7", answers=gad7(14), completed_at=on(17))
-    built = summaries.summary_build(client_id=client.pk, week_start=WEEK)
+    built = summary_batch.summary_build(client_id=client.pk, week_start=WEEK)
     assert built.figures["measures"] == {
         "completed": 2,
         "reliable_improvement": 0,
@@ -195,10 +195,10 @@ def test_building_a_week_reads_a_fixed_number_of_queries(therapist, responses):
             client, "phq9", answers=phq9(n % 20), completed_at=on(16 + n % 6)
         )
     with CaptureQueriesContext(connection) as queries:
-        summaries.summary_build(client_id=client.pk, week_start=WEEK)
+        summary_batch.summary_build(client_id=client.pk, week_start=WEEK)
     # Without measures a week costs what it did, plus the one query for the responses;
     # a week with responses one more, for the clinic's cut-offs.
     without = new_client(therapist, "None")
     with CaptureQueriesContext(connection) as baseline:
-        summaries.summary_build(client_id=without.pk, week_start=WEEK)
+        summary_batch.summary_build(client_id=without.pk, week_start=WEEK)
     assert len(queries) == len(baseline) + 1

@@ -40,6 +40,8 @@ def product(tmp_path):
             "VAR_DIR": str(tmp_path / "var"),
             "CELERY_QUEUE": f"test-{uuid.uuid4().hex[:8]}",
             "LOG_LEVEL": "WARNING",
+            # One client-week per task, so that a worker killed mid-run leaves some built.
+            "SUMMARIES_CHUNK": "1",
         }
         if settings.CELERY_BROKER_URL.startswith("redis"):
             env["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
@@ -58,6 +60,22 @@ def _shell(env: dict, code: str) -> str:
 
 def _counts(env: dict) -> dict:
     return processes.last_json(_shell(env, COUNT))
+
+
+def _rows(env: dict) -> int:
+    """Summaries stored, read straight from the database: fast enough to catch a worker
+    in the middle of its work, where a Django process per poll would not be."""
+    query = "SELECT count(*) FROM reports_weeklysummary"
+    url = env["DATABASE_URL"]
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        with sqlite3.connect(url.removeprefix("sqlite:///"), timeout=30) as conn:
+            return conn.execute(query).fetchone()[0]
+    import psycopg
+
+    with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as conn:
+        return conn.execute(query).fetchone()[0]
 
 
 def _worker(env: dict, log) -> object:
@@ -114,14 +132,16 @@ def test_a_killed_worker_loses_no_week_and_doubles_none(product, tmp_path):
         try:
             _shell(product, PLAN)
             deadline = time.monotonic() + 120
-            while _counts(product)["rows"] == 0 and time.monotonic() < deadline:
-                time.sleep(0.2)
+            while _rows(product) == 0 and time.monotonic() < deadline:
+                time.sleep(0.02)
         finally:
             _stop(first, signal.SIGKILL)  # mid-build: no warm shutdown
+        built_before_the_kill = _rows(product)
         second = _worker(product, log)
         try:
             _shell(product, PLAN)  # the next hourly run
             counts = _wait_until_complete(product)
         finally:
             _stop(second)
+    assert 0 < built_before_the_kill < expected  # the kill did land mid-run
     assert counts == {"rows": expected, "pairs": expected, "missing": 0}

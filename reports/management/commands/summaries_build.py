@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from reports.summaries import summaries_missing
-from reports.tasks import summary_build
+from reports.tasks import chunks_queue
 
 
 class Command(BaseCommand):
@@ -18,6 +18,6 @@ class Command(BaseCommand):
         if options["since"] and options["since"] > date.today():
             raise CommandError("--since is in the future")
         missing = summaries_missing(clinic_id=options["clinic"], since=options["since"])
-        for item in tqdm(missing, desc="queued", unit="client-week", disable=None):
-            summary_build.delay(item.client_id, item.week_start.isoformat())
+        with tqdm(total=len(missing), desc="queued", unit="client-week", disable=None) as bar:
+            chunks_queue(missing, on_queued=bar.update)
         self.stdout.write(f"{len(missing)} client-weeks queued.")
