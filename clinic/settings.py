@@ -190,6 +190,8 @@ STAFF_IDLE_TIMEOUT = timedelta(minutes=env.int("STAFF_IDLE_TIMEOUT_MINUTES", def
 # address (one address trying a password on many accounts). Behind a proxy, NUM_PROXIES
 # must be set, or every sign-in would share the proxy's address.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Counted in the database, which every web node shares: a guess on one node counts on all.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 # A successful sign-in does not wipe the count: with an account of their own, someone
@@ -376,7 +378,44 @@ CHECK_IN_MAX_AGE = timedelta(days=env.int("CHECK_IN_MAX_AGE_DAYS", default=30))
 CHECK_IN_MAX_FUTURE = timedelta(minutes=5)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# --- Several web nodes: the shared cache and sessions ------------------------------
+# The API's throttles and the "forgot password" limits count in this cache. The default is
+# each process's own memory, which is the whole count only with one web process; gunicorn
+# with several workers, or several web nodes, share the count through Redis
+# (CACHE_URL=redis://host:6379/1). Failed sign-ins count in the database (AXES_HANDLER).
+_cache_url = env.str("CACHE_URL", default="locmemcache://")
+CACHES = {
+    "default": environ.Env.cache_url_config(
+        _cache_url,
+        # Django's own Redis backend, failing open (clinic.cache), not whichever one
+        # django-environ would pick from what happens to be installed (it prefers
+        # django-redis, whose options are spelled apart).
+        backend=(
+            "clinic.cache.CountsRedisCache"
+            if _cache_url.split(":", 1)[0] in {"redis", "rediss", "rediscache"}
+            else None
+        ),
+    )
+}
+# django-environ lower-cases every query option for Django's Redis backend, these too, and
+# Django reads them upper-case only: ?key_prefix=... would be silently ignored.
+for _name in ("TIMEOUT", "KEY_PREFIX", "VERSION", "KEY_FUNCTION"):
+    if _name.lower() in CACHES["default"]:
+        CACHES["default"][_name] = CACHES["default"].pop(_name.lower())
+if CACHES["default"]["BACKEND"] == "clinic.cache.CountsRedisCache":
+    # Every API request counts in the cache: a cache host that drops packets must cost it
+    # a second or two, not the minutes of the system's TCP timeouts.
+    # (django-environ upper-cases the URL's options for any backend but Django's own name;
+    # redis-py, which receives them, spells them lower-case.)
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": 1,
+        "socket_timeout": 2,
+        **{name.lower(): value for name, value in CACHES["default"].get("OPTIONS", {}).items()},
+    }
+# Sessions live in the database every web node shares, so a sign-in on one node is valid on
+# all of them (with one SECRET_KEY everywhere). Not in the cache: a Redis restart would sign
+# everyone out, and a per-process cache would keep a session alive after its sign-out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Clinic progress dashboard API",
