@@ -30,6 +30,14 @@ class CountsRedisCache(RedisCache):
             type(self)._warned_at = now
             logger.warning("Cache unreachable; limits are not counted (%s)", type(error).__name__)
 
+    def reachable(self) -> bool:
+        """Whether Redis answers now (for ``/healthz``)."""
+        try:
+            return bool(self._cache.get_client(write=True).ping())
+        except RedisError as error:
+            self._unreachable(error)
+            return False
+
     def get(self, key, default=None, version=None):
         try:
             return super().get(key, default, version)

@@ -44,6 +44,14 @@ def _broker_folders_writable(options: dict) -> bool:
     return all(Path(f).is_dir() and os.access(f, os.W_OK) for f in folders)
 
 
+def cache_reachable() -> bool | None:
+    """Whether the shared cache answers; None when it is each process's own memory."""
+    from django.core.cache import cache
+
+    reachable = getattr(cache, "reachable", None)
+    return reachable() if reachable else None
+
+
 def email_late() -> bool:
     """Whether any owed e-mail has waited longer than OUTBOX_LATE_AFTER."""
     return OutboxMessage.objects.late().exists()

@@ -21,19 +21,25 @@ from .api.errors import (
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """503 when this node cannot serve (database or broker unreachable). E-mail that is
-    late (a mail server refusing, say) is "degraded" with a 200: a load balancer must not
-    take a web node out for it, but a monitor that reads the status tells the operator."""
+    late (a mail server refusing, say), or a shared cache away, is "degraded" with a 200:
+    a load balancer must not take a web node out for it, but a monitor that reads the
+    status tells the operator."""
     checks = {"database": health.database_reachable(), "broker": health.broker_reachable()}
     healthy = all(checks.values())
     body = {"checks": {name: "ok" if ok else "unreachable" for name, ok in checks.items()}}
     # Whether any e-mail is late, and no more: anyone may ask this page, and how many
     # alerts wait, and since when, is the clinic's business (the admin shows it).
-    degraded = False
+    # Counts only live in the cache, and requests go through uncounted without it
+    # (clinic.cache): "degraded", never a reason to take a web node out.
+    cache = health.cache_reachable()
+    degraded = cache is False
+    if cache is not None:
+        body["checks"]["cache"] = "ok" if cache else "unreachable"
     if checks["database"]:
         email_late, beat_stopped = health.email_late(), not health.beat_running()
         body["checks"]["email"] = "late" if email_late else "ok"
         body["checks"]["beat"] = "not running" if beat_stopped else "ok"
-        degraded = email_late or beat_stopped
+        degraded = degraded or email_late or beat_stopped
     status = "unavailable" if not healthy else "degraded" if degraded else "ok"
     body = {"status": status, **body}
     return JsonResponse(body, status=200 if healthy else 503)

@@ -71,3 +71,23 @@ def test_forgot_password_answers_as_usual_while_the_cache_is_away(client, client
         )
     assert response.status_code == 302
     assert response.url == reverse("password_reset_done")
+
+
+@pytest.mark.django_db
+def test_healthz_says_degraded_not_down_while_the_cache_is_away(client):
+    from clinic.outbox import delivery
+
+    delivery.sweep()  # beat's heartbeat: only the cache is amiss
+    with override_settings(CACHES=UNREACHABLE):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "degraded",
+        "checks": {
+            "database": "ok",
+            "broker": "ok",
+            "cache": "unreachable",
+            "email": "ok",
+            "beat": "ok",
+        },
+    }
