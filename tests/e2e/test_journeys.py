@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from clients.models import Alert, Assignment, CheckIn, Completion
 
-from .conftest import CRISIS, PHONE
+from .conftest import CRISIS, PHONE, scroll_through_charts
 
 pytestmark = pytest.mark.e2e
 
@@ -196,6 +196,7 @@ def test_journey_2_a_safety_answer_reaches_the_therapist_with_its_words_and_is_f
     assert tab.locator("table.caseload tbody tr").first.locator("th a").inner_text() == client.label
     row.locator("th a").click()
     tab.wait_for_load_state("networkidle")
+    scroll_through_charts(tab)
     tab.wait_for_function(CHARTS_DRAWN)
     charts = tab.locator("[data-figure]").count()
     assert charts == 6
@@ -244,7 +245,7 @@ def test_journey_4_pages_have_no_serious_accessibility_violations(actors, practi
 
     def scan(name, tab):
         tab.wait_for_load_state("networkidle")
-        if tab.locator("[data-figure]").count():
+        if scroll_through_charts(tab):
             tab.wait_for_function(CHARTS_DRAWN)
         violations = axe.run(tab).response["violations"]
         found[name] = [

@@ -89,6 +89,7 @@ class Command(BaseCommand):
                 for name, path, full_page in shots:
                     page.goto(base + path)
                     page.wait_for_load_state("networkidle")
+                    self._draw_every_chart(page)
                     page.wait_for_timeout(400)  # let Plotly finish its layout
                     page.screenshot(path=str(out / name), full_page=full_page)
                     self.stdout.write(f"saved {out / name}")
@@ -124,6 +125,15 @@ class Command(BaseCommand):
         page.click("details.record summary >> nth=0")
         self._shot(page, out / "client-exercises.png", "#h-exercises")
         page.close()
+
+    def _draw_every_chart(self, page) -> None:
+        """Charts are drawn as they come into view: bring each one in, wait for it."""
+        charts = page.locator("[data-figure]")
+        for index in range(charts.count()):
+            chart = charts.nth(index)
+            chart.scroll_into_view_if_needed()
+            page.wait_for_function("(n) => n.dataset.drawn === 'true'", arg=chart.element_handle())
+        page.evaluate("window.scrollTo(0, 0)")
 
     def _shot(self, page, path: Path, top: str) -> None:
         page.locator(top).first.evaluate(
