@@ -71,3 +71,28 @@ def test_printing_draws_every_chart(actors, practice, finding):
     assert pdf.startswith(b"%PDF")
     assert dana.console_errors == []
     finding("printing: every chart of the report drawn before the page is printed")
+
+
+def test_printing_before_plotly_has_arrived_draws_every_chart_once_it_does(
+    actors, practice, finding
+):
+    dana = actors(DESKTOP)
+    dana.log_in(practice["therapist"].user.email)
+    tab = dana.tab
+    held = []  # plotly.js held back, as on a slow connection
+    tab.route("**/vendor/plotly.min*", lambda route: held.append(route))
+    tab.goto(f"/clients/{practice['client'].pk}/?window=4w", wait_until="domcontentloaded")
+    for _ in range(100):
+        if held:
+            break
+        tab.wait_for_timeout(50)
+    assert held and tab.evaluate("() => window.Plotly === undefined")
+    tab.emulate_media(media="print")  # the reader prints now
+    held[0].continue_()
+    tab.wait_for_function(
+        "() => [...document.querySelectorAll('[data-figure]')]"
+        ".every((chart) => chart.dataset.drawn === 'true')"
+    )
+    assert all(chart["drawn"] for chart in tab.evaluate(STATES))
+    assert dana.console_errors == []
+    finding("printing before plotly.js arrived: every chart drawn once it did")

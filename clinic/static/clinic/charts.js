@@ -122,9 +122,10 @@
     return drawn.catch(function (error) { console.error(error); });
   }
 
-  // Before printing, there is no later: every chart still waiting is drawn now.
+  // Before printing, there is no later: every chart still waiting is drawn now, or as soon
+  // as plotly.js has arrived if the reader prints before it has.
   function drawEveryChart() {
-    if (!window.Plotly) { return; }
+    if (!window.Plotly) { loadPlotly().then(drawEveryChart, function () {}); return; }
     charts.forEach(function (chart) {
       if (chart.state === "waiting" || chart.state === "queued") { safely(chart); }
     });
