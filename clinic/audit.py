@@ -135,6 +135,31 @@ def record(
     )
 
 
+def record_writes(*, action: str, object_type: str, rows) -> None:
+    """Record rows written in bulk (which send no signals), by the current actor: one
+    event per client, in one query. ``rows`` holds (object id, client id, clinic id)."""
+    from .models import AuditEvent
+
+    actor = current_actor()
+    by_client: dict[tuple, list[int]] = {}
+    for object_id, client_id, clinic_id in rows:
+        by_client.setdefault((client_id, clinic_id), []).append(int(object_id))
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor_id=actor.user_id,
+            actor_role=actor.role,
+            clinic_id=clinic_id,
+            action=action,
+            object_type=object_type,
+            object_ids=ids,
+            client_id=client_id,
+            view=actor.view,
+            ip=actor.ip,
+        )
+        for (client_id, clinic_id), ids in by_client.items()
+    )
+
+
 def _is_staff(request: HttpRequest) -> bool:
     user = request.user
     return user.is_authenticated and user.role in STAFF_ROLES

@@ -20,6 +20,7 @@ from clients.measures.models import MeasureResponse
 from clients.measures.selectors import episode_start
 from clients.models import Alert, Client
 from clients.safety.models import SAFETY_REMEMBERED_DAYS
+from clinic import audit
 
 from . import metrics, weeks
 from .models import WeeklySummary
@@ -159,6 +160,12 @@ def summaries_build(items: Iterable[tuple[int, date]]) -> int:
     if not chosen:
         return 0
     loaded = _Loaded(chosen)
+    existing = set(
+        WeeklySummary.objects.filter(
+            client_id__in={week.client.pk for week in chosen},
+            week_start__in={week.week_start for week in chosen},
+        ).values_list("client_id", "week_start")
+    )
     generated_at = timezone.now()
     rows = [
         WeeklySummary(
@@ -176,6 +183,17 @@ def summaries_build(items: Iterable[tuple[int, date]]) -> int:
         unique_fields=["client", "week_start"],
         update_fields=CONTENT_FIELDS,
     )
+    # A bulk write sends no signals: the audit trail is told here, as the signals would.
+    for action, built_before in (("create", False), ("update", True)):
+        audit.record_writes(
+            action=action,
+            object_type="weeklysummary",
+            rows=[
+                (row.pk, row.client_id, row.client.clinic_id)
+                for row in rows
+                if ((row.client_id, row.week_start) in existing) is built_before
+            ],
+        )
     return len(rows)
 
 

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from clients.measures import policies
 from clients.models import Alert
 from clients.safety.models import SAFETY_REMEMBERED_DAYS
+from clinic.models import AuditEvent
 from reports import metrics, summaries, summary_batch, weeks
 from reports.models import WeeklySummary
 from reports.selectors import windows_load
@@ -140,7 +141,9 @@ def test_a_chunk_costs_the_same_queries_whatever_it_holds(therapist):
     one = queries(small, MONDAYS[-1:])
     many = queries(large, MONDAYS)
     assert one == many
-    assert many <= 12  # clients, 4 for the windows, alerts, responses, cut-offs, the upsert
+    # clients, 4 for the windows, alerts, responses, cut-offs, the rows already built, the
+    # upsert, the audit events (and the transaction's savepoint)
+    assert many <= 13
 
 
 @pytest.mark.django_db
@@ -154,6 +157,12 @@ def test_a_chunk_built_again_keeps_its_rows_and_their_first_time(therapist):
         summary_batch.summaries_build(items + items[:2])  # a retry, and a pair asked twice
     again = {row.week_start: row for row in WeeklySummary.objects.all()}
     assert WeeklySummary.objects.count() == len(MONDAYS)
+    # The audit trail saw a creation, then an update, of each row, by the system.
+    ids = sorted(row.pk for row in again.values())
+    for action in ("create", "update"):
+        events = AuditEvent.objects.filter(object_type="weeklysummary", action=action)
+        assert sorted(pk for e in events for pk in e.object_ids) == ids
+        assert {(e.actor_role, e.client_id) for e in events} == {("system", client.pk)}
     for monday, row in again.items():
         assert row.pk == first[monday].pk
         assert row.generated_at == first[monday].generated_at
