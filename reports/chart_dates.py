@@ -9,11 +9,14 @@ chart spans more than one calendar year. The browser may leave out every other l
 when a chart is narrow (clinic/static/clinic/charts.js), never add one.
 """
 
+import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from operator import attrgetter
 
-from django.utils.formats import date_format
+from django.utils import dateformat
+from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
 
 DAY_MS = 24 * 3600 * 1000
@@ -47,6 +50,16 @@ class Frame:
     first_day: date
     last_day: date
     zone: tzinfo = UTC
+    # What one page has already worked out about its moments (see ``for_page``): a year's
+    # check-in is drawn by several charts and listed in their tables, and is converted to
+    # wall-clock time and worded for hovering once. None outside a page.
+    seen: "_Seen | None" = field(default=None, compare=False, repr=False)
+
+    def for_page(self) -> "Frame":
+        """This frame, remembering each moment's wall-clock time and hover text while one
+        page is built. Only for the length of a request: the words follow the language
+        active when they are first asked for."""
+        return replace(self, seen=_Seen())
 
     @property
     def days(self) -> int:
@@ -66,10 +79,94 @@ class Frame:
         drops offsets and would draw an evening check-in on the next day)."""
         if moment.tzinfo is None:
             return moment
+        if self.seen is not None:
+            local = self.seen.local.get(moment)
+            if local is None:
+                local = self.seen.local[moment] = moment.astimezone(self.zone).replace(tzinfo=None)
+            return local
         return moment.astimezone(self.zone).replace(tzinfo=None)
 
     def day_of(self, moment: datetime) -> date:
         return self.local(moment).date()
+
+
+class _Seen:
+    """A page's memory of its moments: wall-clock times, hover texts, and the words for
+    each day (a year of check-ins has only 365 days to name)."""
+
+    __slots__ = ("days", "formats", "local", "moment_words", "placed", "week_words")
+
+    def __init__(self):
+        self.local: dict[datetime, datetime] = {}
+        self.placed: dict[datetime, tuple[datetime, str]] = {}
+        self.days: dict[tuple[str, date], str] = {}
+        self.formats: dict[str, list] = {}
+        self.moment_words: str | None = None
+        self.week_words: str | None = None
+
+    def day_words(self, day: date, fmt: str) -> str:
+        """``date_format(day, fmt)``, each word of it (a weekday's name, a month's) worked
+        out once a page rather than once a day: Django's formatter takes about 20 µs."""
+        key = (fmt, day)
+        words = self.days.get(key)
+        if words is not None:
+            return words
+        pieces = self.formats.get(fmt)
+        if pieces is None:  # as date_format reads it: a setting's name, or the format
+            pieces = self.formats[fmt] = [
+                (piece, None, None) if depends_on is None else (piece, _PART[depends_on], {})
+                for piece, depends_on in _format_pieces(get_format(fmt))
+            ]
+        texts = []
+        for piece, part_of, known in pieces:
+            if part_of is None:  # literal text
+                texts.append(piece)
+                continue
+            part = part_of(day)
+            text = known.get(part)
+            if text is None:
+                text = known[part] = dateformat.format(day, piece)
+            texts.append(text)
+        words = self.days[key] = "".join(texts)
+        return words
+
+
+# Django's date format characters, and the part of a date that the ones a day's words use
+# depend on; any other is worked out for each date. See ``_Seen.day_words``.
+_FORMAT_CHARS = frozenset("aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ")
+_DEPENDS_ON = {
+    **dict.fromkeys("Dlw", "weekday"),
+    **dict.fromkeys("bEFMNmn", "month"),
+    **dict.fromkeys("dj", "day"),
+    **dict.fromkeys("Yy", "year"),
+}
+_PART = {
+    "weekday": date.weekday,
+    "month": attrgetter("month"),
+    "day": attrgetter("day"),
+    "year": attrgetter("year"),
+    "date": lambda day: day,
+}
+
+
+@functools.cache
+def _format_pieces(fmt: str) -> tuple[tuple[str, str | None], ...]:
+    """A date format as Django reads it: format characters, each with the part of a date
+    it depends on, and literal text (None; a backslash makes the next character literal)."""
+    pieces, literal, chars = [], [], iter(fmt)
+    for char in chars:
+        if char == "\\":
+            literal.append(next(chars, ""))
+        elif char in _FORMAT_CHARS:
+            if literal:
+                pieces.append(("".join(literal), None))
+                literal = []
+            pieces.append((char, _DEPENDS_ON.get(char, "date")))
+        else:
+            literal.append(char)
+    if literal:
+        pieces.append(("".join(literal), None))
+    return tuple(pieces)
 
 
 def frame_of(moments: Iterable[datetime | None], zone: tzinfo = UTC) -> Frame | None:
@@ -113,8 +210,10 @@ class Ticks:
 
 
 def _every(start: date, last: date, step) -> list[date]:
+    """The days from ``start`` to ``last`` by ``step``; stops one past ``MAX_TICKS`` (too
+    many already), rather than listing every day of a year to find that out."""
     days, day = [], start
-    while day <= last:
+    while day <= last and len(days) <= MAX_TICKS:
         days.append(day)
         day = step(day)
     return days
@@ -196,19 +295,63 @@ def date_axis(frame: Frame | None, *, whole_weeks: bool = False) -> dict:
 
 def hover_day(frame: Frame, day: date) -> str:
     """A day as hover texts give it: "Tue 25 Nov" (with the year when the chart spans years)."""
-    return date_format(day, HOVER_DAY_YEAR if frame.spans_years else HOVER_DAY)
+    return day_words(frame, day, HOVER_DAY_YEAR if frame.spans_years else HOVER_DAY)
+
+
+def day_words(frame: Frame, day: date, fmt: str) -> str:
+    """``date_format(day, fmt)``; on a page's frame, each word of it is worked out once."""
+    return date_format(day, fmt) if frame.seen is None else frame.seen.day_words(day, fmt)
 
 
 def hover_moment(frame: Frame, moment: datetime) -> str:
     """A moment whose time matters (a check-in, a completion): "Tue 25 Nov, 21:14"."""
+    if frame.seen is None:
+        return _moment_words(frame, moment, _("%(day)s, %(time)s"))
+    return placed(frame, [moment])[1][0]
+
+
+def placed(frame: Frame, moments: Iterable[datetime]) -> tuple[list[datetime], list[str]]:
+    """Where each of ``moments`` is drawn (its wall-clock time in the frame's zone) and
+    how its hover text dates it ("Tue 25 Nov, 21:14"); on a page's frame, each moment is
+    worked out once however many charts and tables show it."""
+    seen = frame.seen
+    if seen is None:
+        words = _("%(day)s, %(time)s")
+        pairs = [(frame.local(moment), _moment_words(frame, moment, words)) for moment in moments]
+        return [local for local, _words in pairs], [words for _local, words in pairs]
+    if seen.moment_words is None:
+        seen.moment_words = _("%(day)s, %(time)s")
+    known, pattern, zone, locals_ = seen.placed, seen.moment_words, frame.zone, seen.local
+    day_format = HOVER_DAY_YEAR if frame.spans_years else HOVER_DAY
+
+    def place(moment: datetime) -> tuple[datetime, str]:
+        # As Frame.local and hover_moment give them, in one step.
+        local = moment if moment.tzinfo is None else moment.astimezone(zone).replace(tzinfo=None)
+        locals_[moment] = local
+        words = pattern % {"day": seen.day_words(local.date(), day_format), "time": _clock(local)}
+        pair = known[moment] = (local, words)
+        return pair
+
+    pairs = [known.get(moment) or place(moment) for moment in moments]
+    return [pair[0] for pair in pairs], [pair[1] for pair in pairs]
+
+
+def _moment_words(frame: Frame, moment: datetime, pattern: str) -> str:
     local = frame.local(moment)
-    return _("%(day)s, %(time)s") % {
-        "day": hover_day(frame, local.date()),
-        "time": date_format(local, HOVER_TIME),
-    }
+    return pattern % {"day": hover_day(frame, local.date()), "time": _clock(local)}
+
+
+def _clock(local: datetime) -> str:
+    """``HOVER_TIME`` ("H:i": digits only, the same in every language) without the cost
+    of Django's formatter, which a year of check-ins would call thousands of times."""
+    return f"{local.hour:02d}:{local.minute:02d}"
 
 
 def hover_week(frame: Frame, monday: date) -> str:
     """A week as hover texts give it: "Week of 9 Nov"."""
-    day = date_format(monday, TICK_DAY_YEAR if frame.spans_years else TICK_DAY)
-    return _("Week of %(day)s") % {"day": day}
+    day = day_words(frame, monday, TICK_DAY_YEAR if frame.spans_years else TICK_DAY)
+    if frame.seen is None:
+        return _("Week of %(day)s") % {"day": day}
+    if frame.seen.week_words is None:
+        frame.seen.week_words = _("Week of %(day)s")
+    return frame.seen.week_words % {"day": day}

@@ -111,14 +111,17 @@ def recent_part(
     """The answers of the last ``RECENT_DAYS`` up to ``until``, the window's end (the last
     answer when not given), when the window runs more than ``LONG_SPAN_DAYS`` from its
     first answer to that end; None for a shorter window."""
-    answered = sorted((moment, value) for moment, value in series if value is not None)
-    if not answered:
+    moments = [moment for moment, value in series if value is not None]
+    if not moments:
         return None
-    end = until if until is not None else answered[-1][0]
-    if end - answered[0][0] <= timedelta(days=LONG_SPAN_DAYS):
+    end = until if until is not None else max(moments)
+    if end - min(moments) <= timedelta(days=LONG_SPAN_DAYS):
         return None
     start = end - timedelta(days=RECENT_DAYS)
-    return [(moment, value) for moment, value in answered if start <= moment <= end]
+    # Only the last weeks are put in order: a year of answers is not sorted for four weeks.
+    return sorted(
+        (moment, value) for moment, value in series if value is not None and start <= moment <= end
+    )
 
 
 def recent(
@@ -129,8 +132,10 @@ def recent(
 ) -> Direction | None:
     """The direction of the last weeks of a long window, when it differs from the whole
     window's: "held over 12 weeks" must not hide "rose in the last 4"."""
+    if whole is None or whole.way == FEW:
+        return None
     part = recent_part(series, until)
-    if part is None or whole is None or whole.way == FEW:
+    if part is None:
         return None
     found = of_trend(metrics.trend(part), rule)
     if found is None or found.way == FEW or found.way == whole.way:
@@ -188,8 +193,10 @@ def recent_charge(
     """The charge of the last weeks of a long window (see ``recent_part``), read as the
     4-week window reads it, crossings included, when its movement differs from the whole
     window's."""
+    if whole is None or whole.movement.way == FEW:
+        return None
     part = recent_part(signed, until)
-    if part is None or whole is None or whole.movement.way == FEW:
+    if part is None:
         return None
     found = charge(metrics.trend(part), metrics.trend([(at, abs(value)) for at, value in part]))
     if found is None or found.movement.way == FEW:

@@ -5,11 +5,13 @@ report, the weekly summary and the API show the same number for the same window.
 A window without data gives None ("no data"), never a made-up zero.
 """
 
+import functools
 import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import attrgetter, mul
 from statistics import fmean
 
 STUCK_EMOTION_INTENSITY = 7
@@ -31,8 +33,9 @@ class CheckInPoint:
     self_compassion: int | None = None
     resistance: int | None = None
 
-    @property
+    @functools.cached_property
     def strongest(self) -> tuple[str, int] | None:
+        # Asked for by the flow metric, its chart and its table: worked out once.
         return max(self.emotions, key=lambda e: e[1]) if self.emotions else None
 
 
@@ -138,29 +141,57 @@ def slope_per_week(points: Sequence[tuple[datetime, float]]) -> float | None:
     """Least-squares slope of value over time, in units per week."""
     if len(points) < 2:
         return None
-    origin = points[0][0]
-    xs = [(moment - origin).total_seconds() / SECONDS_PER_WEEK for moment, _ in points]
-    ys = [value for _, value in points]
-    mean_x, mean_y = fmean(xs), fmean(ys)
-    spread = sum((x - mean_x) ** 2 for x in xs)
+    return _fit(points, [value for _, value in points])[1]
+
+
+def _fit(
+    points: Sequence[tuple[datetime, float]], ys: list[float], axes: dict | None = None
+) -> tuple[list[float], float | None, float, float]:
+    """Weeks since the first point, the least-squares slope, and the means of both axes;
+    ``ys`` are the points' values. ``axes`` keeps the time axis of signals answered at
+    the same moments (a window's check-ins, every rating answered): worked out once."""
+    key = tuple(moment for moment, _ in points) if axes is not None else None
+    axis = axes.get(key) if axes is not None else None
+    if axis is None:
+        origin = points[0][0]
+        xs = [(moment - origin).total_seconds() / SECONDS_PER_WEEK for moment, _ in points]
+        mean_x = fmean(xs)
+        axis = (xs, mean_x, sum((x - mean_x) ** 2 for x in xs), [x - mean_x for x in xs])
+        if axes is not None:
+            axes[key] = axis
+    xs, mean_x, spread, from_mean_x = axis
+    mean_y = fmean(ys)
     if spread == 0:
-        return None
-    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+        return xs, None, mean_x, mean_y
+    # The sum of (x - mean x) * (y - mean y), term by term in order, as the definition reads.
+    slope = sum(map(mul, from_mean_x, [y - mean_y for y in ys])) / spread
+    return xs, slope, mean_x, mean_y
 
 
-def trend(points: Sequence[tuple[datetime, float | None]]) -> Trend | None:
-    """Summary of one signal; points with None (skipped) are left out."""
-    answered = sorted((moment, value) for moment, value in points if value is not None)
+def trend(
+    points: Sequence[tuple[datetime, float | None]], *, axes: dict | None = None
+) -> Trend | None:
+    """Summary of one signal; points with None (skipped) are left out. ``axes`` may be
+    shared by the signals of one window (see ``_fit``)."""
+    answered = [(moment, value) for moment, value in points if value is not None]
     if not answered:
         return None
+    answered.sort()
     values = [value for _, value in answered]
-    slope = slope_per_week(answered)
-    line_first, line_last = _line_ends(answered, slope)
+    low, high = min(values), max(values)
+    slope = line_first = line_last = None
+    mean = fmean(values)
+    if len(answered) >= 2:
+        xs, slope, mean_x, mean_y = _fit(answered, values, axes)
+        if slope is not None:
+            # The line at the first and the last moment, kept within the values seen.
+            line_first = min(high, max(low, mean_y + slope * (xs[0] - mean_x)))
+            line_last = min(high, max(low, mean_y + slope * (xs[-1] - mean_x)))
     return Trend(
         count=len(values),
-        mean=fmean(values),
-        minimum=min(values),
-        maximum=max(values),
+        mean=mean,
+        minimum=low,
+        maximum=high,
         first=values[0],
         last=values[-1],
         slope_per_week=slope,
@@ -169,21 +200,6 @@ def trend(points: Sequence[tuple[datetime, float | None]]) -> Trend | None:
         line_first=line_first,
         line_last=line_last,
     )
-
-
-def _line_ends(points, slope: float | None) -> tuple[float | None, float | None]:
-    if slope is None:
-        return None, None
-    origin = points[0][0]
-    xs = [(moment - origin).total_seconds() / SECONDS_PER_WEEK for moment, _ in points]
-    ys = [value for _, value in points]
-    mean_x, mean_y = fmean(xs), fmean(ys)
-    low, high = min(ys), max(ys)
-
-    def at(x: float) -> float:
-        return min(high, max(low, mean_y + slope * (x - mean_x)))
-
-    return at(xs[0]), at(xs[-1])
 
 
 RISING_PER_WEEK = 0.5
@@ -203,32 +219,49 @@ def is_rising(trend: Trend | None) -> bool:
     )
 
 
+# How each signal is read from a check-in; one definition for the functions below and
+# for ``summarize``.
+SIGNALS = {
+    "distress": attrgetter("distress"),
+    # Signed charge (-5 anger or resentment .. +5 love or longing): which side it is on.
+    "charge": attrgetter("charge"),
+    # |charge|: 0 is neutral, the sign of having moved on; falling is healing.
+    "neutrality": lambda c: abs(c.charge) if c.charge is not None else None,
+    "mind_space": attrgetter("mind_space"),
+    "self_compassion": attrgetter("self_compassion"),
+    "resistance": attrgetter("resistance"),
+}
+
+
+def _signal(check_ins: Sequence[CheckInPoint], name: str, axes: dict | None = None):
+    read = SIGNALS[name]
+    return trend([(c.occurred_at, read(c)) for c in check_ins], axes=axes)
+
+
 def distress(check_ins: Sequence[CheckInPoint]) -> Trend | None:
-    return trend([(c.occurred_at, c.distress) for c in check_ins])
+    return _signal(check_ins, "distress")
 
 
 def charge(check_ins: Sequence[CheckInPoint]) -> Trend | None:
     """Signed charge (-5 anger or resentment .. +5 love or longing): which side it is on."""
-    return trend([(c.occurred_at, c.charge) for c in check_ins])
+    return _signal(check_ins, "charge")
 
 
 def neutrality(check_ins: Sequence[CheckInPoint]) -> Trend | None:
     """|charge|: 0 is neutral, the sign of having moved on; falling is healing."""
-    return trend(
-        [(c.occurred_at, abs(c.charge) if c.charge is not None else None) for c in check_ins]
-    )
+    return _signal(check_ins, "neutrality")
 
 
 def mind_space(check_ins: Sequence[CheckInPoint]) -> Trend | None:
-    return trend([(c.occurred_at, c.mind_space) for c in check_ins])
+    return _signal(check_ins, "mind_space")
 
 
 def self_compassion(check_ins: Sequence[CheckInPoint]) -> Trend | None:
-    return trend([(c.occurred_at, c.self_compassion) for c in check_ins])
+    return _signal(check_ins, "self_compassion")
 
 
 def resistance(check_ins: Sequence[CheckInPoint]) -> Trend | None:
-    return trend([(c.occurred_at, c.resistance) for c in check_ins])
+    return _signal(check_ins, "resistance")
 
 
 def _runs(flags: Sequence[object | None]) -> list[tuple[int, int, object]]:
@@ -401,16 +434,17 @@ def summarize(window: Window) -> Summary:
     items = adherence(
         window.plans, in_window, window.first_day, window.last_day, window.asked_until
     )
+    axes: dict = {}  # the signals answered at every check-in share their time axis
     return Summary(
         check_ins=len(points),
-        distress=distress(points),
-        neutrality=neutrality(points),
-        mind_space=mind_space(points),
-        self_compassion=self_compassion(points),
-        resistance=resistance(points),
+        distress=_signal(points, "distress", axes),
+        neutrality=_signal(points, "neutrality", axes),
+        mind_space=_signal(points, "mind_space", axes),
+        self_compassion=_signal(points, "self_compassion", axes),
+        resistance=_signal(points, "resistance", axes),
         flow=flow(points),
         adherence=items,
         adherence_overall=adherence_overall(items),
         exercise_effect=exercise_effect(in_window),
-        charge=charge(points),
+        charge=_signal(points, "charge", axes),
     )

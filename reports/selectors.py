@@ -28,6 +28,7 @@ def default_since(client: Client, until: datetime) -> datetime:
     return last or until - DEFAULT_WINDOW
 
 
+# In the order of CheckInPoint's fields, as windows_load unpacks them.
 CHECK_IN_FIELDS = (
     "occurred_at",
     "distress",
@@ -51,7 +52,7 @@ def windows_load(
     rows = list(
         CheckIn.objects.filter(client_id__in=ids, **in_window)
         .order_by("occurred_at", "id")
-        .values("id", "client_id", *CHECK_IN_FIELDS)
+        .values_list("id", "client_id", *CHECK_IN_FIELDS)
     )
     emotions: dict[int, list[tuple[str, int]]] = {}
     for check_in_id, code, intensity in (
@@ -65,11 +66,17 @@ def windows_load(
     ):
         emotions.setdefault(check_in_id, []).append((code, intensity))
     check_ins: dict[int, list[metrics.CheckInPoint]] = {pk: [] for pk in ids}
-    for row in rows:
-        check_ins[row["client_id"]].append(
+    no_emotions = ()
+    for pk, client_id, occurred_at, distress, charge, mind_space, kind, resistance in rows:
+        check_ins[client_id].append(
             metrics.CheckInPoint(
-                emotions=tuple(emotions.get(row["id"], ())),
-                **{name: row[name] for name in CHECK_IN_FIELDS},
+                occurred_at,
+                distress,
+                tuple(emotions.get(pk, no_emotions)),
+                charge,
+                mind_space,
+                kind,
+                resistance,
             )
         )
     plans: dict[int, list[metrics.AssignmentPlan]] = {pk: [] for pk in ids}
@@ -86,9 +93,9 @@ def windows_load(
             )
         )
     completions: dict[int, list[metrics.CompletionPoint]] = {pk: [] for pk in ids}
-    for c in Completion.objects.filter(
+    for assignment_id, client_id, title, completed_at, before, after in Completion.objects.filter(
         assignment__client_id__in=ids, completed_at__gte=since, completed_at__lte=until
-    ).values(
+    ).values_list(
         "assignment_id",
         "assignment__client_id",
         "assignment__exercise__title",
@@ -96,15 +103,14 @@ def windows_load(
         "distress_before",
         "distress_after",
     ):
-        client_id = c["assignment__client_id"]
         completions[client_id].append(
             metrics.CompletionPoint(
-                assignment_id=c["assignment_id"],
-                title=c["assignment__exercise__title"],
-                completed_on=timezone.localdate(c["completed_at"], timezone=zones[client_id]),
-                distress_before=c["distress_before"],
-                distress_after=c["distress_after"],
-                completed_at=c["completed_at"],
+                assignment_id,
+                title,
+                completed_at.astimezone(zones[client_id]).date(),  # the client's day
+                before,
+                after,
+                completed_at,
             )
         )
     now = timezone.now()

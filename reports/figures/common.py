@@ -3,7 +3,7 @@
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from reports.chart_dates import Frame, date_axis, frame_of, hover_moment
+from reports.chart_dates import Frame, date_axis, frame_of, placed
 
 BLUE, ORANGE, SKY, GREEN, VERMILLION, PURPLE, YELLOW, GREY = (
     "#0072B2", "#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#F0E442", "#6B6B6B",
@@ -97,16 +97,22 @@ def line_trace(
     **extra,
 ) -> dict:
     """A line with markers; ``hover`` words one point's value, under its date and time."""
-    local = frame.local if frame else (lambda moment: moment)
+    values = [value for _, value in points]
+    if frame:
+        xs, when = placed(frame, [moment for moment, _ in points])
+        # A rating takes a few values: each is worded once (as the second of the hover
+        # lines), however many points share it.
+        worded = {value: hover_lines("", hover(value)) for value in set(values)}
+        text = [day + worded[value] for day, value in zip(when, values, strict=True)]
+    else:
+        xs, text = [moment for moment, _ in points], []
     return {
         "type": "scatter",
         "mode": "lines+markers",
         "name": name,
-        "x": [local(moment) for moment, _ in points],
-        "y": [value for _, value in points],
-        "text": [hover_lines(hover_moment(frame, moment), hover(value)) for moment, value in points]
-        if frame
-        else [],
+        "x": xs,
+        "y": values,
+        "text": text,
         "hovertemplate": "%{text}<extra></extra>",
         "line": {"color": colour, "width": 2},
         "marker": {"size": 5},

@@ -39,10 +39,13 @@ def charge_figure(
     answered = [c for c in check_ins if c.charge is not None]
     frame = frame_for(frame, [c.occurred_at for c in answered])
 
+    neutral = _("Charge toward %(person)s: 0, neutral")
+    on_a_side = _("Charge toward %(person)s: %(value)s, %(end)s")
+
     def hover(value: float) -> str:
         if not value:
-            return _("Charge toward %(person)s: 0, neutral") % {"person": plain(person)}
-        return _("Charge toward %(person)s: %(value)s, %(end)s") % {
+            return neutral % {"person": plain(person)}
+        return on_a_side % {
             "person": plain(person),
             "value": _signed(value),
             "end": plain(ends.negative if value < 0 else ends.positive),
@@ -104,10 +107,10 @@ def mind_space_figure(
     frame = frame_for(frame, [c.occurred_at for c in answered])
     points = [(c.occurred_at, c.mind_space) for c in answered]
 
+    took_up = _("%(person)s took up %(value)s%% of the day")
+
     def hover(value: float) -> str:
-        return capfirst(
-            _("%(person)s took up %(value)s%% of the day") % {"person": person, "value": value}
-        )
+        return capfirst(took_up % {"person": person, "value": value})
 
     name = _("Mind space (%% of the day)") % {}  # %% for gettext: a % sign, not a format
     line = line_trace(name, points, ORANGE, frame, hover, fill="tozeroy")

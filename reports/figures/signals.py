@@ -3,11 +3,11 @@ self-compassion and resistance."""
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils.translation import gettext as _
 
-from reports.chart_dates import DAY_MS, WEEK_MS, Frame, hover_day, hover_moment, hover_week, week_of
+from reports.chart_dates import DAY_MS, WEEK_MS, Frame, hover_day, hover_week, placed, week_of
 from reports.figures.common import (
     BLUE,
     GREEN,
@@ -38,24 +38,25 @@ def distress_figure(
     points = [(c.occurred_at, c.distress) for c in check_ins if c.distress is not None]
     data = [line_trace(_("Distress (0-10)"), points, BLUE, frame, rating(_("Distress %(value)s")))]
     if done:
+        exercise_words = _("%(title)s: distress %(before)s → %(after)s")
+        xs, when = placed(frame, [c.completed_at for c in done])
+        # The few exercises and ratings make few distinct lines: each worded once.
+        worded = {
+            key: hover_lines(
+                "", exercise_words % {"title": plain(key[0]), "before": key[1], "after": key[2]}
+            )
+            for key in {(c.title, c.distress_before, c.distress_after) for c in done}
+        }
         data.append(
             {
                 "type": "scatter",
                 "mode": "markers",
                 "name": _("Exercise done (distress after)"),
-                "x": [frame.local(c.completed_at) for c in done],
+                "x": xs,
                 "y": [c.distress_after for c in done],
                 "text": [
-                    hover_lines(
-                        hover_moment(frame, c.completed_at),
-                        _("%(title)s: distress %(before)s → %(after)s")
-                        % {
-                            "title": plain(c.title),
-                            "before": c.distress_before,
-                            "after": c.distress_after,
-                        },
-                    )
-                    for c in done
+                    day + worded[c.title, c.distress_before, c.distress_after]
+                    for day, c in zip(when, done, strict=True)
                 ],
                 "hovertemplate": "%{text}<extra></extra>",
                 "marker": {"color": ORANGE, "symbol": "diamond", "size": 8},
@@ -109,16 +110,22 @@ def flow_figure(
     week, stacked; stuck stretches shaded."""
     frame = frame_for(frame, [c.occurred_at for c in check_ins])
     by_day = frame is None or frame.by_day
-    counts: dict[date, Counter] = {}
-    totals: Counter = Counter()
-    for check_in in check_ins:
-        day = frame.day_of(check_in.occurred_at)
-        bucket = counts.setdefault(day if by_day else week_of(day), Counter())
-        for code, _intensity in check_in.emotions:
-            bucket[code] += 1
-            totals[code] += 1
+    # How often each code was labelled in each bar's day or week: counted in one go.
+    days = [frame.day_of(c.occurred_at) for c in check_ins]
+    bar_of = days if by_day else list(map(week_of, days))
+    labelled = Counter(
+        [
+            (start, code)
+            for start, check_in in zip(bar_of, check_ins, strict=True)
+            for code, _intensity in check_in.emotions
+        ]
+    )
+    per_bar = dict.fromkeys(bar_of, 0)  # every day or week with a check-in has its bar
+    for (start, _code), count in labelled.items():
+        per_bar[start] += count
+    totals = Counter([code for c in check_ins for code, _intensity in c.emotions])
     shown = [code for code, _count in totals.most_common(len(LABEL_COLOURS) - 1)]
-    starts = sorted(counts)
+    starts = sorted(per_bar)
     # Each bar spans its day, or its week (Monday to Sunday), with a gap to the next.
     if by_day:
         middles = [datetime.combine(day, time(12)) for day in starts]
@@ -134,31 +141,33 @@ def flow_figure(
         "hovertemplate": "%{text}<extra></extra>",
     }
 
+    count_words = _("%(emotion)s: %(count)d")
+
     def trace(name: str, values: list[int], colour: str) -> dict:
         label = plain(name)
+        worded = {
+            n: hover_lines("", count_words % {"emotion": label, "count": n}) for n in set(values)
+        }
         return {
             **bar,
             "name": label,
             "y": values,
-            "text": [
-                hover_lines(day, _("%(emotion)s: %(count)d") % {"emotion": label, "count": count})
-                for day, count in zip(when, values, strict=True)
-            ],
+            "text": [day + worded[count] for day, count in zip(when, values, strict=True)],
             "marker": {"color": colour},
         }
 
     data = [
-        trace(names.get(code, code), [counts[s][code] for s in starts], colour)
+        trace(names.get(code, code), [labelled[s, code] for s in starts], colour)
         for colour, code in zip(LABEL_COLOURS, shown, strict=False)
     ]
-    others = [sum(n for code, n in counts[s].items() if code not in shown) for s in starts]
+    others = [per_bar[s] - sum(labelled[s, code] for code in shown) for s in starts]
     if any(others):
         data.append(trace(_("Other"), others, GREY))
     if by_day:
         title, y_title = _("Emotional flow: emotions labelled per day"), _("times labelled a day")
     else:
         title, y_title = _("Emotional flow: emotions labelled per week"), _("times labelled a week")
-    top = max((sum(counts[s].values()) for s in starts), default=0)
+    top = max(per_bar.values(), default=0)
     layout = layout_of(
         title,
         y_title,

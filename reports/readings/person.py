@@ -8,6 +8,7 @@ resentment". Each sentence stays whole for translators, with %(person)s, %(negat
 
 from collections.abc import Sequence
 from datetime import datetime
+from operator import attrgetter
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -138,7 +139,7 @@ def charge(
         sentence = ""
     if sentence:
         text += " " + sentence % figures
-    lately = d.recent_charge(_series(check_ins, lambda c: c.charge), found, until)
+    lately = d.recent_charge(_series(check_ins, attrgetter("charge")), found, until)
     if lately is not None:
         text += " " + _recent_charge_words(lately, named)
     return text
@@ -214,7 +215,7 @@ def mind_space(
         )
     # The person's name can open the sentence: "Their husband took up about 40% of the day".
     text = capfirst(text % values)
-    lately = d.recent(_series(check_ins, lambda c: c.mind_space), way, d.MIND_SPACE, until)
+    lately = d.recent(_series(check_ins, attrgetter("mind_space")), way, d.MIND_SPACE, until)
     if lately is not None:
         text += " " + _recent_words(
             lately,

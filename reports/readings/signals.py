@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from operator import attrgetter
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -73,7 +74,7 @@ def distress(
             t.count,
         )
     text %= values
-    lately = d.recent(_series(check_ins, lambda c: c.distress), way, d.DISTRESS, until)
+    lately = d.recent(_series(check_ins, attrgetter("distress")), way, d.DISTRESS, until)
     if lately is not None:
         text += " " + _recent_words(
             lately,
@@ -159,7 +160,7 @@ def compassion(
             )
         sentences.append(text % values)
         lately = d.recent(
-            _series(check_ins, lambda c: c.self_compassion), way, d.SELF_COMPASSION, until
+            _series(check_ins, attrgetter("self_compassion")), way, d.SELF_COMPASSION, until
         )
         if lately is not None:
             sentences.append(

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -207,6 +209,47 @@ def test_progress_report_queries_do_not_grow_with_days(
             reverse("client-progress", args=[client_record.pk]), {"window": "all"}
         )
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_progress_report_runs_the_same_queries_for_ten_days_and_a_year(logged_in, therapist):
+    counted = []
+    for days in (10, 365):
+        client_record = factories.ClientFactory(primary_therapist=therapist)
+        _history(client_record, days)
+        url = reverse("client-progress", args=[client_record.pk])
+        logged_in.get(url, {"window": "all"})  # the session settles on the first page
+        with CaptureQueriesContext(connection) as queries:
+            assert logged_in.get(url, {"window": "all"}).status_code == 200
+        counted.append(len(queries))
+    assert counted[0] == counted[1]
+
+
+@pytest.mark.django_db
+def test_what_to_talk_about_is_listed_newest_first_on_the_clinics_days(logged_in, therapist):
+    therapist.clinic.time_zone = "America/Los_Angeles"
+    therapist.clinic.save()
+    client_record = factories.ClientFactory(primary_therapist=therapist)
+    late = dt.datetime(2026, 11, 26, 6, 30, tzinfo=dt.UTC)  # 22:30 on the 25th there
+    factories.CheckInFactory(
+        client=client_record, occurred_at=late, wants_to_discuss=True, note="the <letter>"
+    )
+    factories.CheckInFactory(
+        client=client_record,
+        occurred_at=late - dt.timedelta(days=3),
+        distress=None,
+        safety_concern=True,
+    )
+    factories.CheckInFactory(client=client_record, occurred_at=late - dt.timedelta(days=1))
+    with time_machine.travel(late + dt.timedelta(hours=2), tick=False):
+        page = logged_in.get(
+            reverse("client-progress", args=[client_record.pk]), {"window": "4w"}
+        ).content.decode()
+    quotes = page[page.index('id="h-discuss"') : page.index('id="h-assign"')]
+    assert quotes.count("<blockquote>") == 2
+    assert quotes.index("the &lt;letter&gt;") < quotes.index("(no note)")  # newest first
+    assert "Wed 25 Nov · distress" in quotes  # the clinic's day, not UTC's Thursday
+    assert "Sun 22 Nov · <strong" in quotes and "safety answer: yes" in quotes
 
 
 @pytest.mark.django_db
