@@ -96,12 +96,12 @@ class AuditContextMiddleware:
             _request.reset(token)
 
 
-def _write(
+def _event(
     actor: Actor, *, action: str, object_type: str, object_ids, client_id=None, clinic_id=None
 ):
     from .models import AuditEvent
 
-    AuditEvent.objects.create(
+    return AuditEvent(
         actor_id=actor.user_id,
         actor_role=actor.role,
         clinic_id=clinic_id if clinic_id is not None else actor.clinic_id,
@@ -112,6 +112,10 @@ def _write(
         view=actor.view,
         ip=actor.ip,
     )
+
+
+def _write(actor: Actor, **what) -> None:
+    _event(actor, **what).save()
 
 
 def record(
@@ -143,18 +147,15 @@ def record_writes(*, action: str, object_type: str, rows) -> None:
     actor = current_actor()
     by_client: dict[tuple, list[int]] = {}
     for object_id, client_id, clinic_id in rows:
-        by_client.setdefault((client_id, clinic_id), []).append(int(object_id))
+        by_client.setdefault((client_id, clinic_id), []).append(object_id)
     AuditEvent.objects.bulk_create(
-        AuditEvent(
-            actor_id=actor.user_id,
-            actor_role=actor.role,
-            clinic_id=clinic_id,
+        _event(
+            actor,
             action=action,
             object_type=object_type,
             object_ids=ids,
             client_id=client_id,
-            view=actor.view,
-            ip=actor.ip,
+            clinic_id=clinic_id,
         )
         for (client_id, clinic_id), ids in by_client.items()
     )
