@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "clinic.outbox",
     "clients.safety",
     "clients.measures",
+    "clients.emdr",
     "reports",
 ]
 

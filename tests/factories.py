@@ -162,3 +162,47 @@ class MeasureScheduleFactory(factory.django.DjangoModelFactory):
     instrument = "phq9"
     cadence = "every_2_weeks"
     starts_on = factory.LazyFunction(timezone.localdate)
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "emdr.Target"
+
+    client = factory.SubFactory(ClientFactory)
+    label = factory.Sequence(lambda n: f"Target {n}")
+    memory = "The memory in the client's words."
+    worst_image = "The worst moment of it."
+    negative_cognition = "I am not enough."
+    positive_cognition = "I am enough as I am."
+    plan_order = factory.Sequence(lambda n: n + 1)
+
+
+class ProcessingRecordFactory(factory.django.DjangoModelFactory):
+    """A held session's work on a target; the session is the target's client's."""
+
+    class Meta:
+        model = "emdr.ProcessingRecord"
+
+    target = factory.SubFactory(TargetFactory)
+    session = factory.SubFactory(
+        SessionFactory,
+        client=factory.SelfAttribute("..target.client"),
+        therapist=factory.SelfAttribute("..target.client.primary_therapist"),
+        status="completed",
+        starts_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=2)),
+    )
+    phases = factory.LazyFunction(lambda: [3, 4, 7])
+    sud_start = 7
+    sud_end = 4
+    voc_setup = 2
+    closure = "complete"
+
+
+class TicesEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "emdr.TicesEntry"
+
+    client = factory.SubFactory(ClientFactory)
+    occurred_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+    trigger = "A song in the shop."
+    disturbance = 6

@@ -1,0 +1,174 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from clients.emdr import services
+from clients.emdr.models import ProcessingRecord, Target, TicesEntry
+from tests import factories
+
+
+@pytest.fixture
+def target(client_record):
+    return services.target_create(
+        client=client_record,
+        by=client_record.primary_therapist.user,
+        label="The kitchen, age 9",
+        memory="Father shouting at the table.",
+        negative_cognition="I am not safe.",
+        positive_cognition="I am safe now.",
+    )
+
+
+def held_session(client, days_ago=2):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return factories.SessionFactory(
+        client=client, status="completed", starts_at=timezone.now() - timedelta(days=days_ago)
+    )
+
+
+def test_a_new_target_is_planned_last_in_the_plan_with_its_status_dated(target, client_record):
+    second = services.target_create(client=client_record, by=None, label="The car park")
+    assert (target.plan_order, second.plan_order) == (1, 2)
+    assert [c.status for c in target.status_changes.all()] == ["planned"]
+
+
+def test_working_a_planned_target_puts_it_in_progress(target):
+    record, created = services.record_save(
+        session=held_session(target.client),
+        target=target,
+        by=None,
+        phases=[3, 4],
+        sud_start=8,
+        sud_end=5,
+        closure="incomplete",
+    )
+    assert created and record.phases == [3, 4]
+    target.refresh_from_db()
+    assert target.status == Target.Status.IN_PROGRESS
+    assert [c.status for c in target.status_changes.all()] == ["planned", "in_progress"]
+
+
+def test_saving_the_same_session_and_target_again_corrects_the_record(target):
+    session = held_session(target.client)
+    services.record_save(session=session, target=target, by=None, phases=[4], closure="complete")
+    record, created = services.record_save(
+        session=session, target=target, by=None, phases=[4, 5], sud_end=2, closure="contained"
+    )
+    assert not created
+    assert ProcessingRecord.objects.get().closure == "contained"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"phases": [9], "closure": "complete"}, "phases"),
+        ({"phases": [], "closure": "complete"}, "phases"),
+        ({"phases": [4], "sud_end": 11, "closure": "complete"}, "sud_end"),
+        ({"phases": [4], "voc_installed": 0, "closure": "complete"}, "voc_installed"),
+        ({"phases": [4], "closure": "maybe"}, "closure"),
+    ],
+)
+def test_bad_numbers_are_refused_naming_the_field(target, fields, field):
+    with pytest.raises(ValidationError) as refused:
+        services.record_save(session=held_session(target.client), target=target, by=None, **fields)
+    assert field in refused.value.message_dict
+    assert not ProcessingRecord.objects.exists()
+
+
+def test_a_target_of_another_client_is_refused(target, therapist):
+    other = factories.ClientFactory(primary_therapist=therapist)
+    with pytest.raises(ValidationError) as refused:
+        services.record_save(
+            session=held_session(other), target=target, by=None, phases=[4], closure="complete"
+        )
+    assert "target" in refused.value.message_dict
+
+
+def test_a_session_not_held_is_refused(target):
+    session = factories.SessionFactory(client=target.client)  # scheduled, ahead
+    with pytest.raises(ValidationError) as refused:
+        services.record_save(
+            session=session, target=target, by=None, phases=[4], closure="complete"
+        )
+    assert "session" in refused.value.message_dict
+
+
+def _finish(target, **numbers):
+    services.record_save(
+        session=held_session(target.client),
+        target=target,
+        by=None,
+        phases=[4, 5, 6, 7],
+        closure="complete",
+        **numbers,
+    )
+
+
+def test_resolving_on_the_rule_records_its_grounds(target):
+    _finish(target, sud_end=0, voc_installed=7, body_scan_clear=True)
+    services.target_status_set(target=target, status="resolved", by=None)
+    change = target.status_changes.last()
+    assert (change.status, change.grounds) == ("resolved", "rule")
+
+
+def test_voc_six_needs_a_reason_and_then_is_accepted(target):
+    _finish(target, sud_end=0, voc_installed=6, body_scan_clear=True)
+    with pytest.raises(ValidationError) as refused:
+        services.target_status_set(target=target, status="resolved", by=None)
+    assert list(refused.value.message_dict) == ["reason"]
+    services.target_status_set(
+        target=target, status="resolved", by=None, reason="Seven would not be true to life."
+    )
+    assert target.status_changes.last().grounds == "voc_accepted"
+
+
+def test_sud_two_cannot_be_resolved_even_with_a_reason(target):
+    _finish(target, sud_end=2, voc_installed=7, body_scan_clear=True)
+    with pytest.raises(ValidationError) as refused:
+        services.target_status_set(target=target, status="resolved", by=None, reason="Enough.")
+    assert "sud_end" in refused.value.message_dict
+    target.refresh_from_db()
+    assert target.status == Target.Status.IN_PROGRESS
+
+
+def test_tices_entry_with_the_same_client_uuid_is_stored_once(client_record):
+    import uuid
+
+    from django.utils import timezone
+
+    key = uuid.uuid4()
+    for _ in range(2):
+        draft = services.tices_prepare(
+            client=client_record,
+            occurred_at=timezone.now(),
+            trigger="His car outside.",
+            disturbance=8,
+            client_uuid=key,
+        )
+        services.tices_record(draft=draft)
+    assert TicesEntry.objects.count() == 1
+
+
+def test_a_target_hidden_from_the_client_cannot_be_named_in_the_log(target):
+    from django.utils import timezone
+
+    with pytest.raises(ValidationError) as refused:
+        services.tices_prepare(
+            client=target.client,
+            occurred_at=timezone.now(),
+            trigger="x",
+            disturbance=3,
+            target_id=target.pk,
+        )
+    assert "target" in refused.value.message_dict
+
+
+def test_words_about_a_memory_are_unreadable_in_the_database(target):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT memory, negative_cognition, positive_cognition FROM emdr_target")
+        row = cursor.fetchone()
+    assert all(value.startswith("gAAAA") for value in row)
+    assert "shouting" not in " ".join(row)
