@@ -433,6 +433,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AssignmentStatusEnum": "clients.models.Assignment.Status",
         "ClientStatusEnum": "clients.models.Client.Status",
+        "FocusAreasEnum": "clients.models.FocusArea",
+        "TargetStatusEnum": "clients.emdr.models.Target.Status",
     },
 }
 

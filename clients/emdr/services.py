@@ -120,6 +120,7 @@ def target_update(
     *, target: Target, by: User | None, emotions: Iterable[str] | None = None, **fields
 ) -> Target:
     """Change what a target says (not its status: ``target_status_set``)."""
+    _refuse_after_discharge(target.client)
     unknown = set(fields) - set(TARGET_FIELDS)
     if unknown:
         raise TypeError(f"Unknown target fields: {sorted(unknown)}")
@@ -152,6 +153,7 @@ def target_status_set(
     """Move a target to a status, recording the date. Resolved needs the last session's
     numbers to meet the rule, or the therapist's judgement (SUD 1) or reason (VoC 5-6);
     otherwise a ValidationError names what stands in the way."""
+    _refuse_after_discharge(target.client)
     if status not in Target.Status.values:
         raise ValidationError({"status": _("Choose planned, in progress, resolved or set aside.")})
     if status == target.status:
@@ -198,6 +200,7 @@ def record_save(
         raise TypeError(f"Unknown record fields: {sorted(unknown)}")
     if target.client_id != session.client_id:
         raise ValidationError({"target": _("This target belongs to another client.")})
+    _refuse_after_discharge(target.client)
     if session.status != Session.Status.COMPLETED:
         raise ValidationError(
             {"session": _("Processing is recorded for a held session; mark it held first.")}

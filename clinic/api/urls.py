@@ -9,4 +9,5 @@ urlpatterns = [
     re_path(r"^me/?$", views.me, name="api-me"),
     re_path(r"^", include("clients.api.urls")),
     re_path(r"^", include("clients.measures.api.urls")),
+    re_path(r"^", include("clients.emdr.api.urls")),
 ]

@@ -94,6 +94,21 @@ TABLE = {
     ("GET", "clients/{client}/fhir/"): row(401, 403, 403, 200, 404, 404, 403, 404),
     # Aggregates: a therapist's own caseload, the admin's whole clinic; never a client.
     ("GET", "outcomes/"): row(401, 403, 403, 200, 200, 200, 200, 200),
+    # EMDR. Targets: the treating therapist's; a client reads the labels shown to them.
+    ("GET", "emdr/targets/"): row(401, 200, 200, 200, 200, 200, 403, 200),
+    ("POST", "emdr/targets/"): row(401, 403, 403, 400, 400, 400, 403, 400),
+    ("GET", "emdr/targets/{target}/"): row(401, 200, 404, 200, 404, 404, 403, 404),
+    ("GET", "emdr/targets/{hidden_target}/"): row(401, 404, 404, 200, 404, 404, 403, 404),
+    ("PATCH", "emdr/targets/{target}/"): row(401, 403, 403, 200, 404, 404, 403, 404),
+    ("POST", "emdr/targets/{target}/status/"): row(401, 403, 403, 400, 404, 404, 403, 404),
+    # Processing records hold the therapist's notes: never a client's to read.
+    ("GET", "emdr/records/"): row(401, 403, 403, 200, 200, 200, 403, 200),
+    ("POST", "emdr/records/"): row(401, 403, 403, 400, 400, 400, 403, 400),
+    ("GET", "emdr/records/{emdr_record}/"): row(401, 403, 403, 200, 404, 404, 403, 404),
+    ("PATCH", "emdr/records/{emdr_record}/"): row(401, 403, 403, 200, 404, 404, 403, 404),
+    # The TICES log: the client writes their own; their therapist reads it.
+    ("GET", "emdr/tices/"): row(401, 200, 200, 200, 200, 200, 403, 200),
+    ("POST", "emdr/tices/"): row(401, 400, 400, 403, 403, 403, 403, 403),
 }
 
 # Filters name a client too; outside the scope that client "does not exist".
@@ -104,6 +119,10 @@ FILTERS = {
     ("GET", "measures/due/?client={client}"): row(401, 200, 404, 200, 404, 404, 403, 404),
     ("GET", "measure-responses/?client={client}"): row(401, 200, 404, 200, 404, 404, 403, 404),
     ("GET", "measure-responses/?instrument=phq9"): row(401, 200, 200, 200, 200, 200, 403, 200),
+    ("GET", "emdr/targets/?client={client}"): row(401, 200, 404, 200, 404, 404, 403, 404),
+    ("GET", "emdr/records/?client={client}"): row(401, 403, 403, 200, 404, 404, 403, 404),
+    ("GET", "emdr/records/?target={target}"): row(401, 403, 403, 200, 404, 404, 403, 404),
+    ("GET", "emdr/tices/?client={client}"): row(401, 200, 404, 200, 404, 404, 403, 404),
 }
 
 
@@ -157,6 +176,9 @@ def world(db):
         "escalated_alert": factories.AlertFactory(client=client, escalated_at=timezone.now()),
         "schedule": factories.MeasureScheduleFactory(client=client),
         "measure_response": factories.measure_response(client),
+        "target": factories.TargetFactory(client=client, shown_to_client=True),
+        "hidden_target": factories.TargetFactory(client=client),
+        "emdr_record": factories.ProcessingRecordFactory(target__client=client),
     }
     users = {
         "anonymous": None,
