@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from clients.emdr.admin import EmdrSettingsInline
 from clients.measures.admin import ClinicInstrumentInline
 from clients.services import clinic_library_install
 
@@ -50,7 +51,7 @@ class ClinicAdmin(ClinicScopedAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at"]
-    inlines = [CrisisLineInline, ClinicInstrumentInline]
+    inlines = [CrisisLineInline, ClinicInstrumentInline, EmdrSettingsInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "time_zone"]}),
         (

@@ -1,3 +1,371 @@
-"""(being written)"""
+"""The therapist's EMDR pages: set up a target, edit it and change its status, and record
+what a held session did with the client's targets.
 
-urlpatterns: list = []
+Only the treating therapist: ``client_get_for`` gives anyone else a 404, and the target or
+session is looked up within that client. Every write goes through ``services``; a refusal
+comes back on the page, next to the field it names, with nothing stored. A discharged
+client's record is read-only, as it is for measures. The product suggests a resolution
+from the rule; the therapist decides on the target's page.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Max, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from clients.models import Client, EmotionLabel, Exercise
+from clients.selectors import client_get_for
+from clinic import audit
+from clinic.forms import add_service_errors
+from clinic.models import Session
+from clinic.roles import therapist_required
+
+from . import resolution, services
+from .forms import TARGET_FORM_FIELDS, ProcessingForm, StatusForm, TargetForm
+from .models import ProcessingRecord, Target
+
+DAY = "D j M Y"
+RECENT_HELD = 3
+
+
+# --- What the rule says of a target's last session --------------------------------
+
+
+def end_words(record: ProcessingRecord) -> str:
+    """ "SUD 0, VoC 7, body scan clear": how a session left the target."""
+    sud = record.sud_end if record.sud_end is not None else "–"
+    voc = record.voc_installed if record.voc_installed is not None else "–"
+    scan = {True: _("clear"), False: _("not clear")}.get(record.body_scan_clear, _("not done"))
+    return _("SUD %(sud)s, VoC %(voc)s, body scan %(scan)s") % {
+        "sud": sud,
+        "voc": voc,
+        "scan": scan,
+    }
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """The rule's reading of one record: ``reads_resolved`` when it is met or within the
+    therapist's judgement; ``needs`` says what a resolution still asks, or what stands
+    in its way."""
+
+    reads_resolved: bool
+    text: str
+    needs: list[str] = field(default_factory=list)
+
+
+def suggestion(record: ProcessingRecord | None) -> Suggestion:
+    if record is None:
+        return Suggestion(
+            False, _("No session has recorded this target yet: resolving it needs its numbers.")
+        )
+    read = resolution.reading(
+        sud_end=record.sud_end,
+        voc_installed=record.voc_installed,
+        body_scan_clear=record.body_scan_clear,
+    )
+    words = {
+        "day": date_format(timezone.localtime(record.session.starts_at), DAY),
+        "end": end_words(record),
+    }
+    if read.meets_rule:
+        return Suggestion(
+            True, _("The session of %(day)s ended at %(end)s: this reads as resolved.") % words
+        )
+    if read.needs_judgement:
+        _grounds, asks = resolution.grounds_for(
+            sud_end=record.sud_end,
+            voc_installed=record.voc_installed,
+            body_scan_clear=record.body_scan_clear,
+        )
+        text = (
+            _("The session of %(day)s ended at %(end)s: resolved is within your judgement.") % words
+        )
+        return Suggestion(True, text, list(asks.values()))
+    text = _("The session of %(day)s ended at %(end)s: this does not read as resolved.") % words
+    return Suggestion(False, text, list(read.problems.values()))
+
+
+# --- Pages ----------------------------------------------------------------------------
+
+
+def _read_only(request: HttpRequest, client: Client) -> bool:
+    """A discharged client's record is kept as it is: say so, and change nothing."""
+    if client.status != Client.Status.DISCHARGED:
+        return False
+    messages.error(
+        request, _("This client has been discharged; reactivate them to change their EMDR work.")
+    )
+    return True
+
+
+def _labels(client: Client, target: Target | None = None) -> tuple[list[EmotionLabel], list]:
+    """The clinic's active words for feelings, with any the target already has; and the
+    codes the target has."""
+    labels = EmotionLabel.objects.filter(clinic_id=client.clinic_id)
+    if target is None:
+        return list(labels.filter(is_active=True)), []
+    had = list(target.emotions.values_list("code", flat=True))
+    return list(labels.filter(Q(is_active=True) | Q(code__in=had))), had
+
+
+@require_http_methods(["GET", "POST"])
+@therapist_required
+def target_new(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_get_for(user=request.user, client_id=client_id)
+    labels, _chosen = _labels(client)
+    status = 200
+    form = TargetForm(labels=labels)
+    if request.method == "POST":
+        if _read_only(request, client):
+            return redirect("emdr-target-new", client_id=client.pk)
+        form = TargetForm(request.POST, labels=labels)
+        if form.is_valid():
+            try:
+                target = services.target_create(
+                    client=client,
+                    by=request.user,
+                    emotions=form.cleaned_data["emotions"],
+                    **form.target_fields(),
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Target “%(label)s” set up.") % {"label": target.label})
+                return redirect("emdr-target", client_id=client.pk, target_id=target.pk)
+        status = 400
+    audit.record_read(request, "client", [client.pk])
+    return render(
+        request,
+        "emdr/target_new.html",
+        {"client": client, "form": form, "zone": client.clinic.time_zone},
+        status=status,
+    )
+
+
+def _save_details(request, target: Target, form: TargetForm, had: list[str]) -> bool:
+    if not form.is_valid():
+        return False
+    chosen = form.cleaned_data["emotions"]
+    try:
+        services.target_update(
+            target=target,
+            by=request.user,
+            # Unchanged, the words stay as they are, even one the clinic no longer offers.
+            emotions=None if sorted(chosen) == sorted(had) else chosen,
+            **form.target_fields(),
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        # The service set the refused values on the target: the page shows the stored ones.
+        target.refresh_from_db(fields=list(TARGET_FORM_FIELDS))
+        return False
+    messages.success(request, _("Target “%(label)s” saved.") % {"label": target.label})
+    return True
+
+
+def _save_status(request, target: Target, form: StatusForm) -> bool:
+    if not form.is_valid():
+        return False
+    before = target.status
+    try:
+        services.target_status_set(target=target, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        # What the last session's numbers lack is said at the status itself.
+        for name, problems in error.message_dict.items():
+            form.add_error(name if name in form.fields else "status", problems)
+        return False
+    words = {"label": target.label, "status": target.get_status_display().lower()}
+    if target.status == before:
+        messages.info(request, _("“%(label)s” stays %(status)s.") % words)
+    else:
+        messages.success(request, _("“%(label)s” is now %(status)s.") % words)
+    return True
+
+
+@require_http_methods(["GET", "POST"])
+@therapist_required
+def target_page(request: HttpRequest, client_id: int, target_id: int) -> HttpResponse:
+    client = client_get_for(user=request.user, client_id=client_id)
+    target = get_object_or_404(client.emdr_targets, pk=target_id)
+    target.client = client
+    labels, had = _labels(client, target)
+    details = TargetForm.for_target(target, labels=labels, chosen=had)
+    status_form = StatusForm(initial={"status": target.status})
+    status = 200
+    if request.method == "POST":
+        here = redirect("emdr-target", client_id=client.pk, target_id=target.pk)
+        if _read_only(request, client):
+            return here
+        part = request.POST.get("part")
+        if part == "details":
+            details = TargetForm.for_target(target, labels=labels, chosen=had, data=request.POST)
+            if _save_details(request, target, details, had):
+                return here
+        elif part == "status":
+            status_form = StatusForm(request.POST)
+            if _save_status(request, target, status_form):
+                return here
+            target.refresh_from_db(fields=["status", "status_changed_at"])
+        else:
+            messages.error(request, _("Nothing was stored: that is not a part of this page."))
+        status = 400
+    records = list(target.records.select_related("session").order_by("session__starts_at", "id"))
+    changes = list(target.status_changes.select_related("changed_by"))
+    held = list(
+        client.sessions.filter(status=Session.Status.COMPLETED).order_by("-starts_at")[:RECENT_HELD]
+    )
+    audit.record_read(request, "target", [target.pk], client_id=client.pk)
+    if records:
+        audit.record_read(request, "processingrecord", [r.pk for r in records], client_id=client.pk)
+    return render(
+        request,
+        "emdr/target.html",
+        {
+            "client": client,
+            "target": target,
+            "form": details,
+            "status_form": status_form,
+            "suggestion": suggestion(records[-1] if records else None),
+            "records": records,
+            "changes": changes,
+            "last_change": changes[-1] if changes else None,
+            "held": held,
+            "read_only": client.status == Client.Status.DISCHARGED,
+            "zone": client.clinic.time_zone,
+        },
+        status=status,
+    )
+
+
+# --- A session's processing -----------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """A target as the session's page lists it, with this session's record if any."""
+
+    target: Target
+    record: ProcessingRecord | None
+    suggestion: Suggestion | None = None
+
+
+def _rows(client: Client, session: Session) -> list[Row]:
+    """The client's open targets and any recorded for this session, in the plan's order;
+    a record that is its target's latest, and reads as resolved, carries the suggestion."""
+    recorded = {r.target_id: r for r in session.emdr_records.select_related("calming_exercise")}
+    targets = client.emdr_targets.filter(
+        Q(status__in=[Target.Status.PLANNED, Target.Status.IN_PROGRESS]) | Q(pk__in=list(recorded))
+    ).annotate(last_session_at=Max("records__session__starts_at"))
+    rows = []
+    for target in targets:
+        target.client = client
+        record = recorded.get(target.pk)
+        row = Row(target, record)
+        if record is not None:
+            record.session, record.target = session, target
+            latest = target.last_session_at == session.starts_at
+            if latest and target.status != Target.Status.RESOLVED:
+                found = suggestion(record)
+                row.suggestion = found if found.reads_resolved else None
+        rows.append(row)
+    return rows
+
+
+def _first_choice(rows: list[Row], asked: str | None) -> Row | None:
+    """The target the form opens on: the one asked for, else the first in progress not yet
+    recorded, else the first not yet recorded, else the first."""
+    by_id = {str(row.target.pk): row for row in rows}
+    if asked in by_id:
+        return by_id[asked]
+    waiting = [row for row in rows if row.record is None]
+    in_progress = [row for row in waiting if row.target.status == Target.Status.IN_PROGRESS]
+    return next(iter(in_progress or waiting or rows), None)
+
+
+def _record(request, session: Session, form: ProcessingForm) -> bool:
+    if not form.is_valid():
+        return False
+    target = form.chosen_target
+    try:
+        _record_row, created = services.record_save(
+            session=session, target=target, by=request.user, **form.record_fields()
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    words = {"label": target.label}
+    if created:
+        messages.success(request, _("Recorded the processing of “%(label)s”.") % words)
+    else:
+        messages.success(request, _("Corrected the record of “%(label)s”.") % words)
+    return True
+
+
+@require_http_methods(["GET", "POST"])
+@therapist_required
+def session_page(request: HttpRequest, client_id: int, session_id: int) -> HttpResponse:
+    client = client_get_for(user=request.user, client_id=client_id)
+    session = get_object_or_404(client.sessions, pk=session_id)
+    held = session.status == Session.Status.COMPLETED
+    status, form, rows, chosen = 200, None, [], None
+    if request.method == "POST" and _read_only(request, client):
+        return redirect("emdr-session", client_id=client.pk, session_id=session.pk)
+    if held:
+        rows = _rows(client, session)
+        exercises = list(Exercise.objects.filter(clinic_id=client.clinic_id, is_active=True))
+        choices = {"targets": [row.target for row in rows], "exercises": exercises}
+        if request.method == "POST":
+            form = ProcessingForm(request.POST, **choices)
+            if _record(request, session, form):
+                return redirect("emdr-session", client_id=client.pk, session_id=session.pk)
+            status = 400
+        elif client.status != Client.Status.DISCHARGED:
+            chosen = _first_choice(rows, request.GET.get("target"))
+            if chosen is not None:
+                form = ProcessingForm.for_record(chosen.record, chosen.target.pk, **choices)
+    elif request.method == "POST":
+        status = 400  # nothing to record: the page says why
+    audit.record_read(request, "client", [client.pk])
+    recorded = [row.record.pk for row in rows if row.record is not None]
+    if recorded:
+        audit.record_read(request, "processingrecord", recorded, client_id=client.pk)
+    return render(
+        request,
+        "emdr/session.html",
+        {
+            "client": client,
+            "session": session,
+            "held": held,
+            "rows": rows,
+            "form": form,
+            "chosen": chosen,
+            "read_only": client.status == Client.Status.DISCHARGED,
+            "zone": client.clinic.time_zone,
+            "progress_url": reverse("client-progress", args=[client.pk]),
+        },
+        status=status,
+    )
+
+
+urlpatterns = [
+    path("clients/<int:client_id>/emdr/targets/new/", target_new, name="emdr-target-new"),
+    path(
+        "clients/<int:client_id>/emdr/targets/<int:target_id>/",
+        target_page,
+        name="emdr-target",
+    ),
+    path(
+        "clients/<int:client_id>/sessions/<int:session_id>/emdr/",
+        session_page,
+        name="emdr-session",
+    ),
+]
