@@ -31,7 +31,7 @@ from clinic.outbox import selectors as outbox_selectors
 from clinic.roles import therapist_required
 
 from . import caseload as caseload_pages
-from . import forms, measure_pages, pages, session_prep, summary_pages
+from . import emdr_section, forms, measure_pages, pages, session_prep, summary_pages
 
 # The session whose status the therapist just changed, and what it was before.
 UNDO_KEY = "session_undo"
@@ -113,6 +113,9 @@ def progress(request: HttpRequest, client_id: int) -> HttpResponse:
             ),
             "session_form": forms.SessionForm(),
             "measures": measure_pages.measure_section(client=client, held=report.held_sessions),
+            "emdr": emdr_section.section(
+                client=client, window=report.window, held=report.held_sessions
+            ),
             "now": timezone.now(),
             "undo": _session_undo(request, client),
         },

@@ -1,0 +1,396 @@
+"""The EMDR charts: disturbance (SUD) and the validity of the positive cognition (VoC) of
+each target across sessions, and the client's TICES log per week by disturbance.
+
+Pure, like the other builders: plain data in (``TargetLine``, moments and ratings), a
+plain-dict figure out. Dates go through ``reports.chart_dates``: sessions are drawn in
+the frame's zone (the clinic's, as every time on the therapist's pages), and the log's
+weeks are the client's own weeks (a frame in the client's zone).
+
+How a session reads on the SUD and VoC charts: each session is a short vertical segment
+from the rating at its start (an open circle) to the rating at its end (a filled one),
+and the target's line joins the end ratings from session to session. Joining start, end,
+start, end instead would draw a saw-tooth: disturbance that comes back between sessions is
+usual, and a zigzag would read as getting nowhere. The line through the ends shows where
+each session left the target; the segments show how far each session moved it.
+"""
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from clients.emdr.models import SUD, VOC, Target
+from reports.chart_dates import WEEK_MS, Frame, hover_day, hover_week, placed, week_of
+from reports.figures.common import (
+    BLUE,
+    GREEN,
+    GREY,
+    ORANGE,
+    PURPLE,
+    SKY,
+    VERMILLION,
+    frame_for,
+    hover_lines,
+    layout_of,
+    plain,
+)
+from reports.figures.measures import LEGEND_ROW, LEGEND_ROWS_INCLUDED, padded
+
+# The Okabe-Ito colours without yellow, which is too light for a line on white paper;
+# past seven targets the colours come round again with another dash, so that no two
+# targets look alike (21 before any repeats).
+TARGET_COLOURS = (BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, "#000000")
+TARGET_DASHES = ("solid", "dash", "dot")
+# The resolved mark: a star in the dark ink of the page, outlined in white, which reads
+# on any target's colour and in print.
+RESOLVED_COLOUR = "#1f2933"
+MARKER_SIZE = 8
+# The rating at a session's start is an open circle (filled white, so that the segment
+# behind it does not show through); at its end, a filled one: told apart without colour.
+OPEN_FILL = "#ffffff"
+START, END = "start", "end"
+# Half a point beyond each end of the scale, as the other rating charts.
+SUD_RANGE = [SUD[0] - 0.5, SUD[1] + 0.5]
+VOC_RANGE = [VOC[0] - 0.5, VOC[1] + 0.5]
+
+# The log's disturbance in three bands, and one hue from light to dark for them: the
+# darker, the more disturbing, which a reader tells apart without colour and in print.
+TICES_BANDS = ((0, 3), (4, 6), (7, 10))
+TICES_COLOURS = ("#B3D5E8", "#59A3CD", BLUE)  # BLUE at 30%, 65% and 100% on white
+
+
+@dataclass(frozen=True)
+class Worked:
+    """What one held session recorded of one target (None: not recorded)."""
+
+    at: datetime  # when the session started
+    sud_start: int | None = None
+    sud_end: int | None = None
+    voc_setup: int | None = None
+    voc_installed: int | None = None
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    """A target, its sessions (oldest first) and its status since ``since``."""
+
+    label: str
+    sessions: Sequence[Worked] = ()
+    status: str = Target.Status.IN_PROGRESS
+    since: datetime | None = None
+
+    @property
+    def resolved_at(self) -> datetime | None:
+        return self.since if self.status == Target.Status.RESOLVED else None
+
+
+@dataclass(frozen=True)
+class Scale:
+    """What the SUD chart and the VoC chart each read of a session, and how they say it."""
+
+    start: Callable[[Worked], int | None]
+    end: Callable[[Worked], int | None]
+    y_range: list[float]
+    session_words: str  # "%(label)s: SUD %(start)s at the start, %(end)s at the end"
+    start_only: str
+    end_only: str
+
+
+def sud_scale() -> Scale:
+    return Scale(
+        start=lambda w: w.sud_start,
+        end=lambda w: w.sud_end,
+        y_range=SUD_RANGE,
+        session_words=_("%(label)s: SUD %(start)s at the start, %(end)s at the end"),
+        start_only=_("%(label)s: SUD %(start)s at the start"),
+        end_only=_("%(label)s: SUD %(end)s at the end"),
+    )
+
+
+def voc_scale() -> Scale:
+    return Scale(
+        start=lambda w: w.voc_setup,
+        end=lambda w: w.voc_installed,
+        y_range=VOC_RANGE,
+        session_words=_("%(label)s: VoC %(start)s at set-up, %(end)s after installation"),
+        start_only=_("%(label)s: VoC %(start)s at set-up"),
+        end_only=_("%(label)s: VoC %(end)s after installation"),
+    )
+
+
+def style_of(index: int) -> tuple[str, str]:
+    """The colour and dash of the ``index``-th target (in plan order)."""
+    colours = len(TARGET_COLOURS)
+    return TARGET_COLOURS[index % colours], TARGET_DASHES[(index // colours) % len(TARGET_DASHES)]
+
+
+def resolved_point(target: TargetLine, end: Callable[[Worked], int | None]) -> Worked | None:
+    """The session whose end rating the resolution rests on: the last one with an end
+    rating at or before the target was marked resolved (None if it was not, or none)."""
+    if target.resolved_at is None:
+        return None
+    found = None
+    for worked in target.sessions:
+        if worked.at <= target.resolved_at and end(worked) is not None:
+            found = worked
+    return found
+
+
+def _session_words(scale: Scale, label: str, worked: Worked) -> str:
+    values = {"label": label, "start": scale.start(worked), "end": scale.end(worked)}
+    if values["start"] is None:
+        return scale.end_only % values
+    if values["end"] is None:
+        return scale.start_only % values
+    return scale.session_words % values
+
+
+def _target_traces(target: TargetLine, index: int, scale: Scale, frame: Frame) -> tuple[dict, dict]:
+    """The line through the session ends (named in the legend), and the sessions'
+    segments from start to end (grouped with it: hiding the target hides both)."""
+    colour, dash = style_of(index)
+    label = plain(target.label)
+    shown = [w for w in target.sessions if scale.start(w) is not None or scale.end(w) is not None]
+    xs, when = placed(frame, [w.at for w in shown])
+    texts = [
+        hover_lines(day, _session_words(scale, label, w))
+        for day, w in zip(when, shown, strict=True)
+    ]
+    ends = [(x, scale.end(w), text) for x, w, text in zip(xs, shown, texts, strict=True)]
+    ends = [end for end in ends if end[1] is not None]
+    group = f"target-{index}"
+    line = {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": label,
+        "legendgroup": group,
+        "x": [x for x, _v, _t in ends],
+        "y": [value for _x, value, _t in ends],
+        "text": [text for _x, _v, text in ends],
+        "hovertemplate": "%{text}<extra></extra>",
+        "line": {"color": colour, "width": 2, "dash": dash},
+        "marker": _markers(colour, [END]),
+    }
+    seg_x, seg_y, seg_text, kinds = [], [], [], []
+    for x, w, text in zip(xs, shown, texts, strict=True):
+        start = scale.start(w)
+        if start is None:
+            continue  # the end alone is on the line already
+        seg_x += [x, x, None]
+        seg_y += [start, scale.end(w), None]
+        seg_text += [text, text, ""]
+        kinds += [START, END, END]
+    segments = {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": label,
+        "legendgroup": group,
+        "showlegend": False,
+        "x": seg_x,
+        "y": seg_y,
+        "text": seg_text,
+        "hovertemplate": "%{text}<extra></extra>",
+        # Always solid: a dash would break a segment of a point or two into nothing.
+        "line": {"color": colour, "width": 2},
+        "marker": _markers(colour, kinds),
+        "connectgaps": False,
+    }
+    return line, segments
+
+
+def _markers(colour: str, kinds: list[str]) -> dict:
+    """Circles of ``colour``: open (white inside) at a start, filled at an end."""
+    fills = [OPEN_FILL if kind == START else colour for kind in kinds]
+    return {
+        "color": fills[0] if len(set(fills)) == 1 else fills,
+        "size": MARKER_SIZE,
+        "line": {"color": colour, "width": 2},
+    }
+
+
+def _legend_only(name: str, kind: str) -> dict:
+    """An invisible trace naming a kind of mark in the legend."""
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": name,
+        "x": [None],
+        "y": [None],
+        "hoverinfo": "skip",
+        "marker": _markers(GREY, [kind]),
+    }
+
+
+def _resolved_trace(
+    targets: Sequence[TargetLine], scale: Scale, frame: Frame, resolved_words: str
+) -> dict | None:
+    points = []
+    for target in targets:
+        worked = resolved_point(target, scale.end)
+        if worked is not None:
+            points.append((target, worked))
+    if not points:
+        return None
+    xs, _when = placed(frame, [worked.at for _t, worked in points])
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": _("Resolved"),
+        "x": xs,
+        "y": [scale.end(worked) for _t, worked in points],
+        "text": [
+            resolved_words
+            % {"label": plain(target.label), "day": _resolution_day(frame, target.resolved_at)}
+            for target, _w in points
+        ],
+        "hovertemplate": "%{text}<extra></extra>",
+        "marker": {
+            "color": RESOLVED_COLOUR,
+            "symbol": "star",
+            "size": 16,
+            "line": {"color": "#ffffff", "width": 1},
+        },
+    }
+
+
+def _resolution_day(frame: Frame, moment: datetime) -> str:
+    return hover_day(frame, frame.day_of(moment))
+
+
+def _per_session_figure(
+    targets: Sequence[TargetLine],
+    scale: Scale,
+    frame: Frame | None,
+    *,
+    title: str,
+    y_title: str,
+    start_name: str,
+    end_name: str,
+) -> dict:
+    frame = frame_for(frame, [w.at for t in targets for w in t.sessions])
+    data: list[dict] = []
+    if frame is not None:
+        # A target keeps its plan-order colour on both charts, drawn or not.
+        for index, target in enumerate(targets):
+            if any(scale.start(w) is not None or scale.end(w) is not None for w in target.sessions):
+                data.extend(_target_traces(target, index, scale, frame))
+        data += [_legend_only(start_name, START), _legend_only(end_name, END)]
+        resolved = _resolved_trace(
+            targets, scale, frame, _("%(label)s: marked resolved on %(day)s")
+        )
+        if resolved is not None:
+            data.append(resolved)
+    layout = layout_of(title, y_title, scale.y_range, frame)
+    layout["yaxis"]["dtick"] = 1  # every whole rating: SUD 0 and 1 both matter
+    entries = sum(1 for trace in data if trace.get("showlegend", True))
+    layout["height"] += LEGEND_ROW * max(0, entries - LEGEND_ROWS_INCLUDED)
+    if "range" in layout["xaxis"]:
+        layout["xaxis"]["range"] = padded(layout["xaxis"]["range"])
+    return {"data": data, "layout": layout}
+
+
+def sud_figure(targets: Sequence[TargetLine], frame: Frame | None = None) -> dict:
+    """Disturbance of each target (in plan order) at the start and end of each session,
+    0-10; resolved targets starred on the session their resolution rests on."""
+    return _per_session_figure(
+        targets,
+        sud_scale(),
+        frame,
+        title=_("Disturbance per target (SUD)"),
+        y_title=_("SUD (0-10)"),
+        start_name=_("At the start of a session"),
+        end_name=_("At the end of a session"),
+    )
+
+
+def voc_figure(targets: Sequence[TargetLine], frame: Frame | None = None) -> dict:
+    """How true the positive cognition feels (VoC 1-7) at set-up and after installation."""
+    return _per_session_figure(
+        targets,
+        voc_scale(),
+        frame,
+        title=_("Validity of the positive cognition per target (VoC)"),
+        y_title=_("VoC (1-7)"),
+        start_name=_("At set-up"),
+        end_name=_("After installation"),
+    )
+
+
+# --- the TICES log ----------------------------------------------------------------------
+def band_names() -> list[str]:
+    return [
+        _("Disturbance %(low)s-%(high)s") % {"low": low, "high": high} for low, high in TICES_BANDS
+    ]
+
+
+def band_of(disturbance: int) -> int:
+    """The index of the band ``disturbance`` falls in."""
+    return next(i for i, (low, high) in enumerate(TICES_BANDS) if low <= disturbance <= high)
+
+
+def weeks_of(frame: Frame) -> list[date]:
+    """The Mondays of every week the frame touches, in the frame's (the client's) zone."""
+    first, last = week_of(frame.first_day), week_of(frame.last_day)
+    return [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
+
+
+def tices_counts(entries: Sequence[tuple[datetime, int]], frame: Frame) -> dict[date, list[int]]:
+    """Entries per week (by its Monday, in the frame's zone) and band, for every week of
+    the frame, a week without any included; entries on days outside the frame are left out."""
+    counted = Counter()
+    for moment, disturbance in entries:
+        day = frame.day_of(moment)
+        if frame.first_day <= day <= frame.last_day:
+            counted[week_of(day), band_of(disturbance)] += 1
+    return {
+        monday: [counted[monday, band] for band in range(len(TICES_BANDS))]
+        for monday in weeks_of(frame)
+    }
+
+
+def tices_figure(entries: Sequence[tuple[datetime, int]], frame: Frame) -> dict:
+    """The client's log entries per week, stacked by disturbance band, the least
+    disturbing at the bottom."""
+    counts = tices_counts(entries, frame)
+    weeks = list(counts)
+    middles = [datetime.combine(monday, time.min) + timedelta(days=3.5) for monday in weeks]
+    when = [hover_week(frame, monday) for monday in weeks]
+    words = {}
+    data = []
+    for band, (name, colour) in enumerate(zip(band_names(), TICES_COLOURS, strict=True)):
+        values = [counts[monday][band] for monday in weeks]
+        for value in set(values) - set(words):
+            words[value] = ngettext("%(count)d entry", "%(count)d entries", value) % {
+                "count": value
+            }
+        data.append(
+            {
+                "type": "bar",
+                "name": name,
+                "x": middles,
+                "y": values,
+                "width": [WEEK_MS * 6 // 7] * len(weeks),
+                "text": [
+                    hover_lines(day, f"{name}: {words[value]}")
+                    for day, value in zip(when, values, strict=True)
+                ],
+                "textposition": "none",  # for hovering, not printed on the bars
+                "hovertemplate": "%{text}<extra></extra>",
+                "marker": {"color": colour, "line": {"color": "#ffffff", "width": 0.5}},
+            }
+        )
+    top = max((sum(each) for each in counts.values()), default=0)
+    layout = layout_of(
+        _("TICES log entries per week, by disturbance"),
+        _("entries a week"),
+        [-0.05 * top, 1.05 * top] if top else [0, 1],  # 0 above the date axis, as elsewhere
+        frame,
+        whole_weeks=True,
+        barmode="stack",
+    )
+    if top <= 10:  # whole counts: no ticks at 0.5
+        layout["yaxis"]["dtick"] = 1
+    return {"data": data, "layout": layout}
