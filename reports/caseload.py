@@ -3,8 +3,10 @@
 Order: an unresolved safety concern (the newest answer first), then other open alerts,
 then what the outcome measures say (a self-harm item answered above 0 in the latest
 response, reliable deterioration), then a safety concern of the last two weeks that was
-followed up, then high distress, rising distress, a stuck pattern, then a measure overdue
-by more than a week, then silence, then everyone else. Each reason is said in words.
+followed up, then high distress, a TICES log entry at the clinic's calming level since the
+last session, rising distress, a stuck pattern, the last session's EMDR processing left
+incomplete, then a measure overdue by more than a week, then silence, then everyone else.
+Each reason is said in words.
 """
 
 from dataclasses import dataclass, field
@@ -26,6 +28,8 @@ from clients.safety.selectors import follow_ups_prefetch
 from clinic.models import Session, Therapist
 
 from . import directions, metrics
+from .caseload_emdr import EmdrSignals, emdr_signals
+from .caseload_emdr import reasons as emdr_reasons
 from .caseload_measures import MeasureSignals, measure_signals
 from .caseload_measures import reasons as measure_reasons
 from .selectors import windows_load
@@ -43,12 +47,20 @@ HIGH_DISTRESS_FROM = 8
     RELIABLE_DETERIORATION,
     RECENT_SAFETY,
     HIGH_DISTRESS,
+    TICES_HIGH,
     RISING_DISTRESS,
     STUCK,
+    EMDR_INCOMPLETE,
     MEASURE_OVERDUE,
     SILENT,
     NOTHING,
-) = range(11)
+) = range(13)
+# The EMDR reasons watch (tier 1), below every safety reason: neither is a risk answer.
+# A log entry at the calming level is the client's own word of a hard moment, as fresh as
+# a check-in's distress, so it ranks beside high distress. An incomplete session is what
+# the therapist left open and will pick up anyway by reevaluation; it ranks after what
+# the client says now, but above a measure overdue and silence, since activated material
+# between sessions is worth a call before the next session.
 # How loudly a row is marked: act now, watch, quiet for a while, nothing to flag.
 # A measure left unanswered is a kind of silence: it is marked as silence is.
 TIERS = {
@@ -58,8 +70,10 @@ TIERS = {
     RELIABLE_DETERIORATION: 1,
     RECENT_SAFETY: 1,
     HIGH_DISTRESS: 1,
+    TICES_HIGH: 1,
     RISING_DISTRESS: 1,
     STUCK: 1,
+    EMDR_INCOMPLETE: 1,
     MEASURE_OVERDUE: 2,
     SILENT: 2,
     NOTHING: 3,
@@ -168,6 +182,7 @@ def caseload(*, therapist: Therapist, status: str = "active", focus: str = "") -
     measures = measure_signals(
         clients, open_alerts={pk: found.open_safety for pk, found in alerts.items()}, now=now
     )
+    emdr = emdr_signals(clients, now=now)
     names = dict(
         EmotionLabel.objects.filter(clinic_id=therapist.clinic_id).values_list("code", "name")
     )
@@ -180,6 +195,7 @@ def caseload(*, therapist: Therapist, status: str = "active", focus: str = "") -
             now,
             zone,
             names,
+            emdr.get(client.pk),
         )
         for client in clients
     ]
@@ -291,6 +307,7 @@ def _row(
     now: datetime,
     zone: ZoneInfo,
     names: dict,
+    emdr: EmdrSignals | None = None,
 ) -> CaseloadRow:
     last = client.last_check_in_at
     days_since = _days_ago(last, now, zone) if last else None
@@ -321,6 +338,10 @@ def _row(
             _("distress high: %(value)s/10 at the last check-in") % {"value": round(trend.last)}
         )
         priority = min(priority, HIGH_DISTRESS)
+    said_emdr = emdr_reasons(emdr, zone=zone)
+    if said_emdr["hard_moment"]:
+        reasons += said_emdr["hard_moment"]
+        priority = min(priority, TICES_HIGH)
     if metrics.is_rising(trend):
         reasons.append(
             _("distress rising (+%(slope)s a week)") % {"slope": f"{trend.slope_per_week:.1f}"}
@@ -338,6 +359,9 @@ def _row(
             else:
                 reasons.append(_("pushing feelings away, check-in after check-in"))
         priority = min(priority, STUCK)
+    if said_emdr["incomplete"]:
+        reasons += said_emdr["incomplete"]
+        priority = min(priority, EMDR_INCOMPLETE)
     if said["overdue"]:
         reasons += said["overdue"]
         priority = min(priority, MEASURE_OVERDUE)

@@ -13,22 +13,27 @@ from clinic.outbox import kinds
 from clinic.outbox.models import OutboxMessage
 
 from .models import TherapistDigest, WeeklySummary
+from .summary_emdr import email_sentence as emdr_sentence
 from .summary_measures import add_up, measures_sentence
 
 DIGEST = "weekly_digest"
 
 
-def _measures(digest: TherapistDigest) -> str:
-    """The week's outcome measures across the therapist's clients, as counts only (never
-    a score or an instrument). Added up from the summaries as the e-mail is written: the
-    digest's own row has no place for them, and a week built again gives the same counts."""
-    rows = WeeklySummary.objects.filter(
-        client__primary_therapist_id=digest.therapist_id, week_start=digest.week_start
-    ).values_list("figures", flat=True)
+def _counts(digest: TherapistDigest) -> list[str]:
+    """The week's outcome measures and EMDR work across the therapist's clients, as counts
+    only (never a score, an instrument or a disturbance). Added up from the summaries as the
+    e-mail is written: the digest's own row has no place for them, and a week built again
+    gives the same counts."""
+    rows = list(
+        WeeklySummary.objects.filter(
+            client__primary_therapist_id=digest.therapist_id, week_start=digest.week_start
+        ).values_list("figures", flat=True)
+    )
     sentence = measures_sentence(
         add_up([(figures or {}).get("measures") or {} for figures in rows])
     )
-    return _("Across your clients: %(measures)s") % {"measures": sentence} if sentence else ""
+    measures = _("Across your clients: %(measures)s") % {"measures": sentence} if sentence else ""
+    return [measures, emdr_sentence(rows)]
 
 
 def digest_render(message: OutboxMessage) -> EmailMessage:
@@ -55,7 +60,7 @@ def digest_render(message: OutboxMessage) -> EmailMessage:
     paragraphs = [
         _("Hello %(name)s,") % facts,
         f"{ready} {attention}" % facts,
-        _measures(digest),
+        *_counts(digest),
         _("Read them: %(link)s") % facts,
     ]
     body = "\n\n".join(paragraph for paragraph in paragraphs if paragraph) + "\n"

@@ -20,6 +20,7 @@ from clinic.models import Session
 from . import directions, metrics, windows
 from .caseload import raised_by_response
 from .pages import label_names
+from .prep_emdr import PrepEmdr, prep_emdr
 from .prep_measures import PrepMeasures, prep_measures
 from .selectors import held_sessions, windows_load
 
@@ -61,6 +62,7 @@ class PrepReport:
     exercises: list[metrics.Adherence]
     suggestions: list[Suggestion]
     measures: PrepMeasures
+    emdr: PrepEmdr | None = None  # None for a client without EMDR targets or log entries
 
 
 def _mean(trend: metrics.Trend | None) -> float | None:
@@ -286,6 +288,9 @@ def prep_report(*, client: Client) -> PrepReport:
         ).order_by("occurred_at")
     )
     flags = [_alert_flag(alert) for alert in alerts]
+    emdr = prep_emdr(client=client, held=held, now=now)
+    if emdr and emdr.flag:  # right after safety: the session starts from it
+        flags.append(emdr.flag)
     if summary.flow and summary.flow.stuck:
         flags.append(_("stuck: one pattern repeating (see suggestions)"))
     if metrics.is_rising(summary.distress):
@@ -337,4 +342,5 @@ def prep_report(*, client: Client) -> PrepReport:
             deteriorated=measures.deteriorated,
         ),
         measures=measures,
+        emdr=emdr,
     )

@@ -19,7 +19,7 @@ from clients.safety.models import SAFETY_REMEMBERED_DAYS
 from clinic.models import Clinic, Therapist
 from clinic.outbox import services as outbox
 
-from . import directions, metrics, weeks
+from . import directions, metrics, summary_emdr, weeks
 from .models import TherapistDigest, WeeklySummary
 from .summary_measures import measures_sentence
 
@@ -99,11 +99,14 @@ def _figure(value: float) -> str:
     return directions.shown(value, directions.DISTRESS.digits)
 
 
-def digest(now: dict, before: dict | None, measures: dict | None = None) -> str:
-    """A few plain, gentle sentences about the week; the outcome measures as counts."""
-    words = _check_in_digest(now, before)
-    measured = measures_sentence(measures)
-    return f"{words} {measured}" if measured else words
+def digest(
+    now: dict, before: dict | None, measures: dict | None = None, emdr: dict | None = None
+) -> str:
+    """A few plain, gentle sentences about the week; the outcome measures as counts, and
+    EMDR: targets resolved, log entries and the highest disturbance logged."""
+    sentences = [_check_in_digest(now, before), measures_sentence(measures)]
+    sentences.append(summary_emdr.sentence(emdr))
+    return " ".join(sentence for sentence in sentences if sentence)
 
 
 def _check_in_digest(now: dict, before: dict | None) -> str:
@@ -231,12 +234,19 @@ def flag_reason(flag: str, figures: dict) -> str:
 
 
 def week_content(
-    *, now: metrics.Summary, earlier: metrics.Summary, safety_alerts: int, measures: dict
+    *,
+    now: metrics.Summary,
+    earlier: metrics.Summary,
+    safety_alerts: int,
+    measures: dict,
+    emdr: dict | None = None,
 ) -> dict:
     """What a weekly summary row holds: the week's figures and the week before's, the
     change, the digest and the flags. ``safety_alerts`` counts the safety answers of the
     days up to the end of the week only, so that building the week again gives the same
-    row; ``measures`` holds counts (``summary_measures``)."""
+    row; ``measures`` holds counts (``summary_measures``), ``emdr`` targets resolved and
+    log entries (``summary_emdr``; none when not given)."""
+    emdr = emdr or dict(summary_emdr.NONE)
     this_week, last_week = figures_of(now), figures_of(earlier)
     flags = flags_of(this_week, last_week, safety_alerts, measures["reliable_deterioration"])
     return {
@@ -245,8 +255,9 @@ def week_content(
             "previous": last_week,
             "change": change(this_week, last_week),
             "measures": measures,  # counts only
+            "emdr": emdr,
         },
-        "digest": digest(this_week, last_week, measures),
+        "digest": digest(this_week, last_week, measures, emdr),
         "flags": flags,
         "needs_attention": bool(flags),
     }

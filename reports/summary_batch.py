@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from clients.emdr.models import TargetStatusChange, TicesEntry
 from clients.measures import policies
 from clients.measures.models import MeasureResponse
 from clients.measures.selectors import episode_start
@@ -22,7 +23,7 @@ from clients.models import Alert, Client
 from clients.safety.models import SAFETY_REMEMBERED_DAYS
 from clinic import audit
 
-from . import metrics, weeks
+from . import metrics, summary_emdr, weeks
 from .models import WeeklySummary
 from .selectors import windows_load
 from .summaries import week_content
@@ -79,8 +80,9 @@ def narrowed(
 
 
 class _Loaded:
-    """Everything the weeks of a chunk read, in five queries plus one per clinic whose
-    clients answered a measure (its cut-offs)."""
+    """Everything the weeks of a chunk read: the windows' four queries, one each for the
+    safety alerts, the measure responses, the EMDR status changes and the TICES log
+    entries, plus one per clinic whose clients answered a measure (its cut-offs)."""
 
     def __init__(self, chosen: list[Week]):
         clients = list({week.client.pk: week.client for week in chosen}.values())
@@ -106,6 +108,18 @@ class _Loaded:
         ):
             if response.completed_at >= starts[response.client_id]:
                 self.responses[response.client_id].append(response)
+        # EMDR: the weeks' target status changes and log entries (not what was written).
+        first_week = min(week.start for week in chosen)
+        self.changes: dict[int, list[tuple[int, datetime, str]]] = defaultdict(list)
+        for client_id, target_id, at, status in TargetStatusChange.objects.filter(
+            target__client_id__in=ids, changed_at__gte=first_week, changed_at__lt=last
+        ).values_list("target__client_id", "target_id", "changed_at", "status"):
+            self.changes[client_id].append((target_id, at, status))
+        self.entries: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+        for client_id, at, disturbance in TicesEntry.objects.filter(
+            client_id__in=ids, occurred_at__gte=first_week, occurred_at__lt=last
+        ).values_list("client_id", "occurred_at", "disturbance"):
+            self.entries[client_id].append((at, disturbance))
         self._policies: dict[int, dict] = {}
         self._summaries: dict[tuple[int, datetime], metrics.Summary] = {}
 
@@ -149,6 +163,12 @@ class _Loaded:
             earlier=self.summary(client, week.before_start, week.start),
             safety_alerts=safety,
             measures=measures,
+            emdr=summary_emdr.week_counts(
+                changes=self.changes[client.pk],
+                entries=self.entries[client.pk],
+                start=week.start,
+                end=week.end,
+            ),
         )
 
 

@@ -1,0 +1,199 @@
+"""Where a client's EMDR work stands: pure rules on plain data, no database.
+
+Session prep, the caseload and the weekly summary read the same rules, so that a page
+and a reason never disagree. Each rule is stated in its function's docstring; the
+numbers it uses are the constants below.
+"""
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .models import ProcessingRecord, Target
+
+Closure = ProcessingRecord.Closure
+Status = Target.Status
+
+# A session that left one target incomplete is incomplete, whatever the others did; a
+# contained one was closed on purpose and still needs a look; complete only when all were.
+CLOSURE_ORDER = (Closure.INCOMPLETE, Closure.CONTAINED, Closure.COMPLETE)
+# The phases that change a target (desensitisation, installation, body scan): after them
+# the next session reevaluates. History, preparation, set-up or closure alone do not.
+PROCESSING_PHASES = frozenset({4, 5, 6})
+# A trigger logged this many times, touching no target, is a candidate target...
+CANDIDATE_AT = 3
+# ... counted since the last session, or over this many weeks when that is longer.
+CANDIDATE_WEEKS = 4
+
+
+@dataclass(frozen=True)
+class TargetFacts:
+    id: int
+    status: str
+    status_since: datetime  # for a resolved target: when it was resolved
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """What a held session did with a target, as the rules need it."""
+
+    target_id: int
+    session_at: datetime
+    phases: tuple[int, ...] = ()
+    closure: str = Closure.COMPLETE
+    reevaluation_sud: int | None = None
+    sud_start: int | None = None
+    sud_end: int | None = None
+    voc_setup: int | None = None
+    voc_installed: int | None = None
+
+    @property
+    def processed(self) -> bool:
+        return bool(PROCESSING_PHASES.intersection(self.phases))
+
+
+@dataclass(frozen=True)
+class LogFacts:
+    """A TICES log entry: the trigger as the client wrote it, when, and the target it
+    touches (None for none)."""
+
+    trigger: str
+    occurred_at: datetime
+    target_id: int | None = None
+
+
+def session_closure(closures: Iterable[str]) -> str | None:
+    """How a session closed, from the closure of each target worked in it: incomplete
+    if any was, else contained if any was, else complete; None when nothing was recorded."""
+    found = set(closures)
+    return next((closure for closure in CLOSURE_ORDER if closure in found), None)
+
+
+@dataclass(frozen=True)
+class Readings:
+    """A target's latest numbers and how many sessions worked it."""
+
+    sud: int | None
+    voc: int | None
+    sessions: int
+    last_at: datetime | None
+
+
+def readings(records: Sequence[RecordFacts]) -> Readings:
+    """The last SUD and VoC measured on a target (the end of a session when recorded,
+    else its start), and the number of sessions with a record of it."""
+    sud = voc = last_at = None
+    for record in sorted(records, key=lambda r: r.session_at):
+        session_sud = record.sud_end if record.sud_end is not None else record.sud_start
+        session_voc = record.voc_installed if record.voc_installed is not None else record.voc_setup
+        sud = session_sud if session_sud is not None else sud
+        voc = session_voc if session_voc is not None else voc
+        last_at = record.session_at
+    return Readings(sud, voc, len({r.session_at for r in records}), last_at)
+
+
+@dataclass(frozen=True)
+class Due:
+    """A target to reevaluate at the next session, and why: "processed" (its latest
+    processing is not reevaluated yet) or "resolved" (its first session since)."""
+
+    target_id: int
+    why: str
+    since: datetime  # the session that processed it, or the moment it was resolved
+
+
+PROCESSED = "processed"
+RESOLVED = "resolved"
+
+
+def reevaluation_due(
+    targets: Sequence[TargetFacts],
+    records: Sequence[RecordFacts],
+    *,
+    held: Sequence[datetime],
+) -> list[Due]:
+    """The targets to reevaluate at the start of the next session, in the order given.
+
+    - A planned or in-progress target whose latest processing (a record with phase 4, 5
+      or 6) has no record of the same target in a later session with a reevaluation SUD.
+      The targets worked in the last held session are always among them; one processed
+      earlier whose reevaluation was skipped stays due until a SUD at reevaluation is
+      recorded, since its last work has not been checked.
+    - A resolved target while no session has been held since it was resolved: the next
+      session is its first after the resolution, where its SUD is checked to stay at 0
+      (or 1). Once a session has been held since, the chance has passed; the target
+      stays resolved and is not raised again.
+    Set-aside targets are never due. ``held`` are the starts of the held sessions up to now.
+    """
+    by_target: dict[int, list[RecordFacts]] = {}
+    for record in records:
+        by_target.setdefault(record.target_id, []).append(record)
+    found = []
+    for target in targets:
+        mine = by_target.get(target.id, [])
+        if target.status in (Status.PLANNED, Status.IN_PROGRESS):
+            processed = [r.session_at for r in mine if r.processed]
+            if not processed:
+                continue
+            last = max(processed)
+            checked = any(r.session_at > last and r.reevaluation_sud is not None for r in mine)
+            if not checked:
+                found.append(Due(target.id, PROCESSED, last))
+        elif target.status == Status.RESOLVED and not any(
+            start > target.status_since for start in held
+        ):
+            found.append(Due(target.id, RESOLVED, target.status_since))
+    return found
+
+
+def normalised(text: str) -> str:
+    """A trigger as the rules compare it: casefolded, punctuation removed, whitespace
+    collapsed ("His car, outside!" and "his car  outside" are the same trigger)."""
+    kept = "".join(ch for ch in text.casefold() if not unicodedata.category(ch).startswith("P"))
+    return " ".join(kept.split())
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A trigger logged again and again that no target covers: a candidate target."""
+
+    words: str  # as the client wrote it the last time
+    count: int  # times logged in the stretch named by ``since_last_session``
+    since_last_session: bool  # True: since the last session; False: in CANDIDATE_WEEKS
+    latest_at: datetime
+
+
+def candidate_targets(
+    entries: Iterable[LogFacts],
+    *,
+    last_session_at: datetime | None,
+    now: datetime,
+    at_least: int = CANDIDATE_AT,
+    weeks: int = CANDIDATE_WEEKS,
+) -> list[Candidate]:
+    """Triggers logged ``at_least`` times, among the entries that touch no target, matched
+    by their ``normalised`` text, either since the last session or in the last ``weeks``
+    weeks (whichever stretch is longer counts; the shorter one is named when it alone
+    reaches the count). The most logged first, then the most recent."""
+    recent_from = now - timedelta(weeks=weeks)
+    groups: dict[str, list[LogFacts]] = {}
+    for entry in entries:
+        key = normalised(entry.trigger)
+        if entry.target_id is None and key and entry.occurred_at <= now:
+            groups.setdefault(key, []).append(entry)
+    found = []
+    for group in groups.values():
+        latest = max(group, key=lambda e: e.occurred_at)
+        since_last = (
+            sum(1 for e in group if e.occurred_at >= last_session_at)
+            if last_session_at is not None
+            else 0
+        )
+        recent = sum(1 for e in group if e.occurred_at >= recent_from)
+        if since_last >= at_least:
+            found.append(Candidate(latest.trigger.strip(), since_last, True, latest.occurred_at))
+        elif recent >= at_least:
+            found.append(Candidate(latest.trigger.strip(), recent, False, latest.occurred_at))
+    found.sort(key=lambda c: (-c.count, -c.latest_at.timestamp()))
+    return found

@@ -1,0 +1,171 @@
+"""The EMDR progress rules on hand-worked cases, no database: how a session closed, what
+is due for reevaluation, and which repeated triggers are candidate targets."""
+
+import datetime as dt
+
+from clients.emdr.progress import (
+    CANDIDATE_AT,
+    PROCESSED,
+    RESOLVED,
+    LogFacts,
+    RecordFacts,
+    TargetFacts,
+    candidate_targets,
+    normalised,
+    readings,
+    reevaluation_due,
+    session_closure,
+)
+
+NOW = dt.datetime(2026, 11, 12, 9, 0, tzinfo=dt.UTC)
+
+
+def days_ago(days: float) -> dt.datetime:
+    return NOW - dt.timedelta(days=days)
+
+
+# How a session closed ---------------------------------------------------------------
+
+
+def test_incomplete_wins_over_contained_over_complete():
+    assert session_closure(["complete", "incomplete", "contained"]) == "incomplete"
+    assert session_closure(["complete", "contained", "complete"]) == "contained"
+    assert session_closure(["complete", "complete"]) == "complete"
+    assert session_closure(["incomplete"]) == "incomplete"
+
+
+def test_a_session_without_records_has_no_closure():
+    assert session_closure([]) is None
+
+
+# Latest readings ----------------------------------------------------------------------
+
+
+def test_the_last_sud_and_voc_are_the_latest_measured_and_sessions_are_counted():
+    records = [
+        RecordFacts(1, days_ago(14), (3, 4), sud_start=8, sud_end=5, voc_setup=2),
+        RecordFacts(1, days_ago(7), (4, 5), sud_start=5, sud_end=2, voc_installed=5),
+        # The last session measured only the start: that is the latest SUD, and the VoC
+        # stays the one installed the time before.
+        RecordFacts(1, days_ago(1), (8,), reevaluation_sud=3, sud_start=3),
+    ]
+    assert readings(records) == readings(list(reversed(records)))
+    read = readings(records)
+    assert (read.sud, read.voc, read.sessions, read.last_at) == (3, 5, 3, days_ago(1))
+
+
+def test_a_target_never_worked_has_no_readings():
+    read = readings([])
+    assert (read.sud, read.voc, read.sessions, read.last_at) == (None, None, 0, None)
+
+
+# Reevaluation due ---------------------------------------------------------------------
+
+
+def test_targets_processed_in_the_last_session_are_due():
+    targets = [
+        TargetFacts(1, "in_progress", days_ago(30)),
+        TargetFacts(2, "in_progress", days_ago(30)),
+        TargetFacts(3, "planned", days_ago(30)),
+    ]
+    records = [
+        RecordFacts(1, days_ago(7), (3, 4, 7)),
+        RecordFacts(2, days_ago(7), (1, 2)),  # history and preparation only: nothing to check
+    ]
+    due = reevaluation_due(targets, records, held=[days_ago(7)])
+    assert [(d.target_id, d.why, d.since) for d in due] == [(1, PROCESSED, days_ago(7))]
+
+
+def test_a_later_sud_at_reevaluation_settles_it_until_the_next_processing():
+    target = TargetFacts(1, "in_progress", days_ago(30))
+    processed = RecordFacts(1, days_ago(14), (4, 5, 7))
+    reevaluated = RecordFacts(1, days_ago(7), (8,), reevaluation_sud=2)
+    assert reevaluation_due([target], [processed, reevaluated], held=[days_ago(7)]) == []
+    # Reevaluated and processed again in the same session: that processing is due next.
+    both = RecordFacts(1, days_ago(7), (8, 4, 7), reevaluation_sud=2)
+    [due] = reevaluation_due([target], [processed, both], held=[days_ago(7)])
+    assert due.since == days_ago(7)
+
+
+def test_a_skipped_reevaluation_stays_due():
+    """Processed two sessions ago; the last session worked another target only."""
+    targets = [TargetFacts(1, "in_progress", days_ago(30)), TargetFacts(2, "in_progress", NOW)]
+    records = [
+        RecordFacts(1, days_ago(14), (4,)),
+        RecordFacts(1, days_ago(7), (3,)),  # set up again, no SUD at reevaluation
+        RecordFacts(2, days_ago(7), (4,)),
+    ]
+    due = reevaluation_due(targets, records, held=[days_ago(14), days_ago(7)])
+    assert [(d.target_id, d.since) for d in due] == [(1, days_ago(14)), (2, days_ago(7))]
+
+
+def test_a_resolved_target_is_due_in_its_first_session_after_resolution_only():
+    # Resolved at the end of the session a week ago: the next session is its first after.
+    resolved = TargetFacts(1, "resolved", days_ago(7) + dt.timedelta(minutes=45))
+    records = [RecordFacts(1, days_ago(7), (4, 5, 6, 7), sud_end=0, voc_installed=7)]
+    [due] = reevaluation_due([resolved], records, held=[days_ago(14), days_ago(7)])
+    assert (due.target_id, due.why) == (1, RESOLVED)
+    # A session has been held since: it was that session's to check.
+    held = [days_ago(14), days_ago(7), days_ago(1)]
+    assert reevaluation_due([resolved], records, held=held) == []
+
+
+def test_a_set_aside_target_is_never_due():
+    aside = TargetFacts(1, "set_aside", days_ago(3))
+    assert reevaluation_due([aside], [RecordFacts(1, days_ago(7), (4,))], held=[days_ago(7)]) == []
+
+
+# Candidate targets --------------------------------------------------------------------
+
+
+def test_triggers_match_casefolded_without_punctuation_and_extra_spaces():
+    assert normalised("  His CAR, outside!! ") == "his car outside"
+    assert normalised("his car\toutside") == "his car outside"
+    assert normalised("Dad's voice…") == normalised("dads voice")
+    assert normalised("?!") == ""
+
+
+def test_a_trigger_logged_three_times_since_the_last_session_touching_no_target():
+    entries = [
+        LogFacts("His car outside", days_ago(5)),
+        LogFacts("his car outside!", days_ago(3)),
+        LogFacts("His  car, outside", days_ago(1)),
+        LogFacts("The phone ringing", days_ago(2)),
+        LogFacts("the phone ringing", days_ago(1)),
+    ]
+    [found] = candidate_targets(entries, last_session_at=days_ago(6), now=NOW)
+    assert (found.words, found.count, found.since_last_session) == ("His  car, outside", 3, True)
+    assert CANDIDATE_AT == 3
+
+
+def test_entries_that_touch_a_target_do_not_count():
+    entries = [
+        LogFacts("his car outside", days_ago(5), target_id=7),
+        LogFacts("his car outside", days_ago(3)),
+        LogFacts("his car outside", days_ago(1)),
+    ]
+    assert candidate_targets(entries, last_session_at=days_ago(6), now=NOW) == []
+
+
+def test_a_trigger_spread_over_the_last_weeks_counts_when_the_last_session_was_recent():
+    entries = [
+        LogFacts("The school gate", days_ago(20)),
+        LogFacts("the school gate", days_ago(9)),
+        LogFacts("The school gate.", days_ago(1)),
+        LogFacts("the school gate", days_ago(40)),  # older than four weeks
+    ]
+    [found] = candidate_targets(entries, last_session_at=days_ago(2), now=NOW)
+    assert (found.count, found.since_last_session) == (3, False)
+    # Without a session yet, the weeks alone decide.
+    [alone] = candidate_targets(entries, last_session_at=None, now=NOW)
+    assert alone.count == 3
+    # Two within four weeks are not enough.
+    assert candidate_targets(entries[1:], last_session_at=days_ago(2), now=NOW) == []
+
+
+def test_the_most_logged_candidate_comes_first():
+    entries = [LogFacts("a siren", days_ago(d)) for d in (1, 2, 3)] + [
+        LogFacts("shouting", days_ago(d)) for d in (4, 5, 6, 7)
+    ]
+    found = candidate_targets(entries, last_session_at=days_ago(10), now=NOW)
+    assert [(c.words, c.count) for c in found] == [("shouting", 4), ("a siren", 3)]

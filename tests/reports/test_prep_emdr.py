@@ -1,0 +1,236 @@
+"""The session-prep report's EMDR part: an incomplete or contained last session flagged
+first, targets in progress, reevaluation due, the TICES log since the last session by the
+target it touches, and topics naming their rule."""
+
+import datetime as dt
+import html
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from clients.emdr.models import EmdrSettings
+from clinic.models import Session
+from reports.session_prep import prep_report
+from tests import factories
+
+NOW = dt.datetime(2026, 11, 12, 9, 0, tzinfo=dt.UTC)  # a Thursday
+LAST = NOW - dt.timedelta(days=7)  # the last held session, Thu 5 Nov
+BEFORE = NOW - dt.timedelta(days=14)
+
+
+def days_ago(days: float) -> dt.datetime:
+    return NOW - dt.timedelta(days=days)
+
+
+@pytest.fixture
+def record(therapist, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    client = factories.ClientFactory(primary_therapist=therapist, started_on=dt.date(2026, 9, 1))
+    return client
+
+
+def held(client, at):
+    return factories.SessionFactory(client=client, starts_at=at, status=Session.Status.COMPLETED)
+
+
+def target(client, label, status="in_progress", **extra):
+    return factories.TargetFactory(client=client, label=label, status=status, **extra)
+
+
+def worked(target, session, closure="complete", **numbers):
+    numbers.setdefault("phases", [3, 4, 7])
+    return factories.ProcessingRecordFactory(
+        target=target, session=session, closure=closure, **numbers
+    )
+
+
+def page_of(client, user, record) -> str:
+    client.force_login(user)
+    response = client.get(reverse("client-prep", args=[record.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def in_emdr(record):
+    """Two sessions; the last worked two targets, one of them left incomplete."""
+    before, last = held(record, BEFORE), held(record, LAST)
+    kitchen = target(record, "The kitchen, age 9")
+    car_park = target(record, "The car park")
+    worked(kitchen, before, sud_start=8, sud_end=6, voc_setup=2)
+    worked(kitchen, last, "incomplete", sud_start=6, sud_end=5, voc_installed=3)
+    worked(car_park, last, "complete", sud_start=4, sud_end=1, voc_installed=6)
+    target(record, "The hospital", status="planned")
+    return record
+
+
+@pytest.mark.django_db
+def test_an_incomplete_last_session_is_flagged_first(client, therapist, in_emdr):
+    report = prep_report(client=in_emdr)
+    assert report.flags[0] == (
+        "Last session (Thu 5 Nov): EMDR processing ended incomplete (The kitchen, age 9)"
+    )
+    assert report.emdr.closure == "incomplete"
+    assert report.emdr.topics[0].rule == "The last session's processing ended incomplete"
+
+    page = html.unescape(page_of(client, therapist.user, in_emdr))
+    emdr = page[page.index('id="h-emdr"') :]
+    assert emdr.index("ended incomplete") < emdr.index("Targets in progress")
+
+
+@pytest.mark.django_db
+def test_a_contained_session_is_flagged_and_a_complete_one_is_not(client, therapist, record):
+    last = held(record, LAST)
+    calm = target(record, "Calm")
+    worked(calm, last, "contained")
+    worked(target(record, "Done"), last, "complete")
+    report = prep_report(client=record)
+    assert report.flags[0] == "Last session (Thu 5 Nov): EMDR processing was contained (Calm)"
+
+    calm.records.update(closure="complete")
+    report = prep_report(client=record)
+    assert (report.emdr.closure, report.emdr.flag) == ("complete", "")
+    assert not any("EMDR" in flag for flag in report.flags)
+    page = page_of(client, therapist.user, record)
+    assert "Closure of the last session (Thu 5 Nov): complete." in page
+
+
+@pytest.mark.django_db
+def test_targets_in_progress_with_their_last_numbers_and_sessions(in_emdr):
+    lines = prep_report(client=in_emdr).emdr.in_progress
+    assert [
+        (line.target.label, line.readings.sud, line.readings.voc, line.readings.sessions)
+        for line in lines
+    ] == [("The kitchen, age 9", 5, 3, 2), ("The car park", 1, 6, 1)]
+
+
+@pytest.mark.django_db
+def test_reevaluation_due_names_the_targets_and_the_rule(client, therapist, in_emdr):
+    resolved = target(in_emdr, "The stairs", status="resolved", status_changed_at=days_ago(6))
+    worked(resolved, in_emdr.sessions.get(starts_at=LAST), sud_end=0, voc_installed=7)
+    due = prep_report(client=in_emdr).emdr.due
+    assert [(line.target.label, line.text) for line in due] == [
+        ("The kitchen, age 9", "Processed on Thu 5 Nov: ask its SUD before going on (last 5)."),
+        ("The car park", "Processed on Thu 5 Nov: ask its SUD before going on (last 1)."),
+        ("The stairs", "Resolved on Fri 6 Nov: check that it stays at SUD 0 (or 1)."),
+    ]
+    page = html.unescape(page_of(client, therapist.user, in_emdr))
+    assert (
+        "Rule: A resolved target is reevaluated in its first session after the resolution."
+    ) in page
+
+
+@pytest.mark.django_db
+def test_the_log_since_the_last_session_by_target_with_the_words_escaped(
+    client, therapist, in_emdr
+):
+    kitchen = in_emdr.emdr_targets.get(label="The kitchen, age 9")
+    factories.TicesEntryFactory(
+        client=in_emdr, occurred_at=days_ago(10), trigger="Before the session"
+    )
+    factories.TicesEntryFactory(
+        client=in_emdr, occurred_at=days_ago(3), trigger="Plates crashing", target=kitchen
+    )
+    factories.TicesEntryFactory(
+        client=in_emdr, occurred_at=days_ago(2), trigger="<b>Loud</b> & sudden", disturbance=4
+    )
+    groups = prep_report(client=in_emdr).emdr.log
+    assert [
+        (group.target and group.target.label, [e.trigger for e in group.entries])
+        for group in groups
+    ] == [("The kitchen, age 9", ["Plates crashing"]), (None, ["<b>Loud</b> & sudden"])]
+
+    page = page_of(client, therapist.user, in_emdr)
+    assert "&lt;b&gt;Loud&lt;/b&gt; &amp; sudden" in page
+    assert "<b>Loud</b>" not in page
+    assert "Touching no target" in page and "Before the session" not in page
+
+
+@pytest.mark.django_db
+def test_a_repeated_trigger_no_target_covers_is_a_candidate_target(client, therapist, in_emdr):
+    for days, words in [(5, "His car outside"), (3, "his car, outside!"), (1, "His car outside")]:
+        factories.TicesEntryFactory(client=in_emdr, occurred_at=days_ago(days), trigger=words)
+    topics = prep_report(client=in_emdr).emdr.topics
+    candidate = next(t for t in topics if t.text.startswith("Candidate"))
+    assert candidate.text == (
+        "Candidate target: “His car outside” logged 3 times since the last session, "
+        "touching no target."
+    )
+    assert candidate.rule == "A trigger logged 3 or more times that no target covers"
+    page = html.unescape(page_of(client, therapist.user, in_emdr))
+    assert "Rule: A trigger logged 3 or more times that no target covers." in page
+
+
+@pytest.mark.django_db
+def test_a_hard_moment_is_a_topic_at_the_clinics_calming_level(in_emdr):
+    factories.TicesEntryFactory(client=in_emdr, occurred_at=days_ago(2), disturbance=6)
+    assert not any("calming level" in t.rule for t in prep_report(client=in_emdr).emdr.topics)
+
+    EmdrSettings.objects.create(clinic=in_emdr.clinic, calming_at=6)
+    [hard] = [t for t in prep_report(client=in_emdr).emdr.topics if "calming level" in t.rule]
+    assert hard.rule == "A log entry at or above the clinic's calming level (6)"
+    assert hard.text.startswith(
+        "1 log entry at 6 or more since the last session, the highest 6/10 on Tue 10 Nov"
+    )
+
+
+@pytest.mark.django_db
+def test_a_client_without_emdr_has_no_emdr_part(client, therapist, record):
+    held(record, LAST)
+    assert prep_report(client=record).emdr is None
+    assert 'id="h-emdr"' not in page_of(client, therapist.user, record)
+
+
+@pytest.mark.django_db
+def test_a_log_without_targets_is_shown(record):
+    factories.TicesEntryFactory(client=record, occurred_at=days_ago(2), trigger="A siren")
+    emdr = prep_report(client=record).emdr
+    assert emdr.log_span == "in the last 4 weeks"  # no session held yet
+    assert [e.trigger for e in emdr.log[0].entries] == ["A siren"]
+
+
+@pytest.mark.django_db
+def test_other_therapists_get_404(client, in_emdr, other_therapist, other_clinic_therapist):
+    factories.TicesEntryFactory(client=in_emdr, occurred_at=days_ago(2), trigger="Secret words")
+    for stranger in (other_therapist, other_clinic_therapist):
+        client.force_login(stranger.user)
+        response = client.get(reverse("client-prep", args=[in_emdr.pk]))
+        assert response.status_code == 404
+        assert b"Secret words" not in response.content
+
+
+def _queries(client, record) -> tuple[int, int]:
+    """All the page's queries, and those reading EMDR tables."""
+    url = reverse("client-prep", args=[record.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    emdr = [q for q in captured.captured_queries if '"emdr_' in q["sql"]]
+    return len(captured), len(emdr)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("targets", [1, 20])
+def test_the_emdr_part_costs_four_queries_whatever_its_size(client, therapist, targets):
+    """20 targets worked in each of 40 sessions, two log entries each, cost what one does."""
+    plain = factories.ClientFactory(primary_therapist=therapist)
+    rich = factories.ClientFactory(primary_therapist=therapist)
+    for person in (plain, rich):
+        for weeks in range(1, 41):
+            held(person, days_ago(7 * weeks))
+    sessions = list(rich.sessions.all())
+    for n in range(targets):
+        aim = target(rich, f"Target {n}")
+        for session in sessions:
+            worked(aim, session, "incomplete" if n == 0 else "complete")
+        factories.TicesEntryFactory(client=rich, occurred_at=days_ago(1), target=aim)
+        factories.TicesEntryFactory(client=rich, occurred_at=days_ago(2), trigger="A siren")
+    client.force_login(therapist.user)
+    # Without EMDR: whether there are targets or log entries. With: their records and
+    # the clinic's calming level, too.
+    plain_count, plain_emdr = _queries(client, plain)
+    rich_count, rich_emdr = _queries(client, rich)
+    assert (plain_emdr, rich_emdr) == (2, 4)
+    assert rich_count == plain_count + 2
