@@ -8,7 +8,7 @@ reading. Both are for clinic admins, and both are audited as exports.
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,6 +25,7 @@ from .models import (
     CheckInEmotion,
     Client,
     Completion,
+    EmotionLabel,
 )
 from .records import export_audit
 from .wording import PersonWords, person_words
@@ -155,15 +156,69 @@ def _feelings(check_in: CheckIn) -> list[str]:
     ]
 
 
+def _phases(record) -> str:
+    return ", ".join(str(phase) for phase in record.phases)
+
+
+def emdr_context(client: Client, *, has_targets: bool, has_entries: bool) -> dict:
+    """The client's EMDR targets with their status changes and processing records, and the
+    TICES log; nothing is read of what the client has none of (``has_*``, from the caller)."""
+    from .emdr.models import ProcessingRecord, Target, TargetStatusChange, TicesEntry
+
+    if not has_targets and not has_entries:
+        return {"emdr_targets": [], "tices_entries": []}
+
+    labels = EmotionLabel.objects.order_by("sort_order", "id")
+    targets = (
+        Target.objects.filter(client=client)
+        .select_related("created_by")
+        .prefetch_related(
+            Prefetch("emotions", queryset=labels),
+            Prefetch(
+                "status_changes",
+                queryset=TargetStatusChange.objects.select_related("changed_by").order_by(
+                    "changed_at", "id"
+                ),
+            ),
+            Prefetch(
+                "records",
+                queryset=ProcessingRecord.objects.select_related(
+                    "session", "calming_exercise", "recorded_by"
+                ).order_by("session__starts_at", "id"),
+            ),
+        )
+        .order_by("plan_order", "id")
+    )
+    entries = (
+        TicesEntry.objects.filter(client=client)
+        .select_related("target")
+        .prefetch_related(Prefetch("emotions", queryset=labels))
+        .order_by("occurred_at", "id")
+    )
+    return {
+        "emdr_targets": [
+            (target, [(record, _phases(record)) for record in target.records.all()])
+            for target in (targets if has_targets else [])
+        ],
+        "tices_entries": list(entries) if has_entries else [],
+    }
+
+
 def record_context(*, client: Client) -> dict:
     """Everything held about the client, gathered for the page in a fixed number of queries."""
     from reports.models import WeeklySummary
     from reports.summaries import flag_label
 
+    from .emdr.models import Target, TicesEntry
     from .safety.models import FollowUp, SafetyPlan
 
-    client = Client.objects.select_related("clinic", "user", "primary_therapist__user").get(
-        pk=client.pk
+    client = (
+        Client.objects.select_related("clinic", "user", "primary_therapist__user")
+        .annotate(
+            has_emdr_targets=Exists(Target.objects.filter(client=OuterRef("pk"))),
+            has_tices_entries=Exists(TicesEntry.objects.filter(client=OuterRef("pk"))),
+        )
+        .get(pk=client.pk)
     )
     sessions = Session.objects.filter(client=client).select_related("therapist__user")
     completions = Completion.objects.order_by("completed_at")
@@ -216,6 +271,9 @@ def record_context(*, client: Client) -> dict:
         "summaries": [
             (summary, [flag_label(flag) for flag in summary.flags]) for summary in summaries
         ],
+        **emdr_context(
+            client, has_targets=client.has_emdr_targets, has_entries=client.has_tices_entries
+        ),
     }
 
 

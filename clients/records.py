@@ -12,6 +12,7 @@ import zipfile
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from clinic import audit
@@ -59,6 +60,32 @@ def client_record(*, client: Client) -> dict[str, list[dict]]:
         "measure_schedules": _rows(MeasureSchedule.objects.filter(client=client)),
         # Answers, scores, sub-scales, rules and diagnosis, as scored when they came in.
         "measure_responses": _rows(MeasureResponse.objects.filter(client=client)),
+        **_emdr_rows(client),
+    }
+
+
+def _emdr_rows(client: Client) -> dict[str, list[dict]]:
+    """EMDR: targets with the memory and cognitions decrypted, each change of their
+    status, what each session did with them, and the client's TICES log."""
+    from .emdr.models import ProcessingRecord, Target, TargetStatusChange, TicesEntry
+
+    return {
+        "emdr_targets": _rows(Target.objects.filter(client=client)),
+        "emdr_target_emotions": _rows(
+            Target.emotions.through.objects.filter(target__client=client),
+            ("emotionlabel__code",),
+        ),
+        "emdr_target_status_changes": _rows(
+            TargetStatusChange.objects.filter(target__client=client)
+        ),
+        "emdr_processing_records": _rows(
+            ProcessingRecord.objects.filter(target__client=client), ("calming_exercise__title",)
+        ),
+        "tices_entries": _rows(TicesEntry.objects.filter(client=client)),
+        "tices_entry_emotions": _rows(
+            TicesEntry.emotions.through.objects.filter(ticesentry__client=client),
+            ("emotionlabel__code",),
+        ),
     }
 
 
@@ -135,10 +162,12 @@ def client_erase(*, client: Client, request) -> None:
     from clinic.models import Session
     from reports.models import WeeklySummary
 
+    from .emdr.models import ProcessingRecord, Target, TargetStatusChange, TicesEntry
     from .measures.models import MeasureResponse, MeasureSchedule
     from .safety.models import FollowUp, SafetyPlan
 
     client_id, clinic_id, user = client.pk, client.clinic_id, client.user
+    emdr = (Target, TargetStatusChange, ProcessingRecord, TicesEntry)
     erases_login = user.role == User.Role.CLIENT  # a staff account never goes with a record
     doomed = {
         model: list(rows.values_list("pk", flat=True))
@@ -155,23 +184,32 @@ def client_erase(*, client: Client, request) -> None:
             (WeeklySummary, WeeklySummary.objects.filter(client=client)),
             (MeasureSchedule, MeasureSchedule.objects.filter(client=client)),
             (MeasureResponse, MeasureResponse.objects.filter(client=client)),
+            (Target, Target.objects.filter(client=client)),
+            (TargetStatusChange, TargetStatusChange.objects.filter(target__client=client)),
+            (ProcessingRecord, ProcessingRecord.objects.filter(target__client=client)),
+            (TicesEntry, TicesEntry.objects.filter(client=client)),
             (User, User.objects.filter(pk=user.pk, role=User.Role.CLIENT)),
         )
     }
     with transaction.atomic(), audit.writes_recorded_by_caller():
         # sessions, assignments, completions, check-ins, alerts and their follow-ups, the
-        # safety plan, summaries, measure schedules
+        # safety plan, summaries, measure schedules; EMDR targets with their status changes
+        # and processing records, and the TICES log
         client.delete()
         if erases_login:
             for model in (AccessAttempt, AccessLog, AccessFailureLog):  # they name the e-mail
                 model.objects.filter(username__iexact=user.email).delete()
             user.delete()  # tokens, idempotency keys
-        # The admin's history repeats names ("Robin M.", the login's e-mail) of what it edited.
-        for model in (Client, Assignment, Session, User):
-            LogEntry.objects.filter(
-                content_type=ContentType.objects.get_for_model(model),
-                object_id__in=[str(pk) for pk in doomed[model]],
-            ).delete()
+        # The admin's history repeats names ("Robin M.", the login's e-mail, a target's
+        # label) of what it edited: its rows about any of them go, in one statement.
+        named = Q(pk__in=[])
+        for model in (Client, Assignment, Session, User, *emdr):
+            if doomed[model]:
+                named |= Q(
+                    content_type=ContentType.objects.get_for_model(model),
+                    object_id__in=[str(pk) for pk in doomed[model]],
+                )
+        LogEntry.objects.filter(named).delete()
         # One row per kind of record deleted, instead of one per row.
         for model, ids in doomed.items():
             if ids:

@@ -39,16 +39,27 @@ RECORDS = {
     "clinic": plural("the clinic's settings", "the settings of %(count)d clinics", "count"),
     "completion": plural("a completed exercise", "%(count)d completed exercises", "count"),
     "crisisline": plural("a crisis line", "%(count)d crisis lines", "count"),
+    "emdrsettings": plural(
+        "the clinic's EMDR settings", "the EMDR settings of %(count)d clinics", "count"
+    ),
     "emotionlabel": plural("a word for a feeling", "%(count)d words for feelings", "count"),
     "exercise": plural("an exercise", "%(count)d exercises", "count"),
     "followup": plural("an alert follow-up", "%(count)d alert follow-ups", "count"),
     "measureresponse": plural("a questionnaire answer", "%(count)d questionnaire answers", "count"),
+    "processingrecord": plural(
+        "a session's EMDR processing record", "%(count)d EMDR processing records", "count"
+    ),
     "measureschedule": plural(
         "a questionnaire schedule", "%(count)d questionnaire schedules", "count"
     ),
     "safetyplan": plural("a safety plan", "%(count)d safety plans", "count"),
     "session": plural("a session", "%(count)d sessions", "count"),
+    "target": plural("an EMDR target", "%(count)d EMDR targets", "count"),
+    "targetstatuschange": plural(
+        "an EMDR target's change of status", "%(count)d changes of EMDR target status", "count"
+    ),
     "therapist": plural("a therapist", "%(count)d therapists", "count"),
+    "ticesentry": plural("a TICES log entry", "%(count)d TICES log entries", "count"),
     "user": plural("an account", "%(count)d accounts", "count"),
     "weeklysummary": plural("a weekly summary", "%(count)d weekly summaries", "count"),
 }
@@ -65,14 +76,19 @@ KINDS = {
     "clinicinstrument": gettext_lazy("the clinic's questionnaires"),
     "completion": gettext_lazy("completed exercises"),
     "crisisline": gettext_lazy("crisis lines"),
+    "emdrsettings": gettext_lazy("the clinic's EMDR settings"),
     "emotionlabel": gettext_lazy("words for feelings"),
     "exercise": gettext_lazy("exercises"),
     "followup": gettext_lazy("alert follow-ups"),
     "measureresponse": gettext_lazy("questionnaire answers"),
     "measureschedule": gettext_lazy("questionnaire schedules"),
+    "processingrecord": gettext_lazy("EMDR processing records"),
     "safetyplan": gettext_lazy("safety plans"),
     "session": gettext_lazy("sessions"),
+    "target": gettext_lazy("EMDR targets"),
+    "targetstatuschange": gettext_lazy("changes of EMDR target status"),
     "therapist": gettext_lazy("therapists"),
+    "ticesentry": gettext_lazy("TICES log entries"),
     "user": gettext_lazy("accounts"),
     "weeklysummary": gettext_lazy("weekly summaries"),
 }
@@ -109,11 +125,15 @@ PLACES = {
     ),
     "client-measure-enter": gettext_lazy("by entering a paper questionnaire"),
     "client-measure-response": gettext_lazy("on a questionnaire's answers"),
+    "emdr-target-new": gettext_lazy("on the new EMDR target form"),
+    "emdr-target": gettext_lazy("on an EMDR target's page"),
+    "emdr-session": gettext_lazy("on a session's EMDR processing form"),
     "outcomes": gettext_lazy("on the clinic outcomes page"),
     "outcomes-csv": gettext_lazy("as a CSV file of clinic outcomes"),
     "outcomes-api": gettext_lazy("through the API"),
     "client-home": gettext_lazy("on their own page"),
     "client-measure": gettext_lazy("on their own page (a questionnaire)"),
+    "client-tices": gettext_lazy("on their own page (the TICES log)"),
     "alert-page": gettext_lazy("on the alert's page"),
     "alert-page-follow-up": gettext_lazy("on the alert's page (a follow-up)"),
     "client-safety-plan": gettext_lazy("on the safety plan page"),
@@ -141,6 +161,7 @@ API_ROUTE_ENDINGS = (
     "-follow-up",
     "-stop",
     "-fhir",
+    "-status-set",  # an EMDR target's status
 )
 
 

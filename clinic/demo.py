@@ -26,6 +26,7 @@ from clients.services import (
     completion_record,
 )
 
+from .demo_emdr import emdr_story
 from .demo_measures import MeasureStory, clinic_measures
 from .demo_stories import (
     FIRST_NAMES,
@@ -233,6 +234,13 @@ class DemoBuilder:
                 rng=random.Random(f"{self.seed}-{number}-measures"),
                 uuid_for=lambda kind, n: self._uuid(client, kind, n),
             ).build()
+            emdr_story(
+                client=client,
+                therapist=therapist,
+                number=number,
+                now=self.now,
+                uuid_for=lambda kind, n: self._uuid(client, kind, n),
+            )
         self.logins.append(Login("client", clinic.slug, email, client.pk))
         self.clients_created += 1
         return client

@@ -1,9 +1,12 @@
-"""A sentinel phrase written where clients write (notes, reflections), in a safety plan and
-in the clinic's emotion vocabulary travels through the whole product, and never reaches a log
-line, an e-mail or the audit trail. It does reach the pages that are meant to show it."""
+"""A sentinel phrase written where clients write (notes, reflections, the TICES log), in a
+safety plan, in the clinic's emotion vocabulary and in a therapist's EMDR records travels
+through the whole product, and never reaches a log line, an e-mail, the audit trail or an
+address. It does reach the pages that are meant to show it."""
 
 import json
 import logging
+import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -142,3 +145,155 @@ def test_the_sentinel_reaches_no_log_no_email_and_no_audit_row(
     assert trail.filter(action="view").exists() and trail.filter(action="create").exists()
     assert trail.filter(action="export").exists()
     assert SENTINEL not in json.dumps(list(trail.values()), default=str)
+
+
+def _addresses(response) -> list[str]:
+    """Every address a response sends the browser to: its redirect and its links and forms."""
+    found = [response.get("Location", "")]
+    if response.get("Content-Type", "").startswith("text/html"):
+        found += re.findall(r'(?:href|src|action)="([^"]*)"', response.content.decode())
+    return found
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_emdr_free_text_reaches_no_log_no_email_no_audit_row_and_no_address(
+    every_log_line, as_user, client, client_record
+):
+    from django.urls import reverse
+
+    from clients.emdr import services as emdr
+
+    therapist = client_record.primary_therapist
+    factories.AssignmentFactory(client=client_record)
+    me = as_user(client_record.user)
+    start = timezone.now()
+
+    def words(name: str) -> str:
+        return f"{name} {SENTINEL} words"
+
+    seen = []  # every response, to look through their addresses
+
+    def get(browser, url):
+        response = browser.get(url)
+        seen.append((url, response))
+        return response
+
+    with time_machine.travel(start, tick=False):
+        # The therapist sets up two targets, records a held session, sets one aside with a
+        # reason. The label is the therapist's own words too.
+        target = emdr.target_create(
+            client=client_record,
+            by=therapist.user,
+            label=f"label {SENTINEL}"[:60],
+            shown_to_client=True,
+            memory=words("memory"),
+            worst_image=words("image"),
+            negative_cognition=words("nc"),
+            positive_cognition=words("pc"),
+            body_location="Chest",
+        )
+        other = emdr.target_create(client=client_record, by=therapist.user, label="The car")
+        emdr.target_status_set(
+            target=other, status="set_aside", by=therapist.user, reason=words("reason")
+        )
+        session = factories.SessionFactory(
+            client=client_record, status="completed", starts_at=start - timedelta(days=2)
+        )
+        emdr.record_save(
+            session=session,
+            target=target,
+            by=therapist.user,
+            phases=[3, 4, 7],
+            sud_start=8,
+            sud_end=6,
+            voc_setup=2,
+            closure="incomplete",
+            calming_technique=words("technique")[:120],
+            notes=words("notes"),
+            plan_next=words("plan"),
+        )
+
+        # The client logs a hard moment on their page (twice: a double tap), and a refused
+        # one (too long: a 400, logged without its body); and once more through the app.
+        client.force_login(client_record.user)
+        page = get(client, "/me/log/").content.decode()
+        client_uuid = re.search(r'name="client_uuid" value="([0-9a-f-]{36})"', page).group(1)
+        entry = {
+            "client_uuid": client_uuid,
+            "trigger": words("trigger"),
+            "image": words("tices-image"),
+            "cognition": words("cognition"),
+            "sensation": words("sensation"),
+            "disturbance": "8",
+            "occurred_at": timezone.localtime(start - timedelta(hours=1)).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
+            "target": str(target.pk),
+        }
+        for _ in range(2):
+            response = client.post("/me/log/", entry)
+            seen.append(("/me/log/", response))
+            assert response.status_code == 200
+        too_long = {**entry, "client_uuid": str(uuid.uuid4()), "trigger": SENTINEL * 400}
+        assert client.post("/me/log/", too_long).status_code == 400
+        assert SENTINEL in get(client, "/me/log/").content.decode()  # the client's own log
+        body = {
+            "occurred_at": start.isoformat(),
+            "trigger": words("app-trigger"),
+            "sensation": words("app-sensation"),
+            "disturbance": 7,
+        }
+        sent = me.post("/api/v1/emdr/tices/", body, HTTP_IDEMPOTENCY_KEY="sentinel-emdr-1")
+        assert sent.status_code == 201, sent.json()
+        refused = {**body, "target": other.pk}  # not shown to the client
+        answer = me.post("/api/v1/emdr/tices/", refused, HTTP_IDEMPOTENCY_KEY="sentinel-emdr-2")
+        assert answer.status_code == 400
+
+        # The therapist reads it all: caseload, progress report, prep, the EMDR pages, API.
+        client.force_login(therapist.user)
+        pages = [
+            "/",
+            f"/clients/{client_record.pk}/",
+            f"/clients/{client_record.pk}/prep/",
+            reverse("emdr-target", args=[client_record.pk, target.pk]),
+            reverse("emdr-session", args=[client_record.pk, session.pk]),
+        ]
+        for url in pages:
+            assert get(client, url).status_code == 200, url
+        assert SENTINEL in get(client, pages[3]).content.decode()
+        staff_api = as_user(therapist.user)
+        for url in ("/api/v1/emdr/targets/", "/api/v1/emdr/records/", "/api/v1/emdr/tices/"):
+            listing = staff_api.get(f"{url}?client={client_record.pk}")
+            assert listing.status_code == 200, url
+            assert SENTINEL in json.dumps(listing.json()), url
+
+        # The clinic admin exports the record and reads it: both hold it, the trail does not.
+        admin = factories.ClinicAdminFactory(clinic=client_record.clinic)
+        client.force_login(admin)
+        export = client.get(f"/admin/clients/client/{client_record.pk}/export.json")
+        for name in ("memory", "image", "nc", "pc", "reason", "notes", "plan", "trigger"):
+            assert words(name) in export.content.decode(), name
+        record = get(client, f"/admin/clients/client/{client_record.pk}/record/")
+        assert SENTINEL in record.content.decode()
+
+    with time_machine.travel(start + timedelta(days=8), tick=False):
+        summaries_plan()
+
+    sent_mail = list(mail.outbox)
+    assert sent_mail, "the week's digest was e-mailed"
+    for message in sent_mail:
+        alternatives = getattr(message, "alternatives", [])
+        parts = [message.subject, message.body, *(alt[0] for alt in alternatives)]
+        assert SENTINEL not in "\n".join(parts), message.subject
+
+    logged = logged_text(every_log_line)
+    assert "/me/log/" in logged  # the refused entry was logged, as a bad request
+    assert SENTINEL not in logged
+    trail = AuditEvent.objects.all()
+    assert trail.filter(object_type="ticesentry", action="create").exists()
+    assert trail.filter(action="view").exists() and trail.filter(action="export").exists()
+    assert SENTINEL not in json.dumps(list(trail.values()), default=str)
+
+    for url, response in seen:
+        for address in _addresses(response):
+            assert SENTINEL not in address, (url, address)

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
+from clients.emdr.models import ProcessingRecord, Target, TargetStatusChange, TicesEntry
 from clients.measures import selectors
 from clients.measures.models import ClinicInstrument, MeasureResponse, MeasureSchedule
 from clients.models import Alert, CheckIn, Client, Completion
@@ -19,7 +20,7 @@ from clinic.models import Clinic, Session, Therapist, User
 def _row_counts() -> dict[str, int]:
     return {
         model._meta.label: model.objects.count()
-        for app in ("clinic", "clients", "measures")
+        for app in ("clinic", "clients", "measures", "emdr")
         for model in apps.get_app_config(app).get_models()
     }
 
@@ -37,6 +38,7 @@ def test_second_run_creates_nothing():
     _seed("--clients", "12", "--weeks", "3")
     assert _row_counts() == after_first
     assert after_first["clients.CheckIn"] > 0
+    assert after_first["emdr.Target"] > 0 and after_first["emdr.TicesEntry"] > 0
 
 
 @pytest.mark.django_db
@@ -154,6 +156,10 @@ def test_the_demo_has_nothing_in_the_future_and_no_double_booking():
     assert not Completion.objects.filter(completed_at__gt=now).exists()
     assert not MeasureResponse.objects.filter(completed_at__gt=now).exists()
     assert not MeasureResponse.objects.filter(received_at__gt=now).exists()
+    assert not TicesEntry.objects.filter(occurred_at__gt=now).exists()
+    assert not TicesEntry.objects.filter(received_at__gt=now).exists()
+    assert not ProcessingRecord.objects.filter(recorded_at__gt=now).exists()
+    assert not TargetStatusChange.objects.filter(changed_at__gt=now).exists()
     # Seeded completions were received when done: none is still within the client's undo.
     assert not Completion.objects.filter(received_at__gt=now - dt.timedelta(minutes=10)).exists()
     clashes = (
@@ -240,3 +246,84 @@ def test_the_measures_follow_each_story():
     assert any(each and not any(d.overdue for d in each) for each in due.values())
     for client in by_story["silent"]:
         assert due[client.pk] and all(d.overdue for d in due[client.pk])
+
+
+# --- EMDR ------------------------------------------------------------------------------
+
+
+def _emdr_history() -> list[tuple]:
+    records = ProcessingRecord.objects.order_by("target__client__label", "session__starts_at")
+    entries = TicesEntry.objects.order_by("client__label", "occurred_at")
+    return [
+        *records.values_list("target__label", "session__starts_at", "sud_start", "sud_end"),
+        *TargetStatusChange.objects.order_by("target__label", "changed_at").values_list(
+            "target__label", "status", "changed_at", "grounds"
+        ),
+        *entries.values_list("client__label", "occurred_at", "disturbance", "client_uuid"),
+    ]
+
+
+@pytest.mark.django_db
+@time_machine.travel(dt.datetime(2026, 6, 3, 12, 0, tzinfo=dt.UTC), tick=False)
+def test_two_of_danas_clients_are_in_emdr_and_tell_their_stories():
+    _seed("--clients", "7")
+    now = timezone.now()
+    in_emdr = Client.objects.filter(emdr_targets__isnull=False).distinct()
+    assert sorted(c.label[-3:] for c in in_emdr) == ["#00", "#03"]
+    assert {c.primary_therapist.user.email for c in in_emdr} == {"dana@harbor.example"}
+    resolving, incomplete = sorted(in_emdr, key=lambda c: c.label[-3:])
+
+    # #00: a past memory resolved by the rule over five held sessions, SUD 8 to 0 and VoC
+    # 3 to 7 with a clear body scan; a present trigger in progress; a future template planned.
+    past, present, future = resolving.emdr_targets.order_by("plan_order")
+    assert [t.sequence for t in (past, present, future)] == ["past", "present", "future"]
+    assert [t.status for t in (past, present, future)] == ["resolved", "in_progress", "planned"]
+    worked = list(past.records.select_related("session").order_by("session__starts_at"))
+    assert len(worked) == 5
+    assert all(r.session.status == "completed" and r.session.starts_at < now for r in worked)
+    assert (worked[0].sud_start, worked[-1].sud_end) == (8, 0)
+    assert (worked[0].voc_setup, worked[-1].voc_installed) == (3, 7)
+    assert worked[-1].body_scan_clear is True and worked[-1].closure == "complete"
+    ends = [r.sud_end for r in worked]
+    assert ends == sorted(ends, reverse=True)
+    resolved = past.status_changes.get(status="resolved")
+    assert resolved.grounds == "rule"
+    last = worked[-1].session
+    assert last.starts_at < resolved.changed_at < last.starts_at + dt.timedelta(hours=2)
+    assert present.records.count() == 2 and not future.records.exists()
+    # The present trigger is worked in the sessions after the past memory was resolved.
+    assert min(r.session.starts_at for r in present.records.all()) > last.starts_at
+    assert resolving.tices_entries.filter(target=present).count() >= 3
+
+    # #03: the last held session closed incomplete; since then the same trigger, four
+    # times, at 7-8 and linked to no target, beside entries touching the shown target.
+    held = incomplete.sessions.filter(status="completed", starts_at__lt=now).order_by("starts_at")
+    last_held = held.last()
+    [record] = last_held.emdr_records.all()
+    assert record.closure == "incomplete"
+    since = incomplete.tices_entries.filter(occurred_at__gt=last_held.starts_at)
+    repeated = since.filter(target=None)
+    assert repeated.count() == 4
+    assert len({entry.trigger for entry in repeated}) == 1
+    assert {entry.disturbance for entry in repeated} <= {7, 8}
+    touching = incomplete.tices_entries.exclude(target=None)
+    assert touching.count() >= 2
+    assert all(entry.target.shown_to_client for entry in touching)
+
+    # The same seed builds the same EMDR history.
+    first = _emdr_history()
+    Client.objects.all().delete()
+    User.objects.filter(role=User.Role.CLIENT).delete()
+    _seed("--clients", "7")
+    assert _emdr_history() == first
+    assert Target.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_a_short_demo_still_resolves_the_past_memory_on_the_sessions_it_has():
+    _seed("--clients", "4", "--weeks", "2")
+    client = Client.objects.get(label__endswith="#00")
+    past = client.emdr_targets.get(sequence="past")
+    records = list(past.records.order_by("session__starts_at"))
+    assert records and past.status == "resolved"
+    assert (records[0].sud_start, records[-1].sud_end, records[-1].voc_installed) == (8, 0, 7)
