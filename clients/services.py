@@ -150,25 +150,34 @@ def alert_raise(*, client: Client, kind: str, check_in: CheckIn | None = None) -
     return alert
 
 
-def _labels_for(client: Client, pairs: list[tuple[str, int]]) -> list[tuple]:
-    """Resolve (code, intensity) pairs against the client's clinic vocabulary."""
-    codes = [code for code, _intensity in pairs]
+def emotion_labels_named(*, clinic_id: int, codes: list[str], field: str) -> list[EmotionLabel]:
+    """The clinic's active emotion labels named by ``codes``, in their order; a repeated or
+    unknown code is refused under ``field``."""
     if len(set(codes)) != len(codes):
-        raise ValidationError({"emotions": "Each emotion may be labelled only once."})
+        raise ValidationError({field: _("Each emotion may be labelled only once.")})
     by_code = {
         label.code: label
         for label in EmotionLabel.objects.filter(
-            clinic_id=client.clinic_id, code__in=codes, is_active=True
+            clinic_id=clinic_id, code__in=codes, is_active=True
         )
     }
     unknown = [code for code in codes if code not in by_code]
     if unknown:
-        raise ValidationError({"emotions": f"Not in this clinic's vocabulary: {unknown}."})
+        message = _("Not in this clinic's vocabulary: %(codes)s.") % {"codes": ", ".join(unknown)}
+        raise ValidationError({field: message})
+    return [by_code[code] for code in codes]
+
+
+def _labels_for(client: Client, pairs: list[tuple[str, int]]) -> list[tuple]:
+    """Resolve (code, intensity) pairs against the client's clinic vocabulary."""
+    labels = emotion_labels_named(
+        clinic_id=client.clinic_id, codes=[code for code, _intensity in pairs], field="emotions"
+    )
     low, high = SCALES["intensity"]
     for _code, intensity in pairs:
         if not low <= intensity <= high:
             raise ValidationError({"emotions": f"Intensity must be between {low} and {high}."})
-    return [(by_code[code], intensity) for code, intensity in pairs]
+    return [(label, intensity) for label, (_code, intensity) in zip(labels, pairs, strict=True)]
 
 
 @dataclass(frozen=True)

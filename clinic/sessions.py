@@ -115,6 +115,21 @@ def session_mark(*, session: Session, status: str) -> Session:
         raise ValidationError(
             {"status": _("A session can be marked held or missed once it has begun.")}
         )
+    if (
+        session.status == Session.Status.COMPLETED
+        and status != session.status
+        and session.emdr_records.exists()
+    ):
+        # The records' numbers stand for what happened in the session: resolution, charts
+        # and reevaluation read them. A session that was not held cannot keep them.
+        raise ValidationError(
+            {
+                "status": _(
+                    "EMDR processing is recorded for this session; it stays held. Correct "
+                    "the processing records if the session did not take place."
+                )
+            }
+        )
     if status != Session.Status.CANCELLED and session.status == Session.Status.CANCELLED:
         # Bringing a cancelled session back must not double-book the hour it left free.
         clashes = overlapping(

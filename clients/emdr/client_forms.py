@@ -6,22 +6,20 @@ may be stored (the clinic's vocabulary, a target shown to this client).
 """
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import EmotionLabel
+from clients.models import TEXT_MAX_CHARS, EmotionLabel
 
 from .models import SUD, Target
 
-TEXT_MAX = 2000
+TEXT_MAX = TEXT_MAX_CHARS
 WHEN_FORMAT = "%Y-%m-%dT%H:%M"
-# A phone's clock may run a little ahead of the server's.
-CLOCK_SLACK = timedelta(minutes=10)
-OLDEST = timedelta(days=366)
 
 
 def when_value(moment: datetime, zone: ZoneInfo) -> str:
@@ -127,10 +125,14 @@ class TicesForm(forms.Form):
     def clean_occurred_at(self) -> datetime:
         moment = self.cleaned_data["occurred_at"]
         now = timezone.now()
-        if moment > now + CLOCK_SLACK:
+        # The same window as a check-in and as the API (a phone's clock may run a little ahead).
+        if moment > now + settings.CHECK_IN_MAX_FUTURE:
             raise forms.ValidationError(_("This is later than now. When did it happen?"))
-        if moment < now - OLDEST:
-            raise forms.ValidationError(_("This is more than a year ago. Please check the date."))
+        if moment < now - settings.CHECK_IN_MAX_AGE:
+            raise forms.ValidationError(
+                _("This is more than %(days)d days ago. Please check the date.")
+                % {"days": settings.CHECK_IN_MAX_AGE.days}
+            )
         return moment
 
     def clean_emotions(self) -> list[str]:

@@ -65,12 +65,12 @@ def _form_page(request, client: Client, form: TicesForm, status: int = 200) -> H
 
 
 def _saved(request: HttpRequest, client: Client, entry: TicesEntry) -> HttpResponse:
-    """The answer to a stored entry: thanks, and for a hard moment what may help now."""
+    """The answer to a stored entry: thanks, and for a hard moment what may help now: the
+    calming exercises assigned, and always the people to reach when it is too much."""
     calming, crisis = None, None
     if entry.disturbance >= services.calming_at(client.clinic_id):
         calming = list(selectors.calming_assignments(client))
-        if not calming:
-            crisis = crisis_box_for(client=client)
+        crisis = crisis_box_for(client=client)
     return render(
         request,
         "clients/tices_saved.html",

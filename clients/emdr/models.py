@@ -21,6 +21,10 @@ SUD = (0, 10)
 VOC = (1, 7)
 PHASES = range(1, 9)
 SETS_MAX = 200
+PLAN_ORDER_MAX = 999
+# The phases that process a target (assessment to body scan): a resolved or set-aside
+# target is reopened before them; a reevaluation alone may look at it again.
+PROCESSING_PHASES = frozenset({3, 4, 5, 6})
 # A TICES entry at or above this disturbance shows the client their calming exercises,
 # unless the clinic sets its own level.
 CALMING_AT_DEFAULT = 7
@@ -111,14 +115,16 @@ class Target(models.Model):
     emotions = models.ManyToManyField(
         EmotionLabel, blank=True, related_name="+", verbose_name=_("emotions")
     )
-    body_location = models.CharField(_("felt in the body"), max_length=120, blank=True)
+    body_location = EncryptedTextField(_("felt in the body"), blank=True)
     sequence = models.CharField(
         _("targeting sequence"), max_length=10, choices=Sequence.choices, default=Sequence.PAST
     )
     focus_area = models.CharField(
         _("focus area"), max_length=20, choices=FocusArea.choices, blank=True
     )
-    plan_order = models.PositiveSmallIntegerField(_("order in the plan"), default=1)
+    plan_order = models.PositiveSmallIntegerField(
+        _("order in the plan"), default=1, validators=_range(1, PLAN_ORDER_MAX)
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
     )
@@ -145,7 +151,9 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.label
+        # Not the label: the admin puts an object's name in titles and breadcrumbs, and a
+        # label names a memory.
+        return _("EMDR target #%(id)s") % {"id": self.pk}
 
     @property
     def is_open(self) -> bool:
@@ -172,6 +180,7 @@ class TargetStatusChange(models.Model):
     )
     # For a resolution: which reading of the rule the therapist accepted, and why.
     grounds = models.CharField(_("grounds"), max_length=14, choices=Grounds.choices, blank=True)
+    sud_one_fitting = models.BooleanField(_("SUD 1 judged fitting"), default=False)
     reason = EncryptedTextField(_("reason"), blank=True)
 
     class Meta:
@@ -232,7 +241,7 @@ class ProcessingRecord(models.Model):
     )
     body_scan_clear = models.BooleanField(_("body scan clear"), null=True, blank=True)
     closure = models.CharField(_("closure"), max_length=10, choices=Closure.choices)
-    calming_technique = models.CharField(_("calming or containment"), max_length=120, blank=True)
+    calming_technique = EncryptedTextField(_("calming or containment"), blank=True)
     calming_exercise = models.ForeignKey(
         Exercise,
         null=True,
@@ -269,7 +278,7 @@ class ProcessingRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.target} {timezone.localtime(self.session.starts_at):%Y-%m-%d}"
+        return _("Processing record #%(id)s") % {"id": self.pk}
 
 
 class TicesEntry(models.Model):

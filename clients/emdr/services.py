@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -12,10 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import Client, EmotionLabel, Exercise
+from clients.services import emotion_labels_named
 from clinic.models import Session, User
 
 from . import resolution
-from .models import PHASES, ProcessingRecord, Target, TargetStatusChange, TicesEntry
+from .models import (
+    PHASES,
+    PROCESSING_PHASES,
+    ProcessingRecord,
+    Target,
+    TargetStatusChange,
+    TicesEntry,
+)
+from .progress import normalised
 
 TARGET_FIELDS = (
     "label",
@@ -53,25 +63,7 @@ def _refuse_after_discharge(client: Client) -> None:
 
 
 def _labels_from(client: Client, codes: Iterable[str], field: str) -> list[EmotionLabel]:
-    """The clinic's active emotion labels named by ``codes``; unknown codes are refused."""
-    codes = list(codes)
-    if len(set(codes)) != len(codes):
-        raise ValidationError({field: _("Each emotion may be chosen only once.")})
-    labels = {
-        label.code: label
-        for label in EmotionLabel.objects.filter(
-            clinic_id=client.clinic_id, code__in=codes, is_active=True
-        )
-    }
-    unknown = [code for code in codes if code not in labels]
-    if unknown:
-        raise ValidationError(
-            {
-                field: _("Not in this clinic's vocabulary: %(codes)s.")
-                % {"codes": ", ".join(unknown)}
-            }
-        )
-    return [labels[code] for code in codes]
+    return emotion_labels_named(clinic_id=client.clinic_id, codes=list(codes), field=field)
 
 
 def _status_change(target: Target, status: str, by: User | None, **why) -> None:
@@ -174,7 +166,7 @@ def target_status_set(
         )
         if problems:
             raise ValidationError(problems)
-        why = {"grounds": grounds, "reason": reason.strip()}
+        why = {"grounds": grounds, "reason": reason.strip(), "sud_one_fitting": sud_one_fitting}
     elif reason.strip():
         why = {"reason": reason.strip()}
     _status_change(target, status, by, **why)
@@ -206,6 +198,16 @@ def record_save(
             {"session": _("Processing is recorded for a held session; mark it held first.")}
         )
     fields["phases"] = _clean_phases(fields.get("phases"))
+    if not target.is_open and PROCESSING_PHASES.intersection(fields["phases"]):
+        raise ValidationError(
+            {
+                "target": _(
+                    "This target is %(status)s: put it back in progress before processing it "
+                    "again. A reevaluation alone (phase 8) can be recorded as it is."
+                )
+                % {"status": target.get_status_display().lower()}
+            }
+        )
     exercise = fields.get("calming_exercise")
     if isinstance(exercise, Exercise) and exercise.clinic_id != target.client.clinic_id:
         raise ValidationError(
@@ -232,6 +234,20 @@ def calming_at(clinic_id: int) -> int:
 
     chosen = EmdrSettings.objects.filter(clinic_id=clinic_id).values_list("calming_at", flat=True)
     return next(iter(chosen), CALMING_AT_DEFAULT)
+
+
+def _within_reporting_window(moment: datetime) -> None:
+    """A log entry, like a check-in, is of a moment not in the future and not long ago."""
+    now = timezone.now()
+    if moment > now + settings.CHECK_IN_MAX_FUTURE:
+        raise ValidationError({"occurred_at": _("This time is in the future.")})
+    if moment < now - settings.CHECK_IN_MAX_AGE:
+        raise ValidationError(
+            {
+                "occurred_at": _("This is more than %(days)d days ago.")
+                % {"days": settings.CHECK_IN_MAX_AGE.days}
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -262,6 +278,7 @@ def tices_prepare(
         if stored is not None:
             return TicesDraft(entry=stored, labels=[], stored=stored)
     _refuse_after_discharge(client)
+    _within_reporting_window(occurred_at)
     labels = _labels_from(client, emotions, "emotions")
     target = None
     if target_id is not None:
@@ -301,3 +318,18 @@ def tices_record(*, draft: TicesDraft) -> tuple[TicesEntry, bool]:
         return TicesEntry.objects.get(client=entry.client, client_uuid=entry.client_uuid), False
     entry.emotions.set(draft.labels)
     return entry, True
+
+
+@transaction.atomic
+def tices_link_to_target(*, target: Target, trigger: str) -> int:
+    """Link the client's log entries that touch no target and name this trigger (in the
+    candidate rule's sense: the same words, case and punctuation aside) to ``target``, as
+    when a repeated trigger becomes a target. Returns how many were linked."""
+    wanted = normalised(trigger)
+    loose = target.client.tices_entries.filter(target__isnull=True).only("id", "trigger")
+    ids = [entry.pk for entry in loose if normalised(entry.trigger) == wanted]
+    # One by one, so each change leaves its audit row as any other write does.
+    for entry in TicesEntry.objects.filter(pk__in=ids):
+        entry.target = target
+        entry.save(update_fields=["target"])
+    return len(ids)

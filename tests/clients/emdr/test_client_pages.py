@@ -22,6 +22,13 @@ BERLIN = ZoneInfo("Europe/Berlin")
 TRIGGER = "A door slammed upstairs and I froze."
 
 
+@pytest.fixture(autouse=True)
+def on_that_evening():
+    """Entries are of an evening in June; the log takes moments of the last 30 days."""
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
 @pytest.fixture
 def me(client, client_record):
     client.force_login(client_record.user)
@@ -109,7 +116,6 @@ def test_posting_needs_the_csrf_token(client_record):
 
 
 @pytest.mark.django_db
-@time_machine.travel(NOW, tick=False)
 def test_the_form_offers_the_vocabulary_the_shown_labels_and_now_in_the_clients_zone(
     me, client_record, shown, hidden, therapist, other_clinic_therapist
 ):
@@ -145,7 +151,6 @@ def test_without_a_shown_target_no_target_question_is_asked(me, hidden):
 
 
 @pytest.mark.django_db
-@time_machine.travel(NOW, tick=False)
 def test_an_entry_is_stored_with_everything_and_listed(me, client_record, shown, therapist):
     neighbour = factories.ClientFactory(primary_therapist=therapist)
     factories.TicesEntryFactory(client=neighbour, trigger="The neighbour's own moment")
@@ -218,7 +223,7 @@ def test_a_hard_moment_shows_the_calming_exercises_at_once(me, client_record):
         assert assignment.exercise.title in calming
         assert escape(assignment.exercise.instructions) in calming
     assert other.exercise.title not in page
-    assert "Lifeline" not in page  # exercises to turn to, not the crisis lines
+    assert "Lifeline" in page  # and, always, the people to reach when it is too much
     # The link lands on the exercise as /me/ shows it.
     assert f'id="exercise-{grounding.pk}"' in me.get(ME).content.decode()
 
@@ -266,7 +271,6 @@ def test_a_hidden_target_or_another_clients_is_refused_by_name(
 
 
 @pytest.mark.django_db
-@time_machine.travel(NOW, tick=False)
 def test_bad_input_names_each_field_and_keeps_what_was_typed(me, shown):
     client_uuid = _client_uuid(_form(me))
     posted = _entry(
@@ -395,8 +399,8 @@ def test_saving_a_hard_moment_reads_a_fixed_number_of_queries(
     posted = _entry(_client_uuid(_form(me)), target=str(shown.pk))
     # Session, user, clinic, client; the form's choices (2); the entry looked up by its id
     # (2); the target checked, stored with its audit row and feelings (7); the clinic's
-    # level and the calming exercises (2).
-    with django_assert_max_num_queries(18):
+    # level and the calming exercises (2); the crisis lines (1).
+    with django_assert_max_num_queries(19):
         response = me.post(LOG, posted)
     assert "Feet on the floor" in response.content.decode()
 

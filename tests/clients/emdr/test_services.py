@@ -172,3 +172,129 @@ def test_words_about_a_memory_are_unreadable_in_the_database(target):
         row = cursor.fetchone()
     assert all(value.startswith("gAAAA") for value in row)
     assert "shouting" not in " ".join(row)
+
+
+def test_a_session_with_processing_stays_held(target):
+    from clinic.sessions import session_mark
+
+    session = held_session(target.client)
+    services.record_save(session=session, target=target, by=None, phases=[4], closure="complete")
+    with pytest.raises(ValidationError) as refused:
+        session_mark(session=session, status="scheduled")
+    assert "status" in refused.value.message_dict
+    session.refresh_from_db()
+    assert session.status == "completed"
+
+
+@pytest.mark.parametrize("status", ["resolved", "set_aside"])
+def test_a_closed_target_is_reopened_before_processing_but_may_be_reevaluated(target, status):
+    _finish(target, sud_end=0, voc_installed=7, body_scan_clear=True)
+    services.target_status_set(target=target, status=status, by=None)
+    later = held_session(target.client, days_ago=1)
+    with pytest.raises(ValidationError) as refused:
+        services.record_save(
+            session=later, target=target, by=None, phases=[8, 4], closure="complete"
+        )
+    assert "target" in refused.value.message_dict
+    record, _created = services.record_save(
+        session=later, target=target, by=None, phases=[8], reevaluation_sud=0, closure="complete"
+    )
+    target.refresh_from_db()
+    assert record.reevaluation_sud == 0 and target.status == status
+
+
+def test_the_sud_one_judgement_is_kept_beside_an_accepted_voc(target):
+    _finish(target, sud_end=1, voc_installed=6, body_scan_clear=True)
+    services.target_status_set(
+        target=target, status="resolved", by=None, sud_one_fitting=True, reason="True to life."
+    )
+    change = target.status_changes.last()
+    assert (change.grounds, change.sud_one_fitting) == ("voc_accepted", True)
+
+
+def test_a_repeated_trigger_made_a_target_takes_its_log_entries_with_it(target):
+    from django.utils import timezone
+
+    def log(trigger, **extra):
+        return factories.TicesEntryFactory(
+            client=target.client, trigger=trigger, occurred_at=timezone.now(), **extra
+        )
+
+    same = [
+        log("His car, outside the gym."),
+        log("his car outside the gym"),
+        log("HIS CAR OUTSIDE THE GYM!"),
+    ]
+    other = log("A song in the shop.")
+    linked_before = log("His car outside the gym", target=target)
+    new = services.target_create(client=target.client, by=None, label="His car")
+    assert services.tices_link_to_target(target=new, trigger="His car outside the gym") == 3
+    assert {e.target_id for e in TicesEntry.objects.filter(pk__in=[e.pk for e in same])} == {new.pk}
+    other.refresh_from_db()
+    linked_before.refresh_from_db()
+    assert (other.target_id, linked_before.target_id) == (None, target.pk)
+
+
+def test_a_tices_entry_of_long_ago_is_refused_as_by_the_api(client_record):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with pytest.raises(ValidationError) as refused:
+        services.tices_prepare(
+            client=client_record,
+            occurred_at=timezone.now() - timedelta(days=31),
+            trigger="x",
+            disturbance=3,
+        )
+    assert "occurred_at" in refused.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("model", "columns"),
+    [
+        (
+            "emdr_target",
+            [
+                "memory",
+                "worst_image",
+                "negative_cognition",
+                "positive_cognition",
+                "body_location",
+            ],
+        ),
+        ("emdr_targetstatuschange", ["reason"]),
+        ("emdr_processingrecord", ["notes", "plan_next", "calming_technique"]),
+        ("emdr_ticesentry", ["trigger", "image", "cognition", "sensation"]),
+    ],
+)
+def test_every_emdr_text_is_unreadable_in_the_database(target, model, columns):
+    from django.utils import timezone
+
+    secret = "ZZ-SECRET-WORDS"
+    target.body_location = target.worst_image = secret
+    target.save()
+    _finish(
+        target,
+        sud_end=0,
+        voc_installed=6,
+        body_scan_clear=True,
+        notes=secret,
+        plan_next=secret,
+        calming_technique=secret,
+    )
+    services.target_status_set(target=target, status="resolved", by=None, reason=secret)
+    factories.TicesEntryFactory(
+        client=target.client,
+        occurred_at=timezone.now(),
+        trigger=secret,
+        image=secret,
+        cognition=secret,
+        sensation=secret,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)} FROM {model}")  # noqa: S608 (fixed names)
+        rows = cursor.fetchall()
+    values = [value for row in rows for value in row if value]
+    assert values and all(value.startswith("gAAAA") for value in values)
+    assert not any(secret in value for value in values)
