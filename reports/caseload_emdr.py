@@ -113,21 +113,24 @@ def reasons(signals: EmdrSignals | None, *, zone: ZoneInfo) -> dict[str, list[st
     if signals.hard_count:
         facts = {
             "count": signals.hard_count,
+            "level": signals.level,
             "value": signals.hardest,
             "day": _day(signals.hardest_at, zone),
         }
         if signals.last_session_at is None:
             text = ngettext(
-                "a TICES entry with disturbance %(value)s/10 in the last 4 weeks (%(day)s)",
-                "%(count)s TICES entries with high disturbance in the last 4 weeks, "
-                "up to %(value)s/10 (%(day)s)",
+                "%(count)s TICES entry in the last 4 weeks with disturbance at or above the "
+                "clinic's calming level (%(level)s/10), at %(value)s/10 (%(day)s)",
+                "%(count)s TICES entries in the last 4 weeks with disturbance at or above the "
+                "clinic's calming level (%(level)s/10), up to %(value)s/10 (%(day)s)",
                 signals.hard_count,
             )
         else:
             text = ngettext(
-                "a TICES entry with disturbance %(value)s/10 since the last session (%(day)s)",
-                "%(count)s TICES entries with high disturbance since the last session, "
-                "up to %(value)s/10 (%(day)s)",
+                "%(count)s TICES entry since the last session with disturbance at or above "
+                "the clinic's calming level (%(level)s/10), at %(value)s/10 (%(day)s)",
+                "%(count)s TICES entries since the last session with disturbance at or above "
+                "the clinic's calming level (%(level)s/10), up to %(value)s/10 (%(day)s)",
                 signals.hard_count,
             )
         found["hard_moment"].append(text % facts)

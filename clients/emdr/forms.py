@@ -5,13 +5,15 @@ numbers, a session not held) are the services'. Choices are built from lists the
 has already read, so that drawing a form costs no query of its own.
 """
 
+import uuid
+
 from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import TEXT_MAX_CHARS, EmotionLabel, Exercise, FocusArea
 
-from .models import SETS_MAX, SUD, VOC, Phase, ProcessingRecord, Target
+from .models import PLAN_ORDER_MAX, SETS_MAX, SUD, VOC, Phase, ProcessingRecord, Target
 
 SHORT_TEXT = forms.TextInput(attrs={"autocomplete": "off"})
 
@@ -98,7 +100,7 @@ class TargetForm(NamedErrors, forms.Form):
         label=_("Order in the plan"),
         required=False,
         min_value=1,
-        max_value=999,
+        max_value=PLAN_ORDER_MAX,
         help_text=_("Empty: after the client's other targets."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
@@ -150,6 +152,43 @@ class TargetForm(NamedErrors, forms.Form):
 
 def _no_longer(label: EmotionLabel) -> str:
     return _("%(name)s (no longer in the clinic's words)") % {"name": label.name}
+
+
+class NewTargetForm(TargetForm):
+    """A new target's form, carrying a one-time token (``once``): the same form sent twice
+    (a double click) is known by it, and lands on the target the first sending set up."""
+
+    once = forms.CharField(required=False, widget=forms.HiddenInput)
+    # A log entry whose repeated trigger becomes this target (from session prep's
+    # suggestion): the entries with the same trigger are linked to the target.
+    from_entry = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["once"] = str(uuid.uuid4())
+
+    @staticmethod
+    def initial_from(entry) -> dict:
+        """A target set up from a log entry's trigger: its words as the label, a present
+        trigger in the targeting sequence."""
+        if entry is None:
+            return {}
+        label = " ".join(entry.trigger.split())[: Target._meta.get_field("label").max_length]
+        return {"label": label, "from_entry": entry.pk, "sequence": Target.Sequence.PRESENT}
+
+    def clean_once(self) -> str:
+        """The token as sent, or "" for anything that is not one (nothing to show)."""
+        try:
+            return str(uuid.UUID(self.cleaned_data["once"]))
+        except ValueError:
+            return ""
+
+    def target_fields(self) -> dict:
+        data = super().target_fields()
+        data.pop("once")
+        data.pop("from_entry")
+        return data
 
 
 TARGET_FORM_FIELDS = (
@@ -204,8 +243,9 @@ def body_scan_value(clear: bool | None) -> str:
 
 class ProcessingForm(NamedErrors, forms.Form):
     """What a held session did with one target. ``targets`` are those the therapist may
-    pick (the open ones and any recorded for this session); ``exercises`` the clinic's
-    library."""
+    pick (the open ones, the resolved ones for a reevaluation, and any recorded for this
+    session); ``exercises`` the clinic's active library, plus the one a corrected record
+    already names."""
 
     target = forms.TypedChoiceField(label=_("Target"), coerce=int)
     phases = forms.TypedMultipleChoiceField(
@@ -266,12 +306,10 @@ class ProcessingForm(NamedErrors, forms.Form):
 
     def __init__(self, *args, targets: list[Target], exercises: list[Exercise], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].choices = [
-            (target.pk, f"{target.label} · {target.get_status_display().lower()}")
-            for target in targets
-        ]
+        self.fields["target"].choices = [(target.pk, _target_choice(target)) for target in targets]
         self.fields["calming_exercise"].choices = [("", _("None"))] + [
-            (exercise.pk, exercise.title) for exercise in exercises
+            (exercise.pk, exercise.title if exercise.is_active else _retired(exercise))
+            for exercise in exercises
         ]
         self._targets = {target.pk: target for target in targets}
         self._exercises = {exercise.pk: exercise for exercise in exercises}
@@ -296,6 +334,17 @@ class ProcessingForm(NamedErrors, forms.Form):
         data["calming_exercise"] = self._exercises.get(data["calming_exercise"])
         data["sets_kind"] = data["sets_kind"] or ""
         return data
+
+
+def _target_choice(target: Target) -> str:
+    if target.status == Target.Status.RESOLVED:
+        # Processing it again needs it reopened first; a reevaluation alone is recorded.
+        return _("%(label)s · resolved: reevaluation only") % {"label": target.label}
+    return f"{target.label} · {target.get_status_display().lower()}"
+
+
+def _retired(exercise: Exercise) -> str:
+    return _("%(title)s (no longer in the library)") % {"title": exercise.title}
 
 
 RECORD_FORM_FIELDS = (

@@ -7,6 +7,7 @@ from clients.selectors import clients_for
 from clinic.models import User
 
 from .models import ProcessingRecord, Target, TicesEntry
+from .progress import normalised
 
 # The library's categories that calm or contain: what a distressed log entry points to.
 CALMING_CATEGORIES = (ExerciseCategory.GROUNDING, ExerciseCategory.ALLOWING)
@@ -46,3 +47,22 @@ def calming_assignments(client: Client) -> QuerySet[Assignment]:
         .select_related("exercise")
         .order_by("exercise__title")
     )
+
+
+def loose_entry(client: Client, entry_id) -> TicesEntry | None:
+    """The client's log entry touching no target that a new target is set up from (session
+    prep's candidate), or None; an id of anyone else's entry is as good as none."""
+    try:
+        entry_id = int(entry_id)
+    except (TypeError, ValueError):
+        return None
+    return client.tices_entries.filter(pk=entry_id, target__isnull=True).first()
+
+
+def same_trigger_count(client: Client, entry: TicesEntry | None) -> int:
+    """How many of the client's entries touching no target name the entry's trigger."""
+    if entry is None:
+        return 0
+    wanted = normalised(entry.trigger)
+    loose = client.tices_entries.filter(target__isnull=True).only("id", "trigger")
+    return sum(normalised(each.trigger) == wanted for each in loose)

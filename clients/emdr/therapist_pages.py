@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.db.models import Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,12 +29,16 @@ from clinic.forms import add_service_errors
 from clinic.models import Session
 from clinic.roles import therapist_required
 
-from . import resolution, services
-from .forms import TARGET_FORM_FIELDS, ProcessingForm, StatusForm, TargetForm
+from . import resolution, selectors, services
+from .forms import TARGET_FORM_FIELDS, NewTargetForm, ProcessingForm, StatusForm, TargetForm
 from .models import ProcessingRecord, Target
 
 DAY = "D j M Y"
 RECENT_HELD = 3
+# The new-target forms this browser session sent, by their one-time token: the target each
+# set up, so that the same form sent again lands on it. The latest few are enough.
+SET_UP_KEY = "emdr_targets_set_up"
+SET_UP_KEPT = 20
 
 
 # --- What the rule says of a target's last session --------------------------------
@@ -117,18 +122,41 @@ def _labels(client: Client, target: Target | None = None) -> tuple[list[EmotionL
     return list(labels.filter(Q(is_active=True) | Q(code__in=had))), had
 
 
+def _label_taken() -> str:
+    return _("This client has a target with this label already.")
+
+
+def _remember_set_up(request: HttpRequest, once: str, target: Target) -> None:
+    if not once:
+        return
+    made = dict(request.session.get(SET_UP_KEY, {}))
+    made[once] = target.pk
+    request.session[SET_UP_KEY] = dict(list(made.items())[-SET_UP_KEPT:])
+
+
+def _set_up_by(request: HttpRequest, client: Client, once: str) -> Target | None:
+    """The client's target this form (by its token) set up before in this session."""
+    target_id = request.session.get(SET_UP_KEY, {}).get(once) if once else None
+    if target_id is None:
+        return None
+    return client.emdr_targets.filter(pk=target_id).first()
+
+
 @require_http_methods(["GET", "POST"])
 @therapist_required
 def target_new(request: HttpRequest, client_id: int) -> HttpResponse:
     client = client_get_for(user=request.user, client_id=client_id)
     labels, _chosen = _labels(client)
     status = 200
-    form = TargetForm(labels=labels)
+    source = selectors.loose_entry(client, request.GET.get("from_entry"))
+    form = NewTargetForm(labels=labels, initial=NewTargetForm.initial_from(source))
     if request.method == "POST":
         if _read_only(request, client):
             return redirect("emdr-target-new", client_id=client.pk)
-        form = TargetForm(request.POST, labels=labels)
+        form = NewTargetForm(request.POST, labels=labels)
         if form.is_valid():
+            once = form.cleaned_data["once"]
+            source = selectors.loose_entry(client, form.cleaned_data["from_entry"])
             try:
                 target = services.target_create(
                     client=client,
@@ -138,15 +166,33 @@ def target_new(request: HttpRequest, client_id: int) -> HttpResponse:
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
+            except IntegrityError:  # the same label, stored a moment before
+                form.add_error("label", _label_taken())
             else:
+                if source is not None:
+                    services.tices_link_to_target(target=target, trigger=source.trigger)
+                _remember_set_up(request, once, target)
                 messages.success(request, _("Target “%(label)s” set up.") % {"label": target.label})
                 return redirect("emdr-target", client_id=client.pk, target_id=target.pk)
+            first = _set_up_by(request, client, once)
+            if first is not None:  # this very form, sent again (a double click)
+                messages.info(
+                    request,
+                    _("The form was sent twice: “%(label)s” was set up once.")
+                    % {"label": first.label},
+                )
+                return redirect("emdr-target", client_id=client.pk, target_id=first.pk)
         status = 400
     audit.record_read(request, "client", [client.pk])
     return render(
         request,
         "emdr/target_new.html",
-        {"client": client, "form": form, "zone": client.clinic.time_zone},
+        {
+            "client": client,
+            "form": form,
+            "zone": client.clinic.time_zone,
+            "same_trigger": selectors.same_trigger_count(client, source),
+        },
         status=status,
     )
 
@@ -163,8 +209,11 @@ def _save_details(request, target: Target, form: TargetForm, had: list[str]) -> 
             emotions=None if sorted(chosen) == sorted(had) else chosen,
             **form.target_fields(),
         )
-    except ValidationError as error:
-        add_service_errors(form, error)
+    except (ValidationError, IntegrityError) as error:
+        if isinstance(error, IntegrityError):  # the same label, stored a moment before
+            form.add_error("label", _label_taken())
+        else:
+            add_service_errors(form, error)
         # The service set the refused values on the target: the page shows the stored ones.
         target.refresh_from_db(fields=list(TARGET_FORM_FIELDS))
         return False
@@ -259,12 +308,17 @@ class Row:
 
 
 def _rows(client: Client, session: Session) -> list[Row]:
-    """The client's open targets and any recorded for this session, in the plan's order;
-    a record that is its target's latest, and reads as resolved, carries the suggestion."""
+    """The client's open targets, then the resolved ones (for a reevaluation) and any other
+    recorded for this session, each group in the plan's order; a record that is its target's
+    latest, and reads as resolved, carries the suggestion."""
     recorded = {r.target_id: r for r in session.emdr_records.select_related("calming_exercise")}
-    targets = client.emdr_targets.filter(
-        Q(status__in=[Target.Status.PLANNED, Target.Status.IN_PROGRESS]) | Q(pk__in=list(recorded))
-    ).annotate(last_session_at=Max("records__session__starts_at"))
+    offered = [Target.Status.PLANNED, Target.Status.IN_PROGRESS, Target.Status.RESOLVED]
+    targets = sorted(
+        client.emdr_targets.filter(Q(status__in=offered) | Q(pk__in=list(recorded))).annotate(
+            last_session_at=Max("records__session__starts_at")
+        ),
+        key=lambda target: not target.is_open,  # stable: the plan's order within each group
+    )
     rows = []
     for target in targets:
         target.client = client
@@ -289,6 +343,22 @@ def _first_choice(rows: list[Row], asked: str | None) -> Row | None:
     waiting = [row for row in rows if row.record is None]
     in_progress = [row for row in waiting if row.target.status == Target.Status.IN_PROGRESS]
     return next(iter(in_progress or waiting or rows), None)
+
+
+def _exercises(client: Client, rows: list[Row], target_id: str | None) -> list[Exercise]:
+    """The clinic's active library, and the exercise the target's record in this session
+    already names, even if it has left the library since: correcting the record keeps it."""
+    kept = next(
+        (
+            row.record.calming_exercise_id
+            for row in rows
+            if str(row.target.pk) == target_id and row.record is not None
+        ),
+        None,
+    )
+    return list(
+        Exercise.objects.filter(clinic_id=client.clinic_id).filter(Q(is_active=True) | Q(pk=kept))
+    )
 
 
 def _record(request, session: Session, form: ProcessingForm) -> bool:
@@ -321,17 +391,20 @@ def session_page(request: HttpRequest, client_id: int, session_id: int) -> HttpR
         return redirect("emdr-session", client_id=client.pk, session_id=session.pk)
     if held:
         rows = _rows(client, session)
-        exercises = list(Exercise.objects.filter(clinic_id=client.clinic_id, is_active=True))
-        choices = {"targets": [row.target for row in rows], "exercises": exercises}
+        targets = [row.target for row in rows]
         if request.method == "POST":
-            form = ProcessingForm(request.POST, **choices)
+            exercises = _exercises(client, rows, request.POST.get("target"))
+            form = ProcessingForm(request.POST, targets=targets, exercises=exercises)
             if _record(request, session, form):
                 return redirect("emdr-session", client_id=client.pk, session_id=session.pk)
             status = 400
         elif client.status != Client.Status.DISCHARGED:
             chosen = _first_choice(rows, request.GET.get("target"))
             if chosen is not None:
-                form = ProcessingForm.for_record(chosen.record, chosen.target.pk, **choices)
+                exercises = _exercises(client, rows, str(chosen.target.pk))
+                form = ProcessingForm.for_record(
+                    chosen.record, chosen.target.pk, targets=targets, exercises=exercises
+                )
     elif request.method == "POST":
         status = 400  # nothing to record: the page says why
     audit.record_read(request, "client", [client.pk])

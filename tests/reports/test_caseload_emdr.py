@@ -17,6 +17,8 @@ from tests import factories
 NOW = dt.datetime(2026, 11, 12, 9, 0, tzinfo=dt.UTC)  # a Thursday; 10:00 in Berlin
 LAST = NOW - dt.timedelta(days=7)
 
+AT_LEVEL = "with disturbance at or above the clinic's calming level"
+
 
 def days_ago(days: float) -> dt.datetime:
     return NOW - dt.timedelta(days=days)
@@ -80,7 +82,7 @@ def test_a_log_entry_at_the_calming_level_since_the_last_session_is_a_reason(the
 
     rows = rows_of(therapist)
     assert rows["Hard"].reasons == [
-        "a TICES entry with disturbance 9/10 since the last session (10 Nov)"
+        "1 TICES entry since the last session " + AT_LEVEL + " (7/10), at 9/10 (10 Nov)"
     ]
     assert (rows["Hard"].priority, rows["Hard"].tier) == (caseload.TICES_HIGH, 1)
     assert rows["Mild"].reasons == []
@@ -91,7 +93,7 @@ def test_a_log_entry_at_the_calming_level_since_the_last_session_is_a_reason(the
     EmdrSettings.objects.create(clinic=therapist.clinic, calming_at=6)
     factories.TicesEntryFactory(client=mild, occurred_at=days_ago(1), disturbance=7)
     assert rows_of(therapist)["Mild"].reasons == [
-        "2 TICES entries with high disturbance since the last session, up to 7/10 (11 Nov)"
+        "2 TICES entries since the last session " + AT_LEVEL + " (6/10), up to 7/10 (11 Nov)"
     ]
 
 
@@ -101,7 +103,7 @@ def test_without_a_session_the_log_is_read_over_four_weeks(therapist, at_now):
     factories.TicesEntryFactory(client=new, occurred_at=days_ago(3), disturbance=8)
     factories.TicesEntryFactory(client=new, occurred_at=days_ago(40), disturbance=10)
     assert rows_of(therapist)["New"].reasons == [
-        "a TICES entry with disturbance 8/10 in the last 4 weeks (9 Nov)"
+        "1 TICES entry in the last 4 weeks " + AT_LEVEL + " (7/10), at 8/10 (9 Nov)"
     ]
 
 
@@ -153,7 +155,9 @@ def test_the_page_says_the_reasons_to_the_treating_therapist_only(
     )
     client.force_login(therapist.user)
     page = client.get("/").content.decode()
-    assert "A TICES entry with disturbance 9/10 since the last session (11 Nov)" in page
+    assert (
+        "1 TICES entry since the last session " + AT_LEVEL + " (7/10), at 9/10 (11 Nov)"
+    ) in page.replace("&#x27;", "'")
     assert "last session&#x27;s EMDR processing ended incomplete (5 Nov)" in page
     assert "Secret words" not in page  # what the client wrote stays on the prep report
     for stranger in (other_therapist, other_clinic_therapist):
@@ -179,4 +183,22 @@ def test_one_query_reads_the_emdr_reasons_of_every_client(client, therapist, cli
     assert len(emdr) == 1
     assert len(captured) <= 17  # the caseload's 16 without EMDR, plus that one
     assert page.count("EMDR processing ended incomplete") == clients
-    assert page.count("3 TICES entries with high disturbance") == clients
+    assert page.count("3 TICES entries since the last session") == clients
+
+
+@pytest.mark.parametrize("since_session", [True, False])
+def test_both_forms_say_how_many_for_languages_that_use_the_singular_for_21(
+    monkeypatch, since_session
+):
+    from reports import caseload_emdr
+
+    # A language whose first form is also used for 21, 31...: only the count tells.
+    monkeypatch.setattr(caseload_emdr, "ngettext", lambda singular, plural, n: singular)
+    signals = caseload_emdr.EmdrSignals(
+        last_session_at=LAST if since_session else None,
+        hard_count=21,
+        hardest=9,
+        hardest_at=days_ago(1),
+    )
+    [text] = caseload_emdr.reasons(signals, zone=dt.UTC)["hard_moment"]
+    assert text.startswith("21 TICES entry")

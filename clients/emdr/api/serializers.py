@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from clients.api.serializers import EmotionLabelOutput, _within_reporting_window
+from clients.api.serializers import CrisisOutput, EmotionLabelOutput, _within_reporting_window
 from clients.models import TEXT_MAX_CHARS, Client, Exercise, FocusArea
 from clinic.api.serializers import (
     AwareDateTimeField,
@@ -17,10 +17,18 @@ from clinic.api.serializers import (
 from clinic.models import Session
 
 from .. import resolution
-from ..models import PHASES, SETS_MAX, SUD, VOC, ProcessingRecord, Target, TargetStatusChange
+from ..models import (
+    PHASES,
+    PLAN_ORDER_MAX,
+    SETS_MAX,
+    SUD,
+    VOC,
+    ProcessingRecord,
+    Target,
+    TargetStatusChange,
+)
 
 MOST_EMOTIONS = 20
-PLAN_ORDER_MAX = 32767  # the column's upper end
 REASON_MAX_CHARS = 1000
 TARGET_ID_MAX = 2**63 - 1
 THERAPIST_ONLY = "Only in the treating therapist's answers."
@@ -392,7 +400,19 @@ class TicesCreatedOutput(TicesOutput):
         )
     )
 
+    crisis = serializers.SerializerMethodField(
+        help_text=(
+            "At or above the clinic's level of disturbance: whom to call when it is too "
+            "much, and my safety plan. Otherwise null."
+        )
+    )
+
     @extend_schema_field(CalmingOutput(many=True))
     def get_calming_exercises(self, entry):
         calming = self.context.get("calming", [])
         return CalmingOutput(calming, many=True).data
+
+    @extend_schema_field(CrisisOutput(allow_null=True))
+    def get_crisis(self, entry):
+        box = self.context.get("crisis")
+        return None if box is None else CrisisOutput(box).data

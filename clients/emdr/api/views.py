@@ -30,6 +30,7 @@ from clients.api.views import (
     RolePermissionsMixin,
     ScopedQuerysetMixin,
 )
+from clients.safety.crisis import crisis_box_for
 from clinic.api.idempotency import run_once
 from clinic.api.pagination import SafeCursorPagination
 from clinic.api.permissions import IsClient, IsTherapist
@@ -356,7 +357,8 @@ class TicesViewSet(
     def create(self, request):
         """Log a moment that stirred me up. Retries with the same Idempotency-Key are
         answered, not stored. At or above the clinic's level of disturbance, the answer
-        lists the calming exercises my therapist gave me, to do now."""
+        lists the calming exercises my therapist gave me, to do now, and the crisis box
+        (``crisis``): the lines to call when it is too much, and my safety plan."""
         client = request.user.client
         data = TicesInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -372,10 +374,12 @@ class TicesViewSet(
 
         def serialize(entry):
             entry = scoped.get(pk=entry.pk)
-            calming = []
+            calming, crisis = [], None
             if entry.disturbance >= services.calming_at(client.clinic_id):
                 calming = list(selectors.calming_assignments(client))
-            context = {"request": request, "calming": calming}
+                # Whom to call stays in reach beside the exercises, as on the web page.
+                crisis = crisis_box_for(client=client)
+            context = {"request": request, "calming": calming, "crisis": crisis}
             return TicesCreatedOutput(entry, context=context).data
 
         return run_once(

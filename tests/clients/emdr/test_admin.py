@@ -113,6 +113,7 @@ def test_our_admin_reads_targets_without_their_words_and_cannot_change_them(admi
     change = admin_browser.get(reverse("admin:emdr_target_change", args=[target.pk]))
     assert change.status_code == 200
     assert MEMORY not in change.content.decode()
+    assert "kitchen" not in change.content.decode()  # not in its title or breadcrumb either
     assert "Planned" in change.content.decode()  # its status history, dated
     assert admin_browser.get(reverse("admin:emdr_target_add")).status_code == 403
 

@@ -8,6 +8,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from clients.emdr.models import EmdrSettings, ProcessingRecord, Target, TicesEntry
+from clients.safety.plans import safety_plan_save
+from clinic.models import CrisisLine
 from tests import factories
 
 TARGETS = "/api/v1/emdr/targets/"
@@ -141,6 +143,7 @@ def test_therapist_sets_up_a_target_stored_once_per_key(staff, client_record):
         ({"label": "x" * 61}, "label"),
         ({"sequence": "someday"}, "sequence"),
         ({"plan_order": 0}, "plan_order"),
+        ({"plan_order": 1000}, "plan_order"),  # the model's limit, as on the page
         ({"plan_order": "2"}, "plan_order"),
         ({"shown_to_client": "yes"}, "shown_to_client"),
         ({"memory": 5}, "memory"),
@@ -491,6 +494,7 @@ def test_a_hard_moment_logged_shows_the_calming_exercises_at_once(
     assert (logged["trigger"], logged["disturbance"]) == ("His car outside the shop.", 8)
     assert (logged["target"], logged["target_label"]) == (target.pk, "The car park")
     assert [e["code"] for e in logged["emotions"]] == ["grief"]
+    assert logged["crisis"]["when_read"]  # and whom to call, beside the exercises
     assert TicesEntry.objects.get().client == client_record
 
 
@@ -501,6 +505,50 @@ def test_below_the_clinics_level_no_exercises_are_shown(me, clinic, calming):
     EmdrSettings.objects.create(clinic=clinic, calming_at=5)
     at = me.post(TICES, tices_body(disturbance=5), format="json", **new_key())
     assert [c["assignment"] for c in at.json()["calming_exercises"]] == [calming.pk]
+
+
+@pytest.mark.django_db
+def test_a_hard_moment_without_calming_exercises_answers_with_the_crisis_box(
+    me, client_record, clinic
+):
+    CrisisLine.objects.create(clinic=clinic, name="Samaritans", call="116 123", hours="24/7")
+    safety_plan_save(
+        client=client_record,
+        by=client_record.primary_therapist.user,
+        warning_signs="Lying awake rereading old messages.",
+    )
+    key, body = new_key(), tices_body(disturbance=7)  # the default level, no exercise given
+    response = me.post(TICES, body, format="json", **key)
+    assert response.status_code == 201, response.json()
+    logged = response.json()
+    assert logged["calming_exercises"] == []
+    crisis = logged["crisis"]
+    assert [(line["name"], line["call_href"]) for line in crisis["lines"]] == [
+        ("Samaritans", "tel:116123")
+    ]
+    assert crisis["when_read"].startswith("Your therapist will read this")
+    assert crisis["safety_plan"] == [
+        {"heading": "My warning signs", "text": "Lying awake rereading old messages."}
+    ]
+    assert me.post(TICES, body, format="json", **key).json() == logged  # a retry says the same
+
+    below = me.post(TICES, tices_body(disturbance=6), format="json", **new_key())
+    assert (below.status_code, below.json()["crisis"]) == (201, None)
+    EmdrSettings.objects.create(clinic=clinic, calming_at=5)
+    at = me.post(TICES, tices_body(disturbance=5), format="json", **new_key())
+    assert at.json()["crisis"]["lines"][0]["name"] == "Samaritans"
+
+
+def test_the_crisis_box_of_a_log_entry_is_nullable_in_the_schema():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schemas = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    created = schemas["TicesCreatedOutput"]
+    assert "crisis" in created["required"]
+    assert created["properties"]["crisis"]["allOf"] == [
+        {"$ref": "#/components/schemas/CrisisOutput"}
+    ]
+    assert created["properties"]["crisis"]["nullable"] is True
 
 
 @pytest.mark.django_db

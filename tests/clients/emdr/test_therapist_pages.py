@@ -2,16 +2,18 @@
 what a held session did with a target, correct it, and follow the rule's suggestion.
 Anyone but the treating therapist gets a 404; a refusal names the field and stores nothing."""
 
+import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
 from clients.emdr import services
 from clients.emdr.models import ProcessingRecord, Target
-from clients.models import EmotionLabel
+from clients.models import EmotionLabel, Exercise
 from clinic.models import AuditEvent
 from tests import factories
 
@@ -138,6 +140,74 @@ def test_a_label_used_twice_is_refused_at_the_label(as_therapist, target):
     assert Target.objects.count() == 1
 
 
+def once_of(response) -> str:
+    """The one-time token the new-target form was drawn with."""
+    found = re.search(r'<input type="hidden" name="once" value="([0-9a-f-]{36})"', page(response))
+    assert found, "the form carries no token"
+    return found.group(1)
+
+
+def test_the_same_form_sent_twice_sets_up_one_target_and_lands_on_it(as_therapist, client_record):
+    once = once_of(as_therapist.get(new_url(client_record)))
+    first = as_therapist.post(new_url(client_record), target_post(once=once))
+    again = as_therapist.post(new_url(client_record), target_post(once=once))  # a double click
+    made = Target.objects.get(client=client_record)
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"] == target_url(made)
+    shown = page(as_therapist.get(again["Location"]))
+    assert "The form was sent twice: “The car park” was set up once." in shown
+    assert "Nothing was stored" not in shown
+
+    # Another form (a new token, or none) with that label is refused at the label.
+    for other in (once_of(as_therapist.get(new_url(client_record))), None):
+        response = as_therapist.post(new_url(client_record), target_post(once=other))
+        assert response.status_code == 400
+        assert "This client has a target with this label already." in page(response)
+    assert Target.objects.count() == 1
+
+
+def test_a_token_that_is_not_one_is_ignored(as_therapist, client_record):
+    response = as_therapist.post(new_url(client_record), target_post(once="x" * 5000))
+    assert response.status_code == 302
+    assert Target.objects.count() == 1
+
+
+def test_a_label_stored_a_moment_before_is_refused_at_the_label_not_a_500(
+    as_therapist, target, monkeypatch
+):
+    # Both requests checked the label before either stored it: the database refuses one.
+    monkeypatch.setattr(services, "_label_free", lambda target: None)
+    with pytest.raises(IntegrityError):  # what the page now stands in front of
+        services.target_create(client=target.client, by=None, label=target.label)
+    once = once_of(as_therapist.get(new_url(target.client)))
+    response = as_therapist.post(new_url(target.client), target_post(label=target.label, once=once))
+    assert response.status_code == 400
+    assert '<ul class="errorlist" id="id_label_error"><li>This client has a target' in page(
+        response
+    )
+    assert Target.objects.count() == 1
+
+    other = services.target_create(client=target.client, by=None, label="The car park")
+    data = target_post(part="details", label=target.label, memory="Changed.")
+    response = as_therapist.post(target_url(other), data)
+    assert response.status_code == 400
+    shown = page(response)
+    assert '<ul class="errorlist" id="id_label_error"><li>This client has a target' in shown
+    assert "<h1>The car park</h1>" in shown
+    other.refresh_from_db()
+    assert (other.label, other.memory) == ("The car park", "")
+
+
+def test_the_plan_order_has_the_models_limit(as_therapist, target):
+    response = as_therapist.post(new_url(target.client), target_post(plan_order="1000"))
+    assert response.status_code == 400
+    assert 'id="id_plan_order_error"' in page(response)
+    data = target_post(part="details", label=target.label, plan_order="999")
+    assert as_therapist.post(target_url(target), data).status_code == 302
+    target.refresh_from_db()
+    assert target.plan_order == 999
+
+
 def test_an_edit_refused_shows_the_stored_target_and_changes_nothing(as_therapist, target):
     services.target_create(client=target.client, by=None, label="The car park")
     data = target_post(part="details", label="The car park", memory="Changed.")
@@ -174,8 +244,8 @@ def test_therapist_edits_a_target(as_therapist, target):
 
 def test_the_session_page_opens_on_the_first_target_in_progress(as_therapist, target):
     session = held(target.client)
-    planned = services.target_create(client=target.client, by=None, label="First")
-    services.target_update(target=planned, by=None, plan_order=0)
+    services.target_create(client=target.client, by=None, label="First")
+    services.target_update(target=target, by=None, plan_order=5)  # "First" comes first
     aside = services.target_create(client=target.client, by=None, label="Set aside for now")
     services.target_status_set(target=aside, status="set_aside", by=None)
     services.record_save(
@@ -237,6 +307,82 @@ def test_therapist_records_a_session_with_every_field_then_corrects_it(as_therap
     assert "Corrected the record of “The kitchen, age 9”." in page(
         as_therapist.get(session_url(session))
     )
+
+
+def test_correcting_a_record_keeps_its_exercise_retired_since(as_therapist, target):
+    session = held(target.client)
+    exercise = target.client.clinic.exercises.filter(is_active=True).first()
+    as_therapist.post(session_url(session), record_post(target, calming_exercise=str(exercise.pk)))
+    Exercise.objects.filter(pk=exercise.pk).update(is_active=False)
+
+    opened = as_therapist.get(session_url(session) + f"?target={target.pk}").context["form"]
+    assert opened.initial["calming_exercise"] == exercise.pk
+    offered = dict(opened.fields["calming_exercise"].choices)
+    assert offered[exercise.pk] == f"{exercise.title} (no longer in the library)"
+    response = as_therapist.post(
+        session_url(session),
+        record_post(target, sud_end="2", calming_exercise=str(exercise.pk)),
+    )
+    assert response.status_code == 302
+    record = ProcessingRecord.objects.get()
+    assert (record.sud_end, record.calming_exercise) == (2, exercise)
+
+    # Retired, it is offered for that record alone.
+    other = services.target_create(client=target.client, by=None, label="The car park")
+    fresh = as_therapist.get(session_url(session) + f"?target={other.pk}").context["form"]
+    assert exercise.pk not in dict(fresh.fields["calming_exercise"].choices)
+    refused = as_therapist.post(
+        session_url(session), record_post(other, calming_exercise=str(exercise.pk))
+    )
+    assert refused.status_code == 400
+    assert 'id="id_calming_exercise_error"' in page(refused)
+    assert ProcessingRecord.objects.count() == 1
+
+
+def test_a_resolved_target_is_offered_for_a_reevaluation_alone(as_therapist, target):
+    ends = {"sud_end": "0", "voc_installed": "7", "body_scan_clear": "yes", "closure": "complete"}
+    as_therapist.post(session_url(held(target.client, days_ago=9)), record_post(target, **ends))
+    services.target_status_set(target=target, status="resolved", by=None)
+    open_one = services.target_create(client=target.client, by=None, label="The car park")
+    session = held(target.client)
+
+    response = as_therapist.get(session_url(session))
+    form = response.context["form"]
+    assert form.fields["target"].choices == [
+        (open_one.pk, "The car park · planned"),  # the open ones first
+        (target.pk, "The kitchen, age 9 · resolved: reevaluation only"),
+    ]
+    assert form.initial["target"] == open_one.pk
+
+    # Processing it again asks for it to be reopened first; nothing is stored.
+    refused = as_therapist.post(session_url(session), record_post(target))
+    assert refused.status_code == 400
+    assert 'id="id_target_error"' in page(refused)
+    assert not session.emdr_records.exists()
+
+    reevaluation = record_post(
+        target,
+        phases=["8"],
+        reevaluation_sud="0",
+        sud_start=None,
+        sud_end=None,
+        voc_setup=None,
+        voc_installed=None,
+        sets_count=None,
+        sets_kind=None,
+        body_scan_clear="",
+        closure="complete",
+        notes="Still calm about the kitchen.",
+    )
+    response = as_therapist.post(session_url(session), reevaluation)
+    assert response.status_code == 302
+    record = session.emdr_records.get()
+    assert (record.target, record.phases, record.reevaluation_sud) == (target, [8], 0)
+    target.refresh_from_db()
+    assert target.status == "resolved"  # looked at again, not reopened
+    shown = page(as_therapist.get(session_url(session)))
+    assert "Recorded the processing of “The kitchen, age 9”." in shown
+    assert "may be resolved" not in shown
 
 
 @pytest.mark.parametrize(
