@@ -1,7 +1,8 @@
 """The EMDR part of the session-prep report: how the last session closed (an incomplete
 or contained one first), the targets in progress, what is due for reevaluation, the
 client's TICES log since the last session by the target it touches, and topics, each
-naming its rule (``clients.emdr.progress``).
+naming its rule (``clients.emdr.progress``). A candidate target carries the id of its
+trigger's latest log entry, for the new-target page to be set up from.
 
 Three queries when the client has targets (targets, their records, log entries), and one
 more for the clinic's calming level when something was logged since the last session.
@@ -41,6 +42,8 @@ RECORD_FIELDS = (
 class Topic:
     rule: str
     text: str
+    # A candidate target's latest log entry: the new-target page is set up from it.
+    from_entry: int | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class PrepEmdr:
     log_span: str  # "since the last session", or the weeks shown without one
     calming_at: int | None = None  # the clinic's level, read when something was logged
     topics: list[Topic] = field(default_factory=list)
+    can_set_up: bool = True  # a target may be set up (not for a discharged client)
 
     @property
     def closure_label(self) -> str:
@@ -102,8 +106,8 @@ def _closure_topic(closure: str | None, worked: list[Target]) -> Topic | None:
         return Topic(
             _("The last session's processing ended incomplete"),
             _(
-                "Begin with how they have been since, and what stirred up between sessions; "
-                "reevaluate %(targets)s before going on."
+                "Begin with how they have been since, and what stirred them up between "
+                "sessions; reevaluate %(targets)s before going on."
             )
             % named,
         )
@@ -150,9 +154,25 @@ def _candidate_topic(found: progress.Candidate) -> Topic:
             "weeks, touching no target."
         )
     return Topic(
-        _("A trigger logged %(at_least)d or more times that no target covers")
+        _(
+            "A trigger logged %(at_least)d or more times that no target covers (the same "
+            "words, case and punctuation aside)"
+        )
         % {"at_least": progress.CANDIDATE_AT},
         text % facts,
+        from_entry=found.latest_id,
+    )
+
+
+def _stirred_topic(stirred: progress.Stirred, target: Target, level: int) -> Topic:
+    return Topic(
+        _("A resolved target stirred again at or above the clinic's calming level (%(level)d/10)")
+        % {"level": level},
+        _(
+            "Reevaluate %(label)s: the client logged disturbance %(value)d/10 touching it "
+            "on %(day)s."
+        )
+        % {"label": target.label, "value": stirred.disturbance, "day": _day(stirred.occurred_at)},
     )
 
 
@@ -162,20 +182,23 @@ def _hard_moments_topic(entries: list[TicesEntry], level: int, span: str) -> Top
         return None
     worst = max(hard, key=lambda entry: (entry.disturbance, entry.occurred_at))
     text = ngettext(
-        "%(count)d log entry at %(level)d or more %(span)s, the highest %(value)d/10 on "
-        "%(day)s: ask what happened and what helped them settle.",
-        "%(count)d log entries at %(level)d or more %(span)s, the highest %(value)d/10 on "
-        "%(day)s: ask what happened and what helped them settle.",
+        "%(count)d log entry %(span)s with disturbance at or above the clinic's calming "
+        "level (%(level)d/10), at %(value)d/10 on %(day)s: ask what happened and what "
+        "helped them settle.",
+        "%(count)d log entries %(span)s with disturbance at or above the clinic's calming "
+        "level (%(level)d/10), the highest %(value)d/10 on %(day)s: ask what happened and "
+        "what helped them settle.",
         len(hard),
     ) % {
         "count": len(hard),
-        "level": level,
         "span": span,
+        "level": level,
         "value": worst.disturbance,
         "day": _day(worst.occurred_at),
     }
     return Topic(
-        _("A log entry at or above the clinic's calming level (%(level)d)") % {"level": level},
+        _("A log entry with disturbance at or above the clinic's calming level (%(level)d/10)")
+        % {"level": level},
         text,
     )
 
@@ -244,14 +267,21 @@ def prep_emdr(*, client: Client, held: Sequence[datetime], now: datetime) -> Pre
     )
     level = calming_at(client.clinic_id) if since else None
 
+    logged = [
+        progress.LogFacts(e.trigger, e.occurred_at, e.target_id, e.disturbance, e.pk)
+        for e in entries
+    ]
     topics = [_closure_topic(closure, worked)]
+    if level is not None:
+        topics += [
+            _stirred_topic(stirred, by_id[stirred.target_id], level)
+            for stirred in progress.resolved_stirred(
+                facts, logged, last_session_at=last_at, level=level
+            )
+        ]
     topics += [
         _candidate_topic(found)
-        for found in progress.candidate_targets(
-            (progress.LogFacts(e.trigger, e.occurred_at, e.target_id) for e in entries),
-            last_session_at=last_at,
-            now=now,
-        )
+        for found in progress.candidate_targets(logged, last_session_at=last_at, now=now)
     ]
     if level is not None:
         topics.append(_hard_moments_topic(since, level, span))
@@ -267,4 +297,5 @@ def prep_emdr(*, client: Client, held: Sequence[datetime], now: datetime) -> Pre
         log_span=span,
         calming_at=level,
         topics=[topic for topic in topics if topic is not None],
+        can_set_up=client.status != Client.Status.DISCHARGED,
     )

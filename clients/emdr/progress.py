@@ -55,12 +55,14 @@ class RecordFacts:
 
 @dataclass(frozen=True)
 class LogFacts:
-    """A TICES log entry: the trigger as the client wrote it, when, and the target it
-    touches (None for none)."""
+    """A TICES log entry: the trigger as the client wrote it, when, the target it touches
+    (None for none), its disturbance (0-10) and its id (None when not stored)."""
 
     trigger: str
     occurred_at: datetime
     target_id: int | None = None
+    disturbance: int = 0
+    id: int | None = None
 
 
 def session_closure(closures: Iterable[str]) -> str | None:
@@ -162,6 +164,7 @@ class Candidate:
     count: int  # times logged in the stretch named by ``since_last_session``
     since_last_session: bool  # True: since the last session; False: in CANDIDATE_WEEKS
     latest_at: datetime
+    latest_id: int | None = None  # the latest entry's, to set the target up from
 
 
 def candidate_targets(
@@ -175,7 +178,8 @@ def candidate_targets(
     """Triggers logged ``at_least`` times, among the entries that touch no target, matched
     by their ``normalised`` text, either since the last session or in the last ``weeks``
     weeks (whichever stretch is longer counts; the shorter one is named when it alone
-    reaches the count). The most logged first, then the most recent."""
+    reaches the count). The most logged first, then the most recent. Each names the
+    latest entry of its trigger (its words and id)."""
     recent_from = now - timedelta(weeks=weeks)
     groups: dict[str, list[LogFacts]] = {}
     for entry in entries:
@@ -184,7 +188,7 @@ def candidate_targets(
             groups.setdefault(key, []).append(entry)
     found = []
     for group in groups.values():
-        latest = max(group, key=lambda e: e.occurred_at)
+        latest = max(group, key=lambda e: (e.occurred_at, e.id or 0))
         since_last = (
             sum(1 for e in group if e.occurred_at >= last_session_at)
             if last_session_at is not None
@@ -192,8 +196,59 @@ def candidate_targets(
         )
         recent = sum(1 for e in group if e.occurred_at >= recent_from)
         if since_last >= at_least:
-            found.append(Candidate(latest.trigger.strip(), since_last, True, latest.occurred_at))
+            found.append(
+                Candidate(latest.trigger.strip(), since_last, True, latest.occurred_at, latest.id)
+            )
         elif recent >= at_least:
-            found.append(Candidate(latest.trigger.strip(), recent, False, latest.occurred_at))
+            found.append(
+                Candidate(latest.trigger.strip(), recent, False, latest.occurred_at, latest.id)
+            )
     found.sort(key=lambda c: (-c.count, -c.latest_at.timestamp()))
     return found
+
+
+@dataclass(frozen=True)
+class Stirred:
+    """A resolved target the client's log touched again at or above the calming level:
+    the hardest such entry since the last session."""
+
+    target_id: int
+    disturbance: int
+    occurred_at: datetime
+
+
+def resolved_stirred(
+    targets: Sequence[TargetFacts],
+    entries: Iterable[LogFacts],
+    *,
+    last_session_at: datetime | None,
+    level: int,
+) -> list[Stirred]:
+    """The resolved targets to reevaluate because the client logged, since the last
+    session (every entry given when there is none), an entry touching the target with
+    disturbance at or above ``level`` (the clinic's calming level), after the target was
+    resolved. One per target, with its hardest such entry (the latest of equals), in the
+    order the targets are given. Planned, in-progress and set-aside targets are not
+    raised: the first two are still worked, the last is not worked on purpose."""
+    resolved = {t.id: t.status_since for t in targets if t.status == Status.RESOLVED}
+    hardest: dict[int, LogFacts] = {}
+    for entry in entries:
+        since = resolved.get(entry.target_id)  # None: touching no resolved target
+        if (
+            since is None
+            or entry.disturbance < level
+            or entry.occurred_at <= since
+            or (last_session_at is not None and entry.occurred_at < last_session_at)
+        ):
+            continue
+        kept = hardest.get(entry.target_id)
+        if kept is None or (entry.disturbance, entry.occurred_at) > (
+            kept.disturbance,
+            kept.occurred_at,
+        ):
+            hardest[entry.target_id] = entry
+    return [
+        Stirred(t.id, hardest[t.id].disturbance, hardest[t.id].occurred_at)
+        for t in targets
+        if t.id in hardest
+    ]

@@ -1,6 +1,7 @@
 """The session-prep report's EMDR part: an incomplete or contained last session flagged
 first, targets in progress, reevaluation due, the TICES log since the last session by the
-target it touches, and topics naming their rule."""
+target it touches, and topics naming their rule (a candidate target with a link to set it
+up, a resolved target stirred again)."""
 
 import datetime as dt
 import html
@@ -74,6 +75,10 @@ def test_an_incomplete_last_session_is_flagged_first(client, therapist, in_emdr)
     )
     assert report.emdr.closure == "incomplete"
     assert report.emdr.topics[0].rule == "The last session's processing ended incomplete"
+    assert report.emdr.topics[0].text == (
+        "Begin with how they have been since, and what stirred them up between sessions; "
+        "reevaluate The kitchen, age 9 before going on."
+    )
 
     page = html.unescape(page_of(client, therapist.user, in_emdr))
     emdr = page[page.index('id="h-emdr"') :]
@@ -120,6 +125,17 @@ def test_reevaluation_due_names_the_targets_and_the_rule(client, therapist, in_e
     assert (
         "Rule: A resolved target is reevaluated in its first session after the resolution."
     ) in page
+    # The colon is the label's, inside its bold: no space before it, read in any way.
+    assert "<strong>The stairs:</strong> Resolved on Fri 6 Nov" in page
+    assert " :" not in page[page.index("Reevaluation due") : page.index("TICES log")]
+
+
+@pytest.mark.django_db
+def test_a_target_label_in_a_due_line_is_escaped(client, therapist, in_emdr):
+    in_emdr.emdr_targets.filter(label="The car park").update(label="<i>Car</i> & park")
+    page = page_of(client, therapist.user, in_emdr)
+    assert "<strong>&lt;i&gt;Car&lt;/i&gt; &amp; park:</strong> Processed on" in page
+    assert "<i>Car</i>" not in page
 
 
 @pytest.mark.django_db
@@ -150,17 +166,92 @@ def test_the_log_since_the_last_session_by_target_with_the_words_escaped(
 
 @pytest.mark.django_db
 def test_a_repeated_trigger_no_target_covers_is_a_candidate_target(client, therapist, in_emdr):
-    for days, words in [(5, "His car outside"), (3, "his car, outside!"), (1, "His car outside")]:
+    entries = [
         factories.TicesEntryFactory(client=in_emdr, occurred_at=days_ago(days), trigger=words)
+        for days, words in [
+            (5, "His car outside"),
+            (1, "His car outside"),
+            (3, "his car, outside!"),
+        ]
+    ]
     topics = prep_report(client=in_emdr).emdr.topics
     candidate = next(t for t in topics if t.text.startswith("Candidate"))
     assert candidate.text == (
         "Candidate target: “His car outside” logged 3 times since the last session, "
         "touching no target."
     )
-    assert candidate.rule == "A trigger logged 3 or more times that no target covers"
+    assert candidate.rule == (
+        "A trigger logged 3 or more times that no target covers "
+        "(the same words, case and punctuation aside)"
+    )
+    assert candidate.from_entry == entries[1].pk  # the latest, logged a day ago
     page = html.unescape(page_of(client, therapist.user, in_emdr))
-    assert "Rule: A trigger logged 3 or more times that no target covers." in page
+    assert (
+        "Rule: A trigger logged 3 or more times that no target covers "
+        "(the same words, case and punctuation aside)."
+    ) in page
+    # Set up from that entry: its id in the address, never its words.
+    new = reverse("emdr-target-new", args=[in_emdr.pk])
+    link = f'<a class="no-print" href="{new}?from_entry={entries[1].pk}">Set up as a target</a>'
+    assert link in page
+    assert page.count("?from_entry=") == 1
+    assert "car" not in page[page.index("?from_entry=") :].split('"')[0]
+
+
+@pytest.mark.django_db
+def test_no_set_up_link_for_a_discharged_client(client, therapist, in_emdr):
+    for days in (5, 3, 1):
+        factories.TicesEntryFactory(client=in_emdr, occurred_at=days_ago(days), trigger="A siren")
+    in_emdr.status, in_emdr.discharged_on = "discharged", dt.date(2026, 11, 11)
+    in_emdr.save(update_fields=["status", "discharged_on"])
+    emdr = prep_report(client=in_emdr).emdr
+    assert emdr.can_set_up is False
+    assert any(topic.from_entry for topic in emdr.topics)  # the candidate is still named
+    page = page_of(client, therapist.user, in_emdr)
+    assert "Candidate target: “A siren”" in html.unescape(page)
+    assert "Set up as a target" not in page and "from_entry" not in page
+
+
+@pytest.mark.django_db
+def test_a_resolved_target_stirred_again_is_to_reevaluate(client, therapist, in_emdr):
+    stairs = target(in_emdr, "The stairs", status="resolved", status_changed_at=BEFORE)
+    for days, value in [(6, 7), (4, 9), (2, 9), (1, 5)]:
+        factories.TicesEntryFactory(
+            client=in_emdr, occurred_at=days_ago(days), target=stairs, disturbance=value
+        )
+    factories.TicesEntryFactory(  # before the last session: already seen
+        client=in_emdr, occurred_at=days_ago(8), target=stairs, disturbance=10
+    )
+    topics = prep_report(client=in_emdr).emdr.topics
+    [stirred] = [t for t in topics if t.text.startswith("Reevaluate")]
+    assert stirred.text == (
+        "Reevaluate The stairs: the client logged disturbance 9/10 touching it on Tue 10 Nov."
+    )
+    assert stirred.rule == (
+        "A resolved target stirred again at or above the clinic's calming level (7/10)"
+    )
+    assert topics.index(stirred) == 1  # after the incomplete session, before the rest
+    page = html.unescape(page_of(client, therapist.user, in_emdr))
+    assert (
+        "Rule: A resolved target stirred again at or above the clinic's calming level (7/10)."
+    ) in page
+
+    # The clinic's own level: at 10, nothing since the last session reaches it.
+    EmdrSettings.objects.create(clinic=in_emdr.clinic, calming_at=10)
+    topics = prep_report(client=in_emdr).emdr.topics
+    assert not any(t.text.startswith("Reevaluate") for t in topics)
+
+
+@pytest.mark.django_db
+def test_a_set_aside_or_in_progress_target_stirred_is_not_to_reevaluate(in_emdr):
+    aside = target(in_emdr, "Aside", status="set_aside", status_changed_at=BEFORE)
+    kitchen = in_emdr.emdr_targets.get(label="The kitchen, age 9")
+    for aim in (aside, kitchen):
+        factories.TicesEntryFactory(
+            client=in_emdr, occurred_at=days_ago(2), target=aim, disturbance=9
+        )
+    topics = prep_report(client=in_emdr).emdr.topics
+    assert not any(t.text.startswith("Reevaluate") for t in topics)
 
 
 @pytest.mark.django_db
@@ -170,9 +261,18 @@ def test_a_hard_moment_is_a_topic_at_the_clinics_calming_level(in_emdr):
 
     EmdrSettings.objects.create(clinic=in_emdr.clinic, calming_at=6)
     [hard] = [t for t in prep_report(client=in_emdr).emdr.topics if "calming level" in t.rule]
-    assert hard.rule == "A log entry at or above the clinic's calming level (6)"
-    assert hard.text.startswith(
-        "1 log entry at 6 or more since the last session, the highest 6/10 on Tue 10 Nov"
+    assert hard.rule == "A log entry with disturbance at or above the clinic's calming level (6/10)"
+    assert hard.text == (
+        "1 log entry since the last session with disturbance at or above the clinic's calming "
+        "level (6/10), at 6/10 on Tue 10 Nov: ask what happened and what helped them settle."
+    )
+
+    factories.TicesEntryFactory(client=in_emdr, occurred_at=days_ago(1), disturbance=8)
+    [hard] = [t for t in prep_report(client=in_emdr).emdr.topics if "calming level" in t.rule]
+    assert hard.text == (
+        "2 log entries since the last session with disturbance at or above the clinic's "
+        "calming level (6/10), the highest 8/10 on Wed 11 Nov: ask what happened and what "
+        "helped them settle."
     )
 
 

@@ -1,5 +1,6 @@
 """The EMDR progress rules on hand-worked cases, no database: how a session closed, what
-is due for reevaluation, and which repeated triggers are candidate targets."""
+is due for reevaluation, which repeated triggers are candidate targets, and which resolved
+targets the log stirred again."""
 
 import datetime as dt
 
@@ -14,6 +15,7 @@ from clients.emdr.progress import (
     normalised,
     readings,
     reevaluation_due,
+    resolved_stirred,
     session_closure,
 )
 
@@ -169,3 +171,92 @@ def test_the_most_logged_candidate_comes_first():
     ]
     found = candidate_targets(entries, last_session_at=days_ago(10), now=NOW)
     assert [(c.words, c.count) for c in found] == [("shouting", 4), ("a siren", 3)]
+
+
+def test_a_candidate_names_its_latest_entry_to_set_the_target_up_from():
+    entries = [
+        LogFacts("His car outside", days_ago(5), id=11),
+        LogFacts("his car outside!", days_ago(1), id=14),  # the latest, whatever the ids
+        LogFacts("His car, outside", days_ago(3), id=17),
+    ]
+    [found] = candidate_targets(entries, last_session_at=days_ago(6), now=NOW)
+    assert (found.words, found.latest_id, found.latest_at) == ("his car outside!", 14, days_ago(1))
+
+
+def test_words_that_differ_beyond_case_and_punctuation_are_other_triggers():
+    """Exact and predictable: no filler words dropped, no spelling guessed."""
+    entries = [
+        LogFacts("His car outside", days_ago(5)),
+        LogFacts("Seeing his car outside", days_ago(3)),
+        LogFacts("His car outsde", days_ago(1)),
+    ]
+    assert candidate_targets(entries, last_session_at=days_ago(6), now=NOW) == []
+
+
+# A resolved target stirred again ------------------------------------------------------
+
+LAST_SESSION = days_ago(7)
+RESOLVED_AT = days_ago(14)  # resolved at a session before the last one
+
+
+def test_a_resolved_target_touched_at_the_calming_level_since_the_last_session():
+    targets = [TargetFacts(1, "resolved", RESOLVED_AT)]
+    entries = [
+        LogFacts("Plates", days_ago(5), target_id=1, disturbance=6),  # below 7
+        LogFacts("Plates", days_ago(4), target_id=1, disturbance=7),  # at 7: counts
+        LogFacts("Plates", days_ago(2), target_id=1, disturbance=8),  # the hardest
+        LogFacts("Plates", days_ago(1), target_id=1, disturbance=7),
+    ]
+    [stirred] = resolved_stirred(targets, entries, last_session_at=LAST_SESSION, level=7)
+    assert (stirred.target_id, stirred.disturbance, stirred.occurred_at) == (1, 8, days_ago(2))
+    # The clinic's own level decides: at 9, nothing reaches it.
+    assert resolved_stirred(targets, entries, last_session_at=LAST_SESSION, level=9) == []
+
+
+def test_the_latest_of_equally_hard_entries_is_named():
+    targets = [TargetFacts(1, "resolved", RESOLVED_AT)]
+    entries = [
+        LogFacts("Plates", days_ago(2), target_id=1, disturbance=8),
+        LogFacts("Plates", days_ago(1), target_id=1, disturbance=8),
+        LogFacts("Plates", days_ago(3), target_id=1, disturbance=8),
+    ]
+    [stirred] = resolved_stirred(targets, entries, last_session_at=LAST_SESSION, level=7)
+    assert stirred.occurred_at == days_ago(1)
+
+
+def test_only_resolved_targets_and_entries_since_the_last_session_and_the_resolution():
+    targets = [
+        TargetFacts(1, "in_progress", days_ago(30)),
+        TargetFacts(2, "planned", days_ago(30)),
+        TargetFacts(3, "set_aside", days_ago(30)),
+        TargetFacts(4, "resolved", RESOLVED_AT),
+        TargetFacts(5, "resolved", days_ago(3)),  # resolved between sessions
+    ]
+    entries = [
+        LogFacts("a", days_ago(2), target_id=1, disturbance=9),
+        LogFacts("b", days_ago(2), target_id=2, disturbance=9),
+        LogFacts("c", days_ago(2), target_id=3, disturbance=9),
+        LogFacts("d", days_ago(2), target_id=None, disturbance=10),
+        LogFacts("e", days_ago(8), target_id=4, disturbance=9),  # before the last session
+        LogFacts("f", days_ago(4), target_id=5, disturbance=9),  # before its resolution
+    ]
+    assert resolved_stirred(targets, entries, last_session_at=LAST_SESSION, level=7) == []
+    # After the resolution, it counts.
+    entries.append(LogFacts("g", days_ago(1), target_id=5, disturbance=7))
+    [stirred] = resolved_stirred(targets, entries, last_session_at=LAST_SESSION, level=7)
+    assert (stirred.target_id, stirred.disturbance) == (5, 7)
+
+
+def test_one_line_per_target_in_the_order_given_and_every_entry_without_a_session():
+    targets = [TargetFacts(2, "resolved", RESOLVED_AT), TargetFacts(1, "resolved", RESOLVED_AT)]
+    entries = [
+        LogFacts("x", days_ago(10), target_id=1, disturbance=9),
+        LogFacts("y", days_ago(9), target_id=2, disturbance=7),
+        LogFacts("y", days_ago(8), target_id=2, disturbance=7),
+    ]
+    # No session held: every entry given counts (the caller gives the last four weeks).
+    found = resolved_stirred(targets, entries, last_session_at=None, level=7)
+    assert [(s.target_id, s.disturbance, s.occurred_at) for s in found] == [
+        (2, 7, days_ago(8)),
+        (1, 9, days_ago(10)),
+    ]
