@@ -14,6 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from clients.models import TEXT_MAX_CHARS, EmotionLabel, Exercise, FocusArea
 
 from .models import PLAN_ORDER_MAX, SETS_MAX, SUD, VOC, Phase, ProcessingRecord, Target
+from .services import RECORD_FIELDS, TARGET_FIELDS
+
+TARGET_FORM_FIELDS = TARGET_FIELDS
+# The body scan and the exercise are drawn as choices of their own; the rest as they are.
+RECORD_FORM_FIELDS = tuple(
+    name for name in RECORD_FIELDS if name not in ("body_scan_clear", "calming_exercise")
+)
 
 SHORT_TEXT = forms.TextInput(attrs={"autocomplete": "off"})
 
@@ -191,20 +198,6 @@ class NewTargetForm(TargetForm):
         return data
 
 
-TARGET_FORM_FIELDS = (
-    "label",
-    "shown_to_client",
-    "sequence",
-    "focus_area",
-    "plan_order",
-    "memory",
-    "worst_image",
-    "negative_cognition",
-    "positive_cognition",
-    "body_location",
-)
-
-
 class StatusForm(NamedErrors, forms.Form):
     """Move a target to a status; resolved may need the therapist's judgement or reason."""
 
@@ -345,19 +338,3 @@ def _target_choice(target: Target) -> str:
 
 def _retired(exercise: Exercise) -> str:
     return _("%(title)s (no longer in the library)") % {"title": exercise.title}
-
-
-RECORD_FORM_FIELDS = (
-    "phases",
-    "reevaluation_sud",
-    "sud_start",
-    "sud_end",
-    "voc_setup",
-    "voc_installed",
-    "sets_count",
-    "sets_kind",
-    "closure",
-    "calming_technique",
-    "notes",
-    "plan_next",
-)
