@@ -4,8 +4,13 @@ report's window to record processing for.
 
 Shown only when the client has targets: without any, the section costs one query (the
 targets, found empty). With them, four whatever their number and the sessions': the
-targets, every processing record with its session's start, the log's dates and
-ratings in the weeks shown, and the window's held sessions. Nothing encrypted is read.
+targets, every processing record of a held session with its session's start, the log's
+dates and ratings in the weeks shown, and the window's held sessions. Nothing encrypted
+is read.
+
+Every count agrees: a target's sessions are its records of held sessions, in the list of
+targets and in the readings ("over the 2 of its 3 sessions with a VoC"), and a chart's
+table has a row for each session that rated the target on that chart.
 
 What each chart spans, and why:
 - SUD and VoC: the whole course of treatment, from the first session recorded. A target
@@ -64,11 +69,26 @@ class EmdrSection:
     can_record: bool = True  # not once treatment has ended
 
 
+RECORD_FIELDS = (
+    "target_id",
+    "session_id",
+    "session__starts_at",
+    "sud_start",
+    "sud_end",
+    "voc_setup",
+    "voc_installed",
+    "reevaluation_sud",
+)
+
+
 def _lines(targets: list[Target], records: list[tuple]) -> dict[int, figures.TargetLine]:
     worked: dict[int, list[figures.Worked]] = {target.pk: [] for target in targets}
-    for target_id, _session_id, starts_at, sud_start, sud_end, voc_setup, voc_installed in records:
+    for target_id, _session_id, starts_at, *ratings in records:
+        sud_start, sud_end, voc_setup, voc_installed, reevaluation_sud = ratings
         worked[target_id].append(
-            figures.Worked(starts_at, sud_start, sud_end, voc_setup, voc_installed)
+            figures.Worked(
+                starts_at, sud_start, sud_end, voc_setup, voc_installed, reevaluation_sud
+            )
         )
     return {
         target.pk: figures.TargetLine(
@@ -98,26 +118,30 @@ def tices_frame(window: ReportWindow, zone: ZoneInfo) -> Frame:
     return Frame(week_of(first), last, zone).for_page()
 
 
-def _per_session_table(lines: list[figures.TargetLine], frame: Frame, start, end) -> list[list]:
-    """The table's columns: one row per session and target, in the order of the sessions,
-    then of the plan; the last column dates the resolution on the row the star is on."""
+def _per_session_table(
+    lines: list[figures.TargetLine], frame: Frame, scale: figures.Scale
+) -> list[list]:
+    """The table's columns: one row per session and target with a rating on this chart,
+    in the order of the sessions, then of the plan; a column per rating (in the order
+    taken); the last column dates the resolution on the row the star is on."""
     rows = []
     for order, line in enumerate(lines):
-        star = figures.resolved_point(line, end)
+        star = figures.resolved_point(line, scale.end)
         for worked in line.sessions:
-            if start(worked) is None and end(worked) is None:
+            values = [get(worked) for get in scale.columns]
+            if all(value is None for value in values):
                 continue
             resolved = hover_day(frame, frame.day_of(line.resolved_at)) if worked is star else "—"
-            rows.append((worked.at, order, line.label, start(worked), end(worked), resolved))
+            rows.append((worked.at, order, line.label, values, resolved))
     rows.sort(key=lambda row: (row[0], row[1]))
     _x, when = placed(frame, [row[0] for row in rows])
     dash = "—"
+    ratings = range(len(scale.columns))
     return [
         when,
         [row[2] for row in rows],
-        [dash if row[3] is None else row[3] for row in rows],
-        [dash if row[4] is None else row[4] for row in rows],
-        [row[5] for row in rows],
+        *([dash if row[3][n] is None else row[3][n] for row in rows] for n in ratings),
+        [row[4] for row in rows],
     ]
 
 
@@ -133,7 +157,7 @@ def _course_chart(
 ) -> Chart:
     if frame is None:
         return Chart(key, title, reading, "", headers, [[] for _ in headers], True)
-    columns = _per_session_table(lines, frame, scale.start, scale.end)
+    columns = _per_session_table(lines, frame, scale)
     return Chart(
         key, title, reading, framed_json(figure_of(lines, frame)), headers, columns, not columns[0]
     )
@@ -173,18 +197,14 @@ def section(
     if not targets:
         return None
     clinic_zone = ZoneInfo(client.clinic.time_zone)
+    # Held sessions only: a record is kept with its session, and a session with records
+    # cannot be un-held, but a chart of the work done draws none other.
     records = list(
-        ProcessingRecord.objects.filter(target__client=client)
-        .order_by("session__starts_at", "target__plan_order", "id")
-        .values_list(
-            "target_id",
-            "session_id",
-            "session__starts_at",
-            "sud_start",
-            "sud_end",
-            "voc_setup",
-            "voc_installed",
+        ProcessingRecord.objects.filter(
+            target__client=client, session__status=Session.Status.COMPLETED
         )
+        .order_by("session__starts_at", "target__plan_order", "id")
+        .values_list(*RECORD_FIELDS)
     )
     by_target = _lines(targets, records)
     lines = [by_target[target.pk] for target in targets]
@@ -215,7 +235,14 @@ def section(
         _course_chart(
             "emdr-sud",
             _("Disturbance per target (SUD)"),
-            [_("When"), _("Target"), _("SUD at the start"), _("SUD at the end"), _("Resolved")],
+            [
+                _("When"),
+                _("Target"),
+                _("SUD at reevaluation"),
+                _("SUD at the start"),
+                _("SUD at the end"),
+                _("Resolved"),
+            ],
             lines,
             frame,
             readings.sud_reading(lines, frame, held),
@@ -275,7 +302,7 @@ def _held_sessions(
     zone: ZoneInfo,
 ) -> list[HeldSession]:
     worked: dict[int, list[str]] = {}
-    for target_id, session_id, *_numbers in records:
+    for target_id, session_id, *_ratings in records:
         worked.setdefault(session_id, []).append(by_target[target_id].label)
     if not sessions:
         return []

@@ -1,14 +1,20 @@
 """The readings beside the EMDR charts: where each target's disturbance and VoC went
-across its sessions ("The kitchen, age 9: SUD fell from 8 to 2 over 4 sessions. Marked
-resolved on 3 Mar."), and how often and how hard the client's log says things stirred
-them up.
+across its sessions ("The kitchen, age 9: SUD fell from 8 at the start to 0 at the end,
+over its 4 sessions. Marked resolved on 3 Mar."), and how often and how hard the client's
+log says things stirred them up.
+
+Each reading says which rating it starts and ends on, and what it counts: the target's
+sessions, as the list of targets counts them, and of those the ones with a rating on the
+chart, which are its table's rows ("over the 2 of its 3 sessions with a VoC").
 
 Pure: the figures' plain data in (``reports.figures.emdr``), plain text out; the page
-escapes it. Each sentence stays whole for translators. Target labels are the therapist's
-words and are quoted as written.
+escapes it. Each sentence stays whole for translators but for two pieces, each a whole
+phrase: a rating with its words ("8 at the start") and which sessions it is read over
+("over its 3 sessions"). Target labels are the therapist's words and are quoted as written.
 """
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils.text import get_text_list
@@ -17,12 +23,14 @@ from django.utils.translation import ngettext
 
 from clients.emdr.models import Target
 from reports.chart_dates import TICK_DAY, TICK_DAY_YEAR, Frame, day_words
-from reports.figures.emdr import TICES_BANDS, TargetLine, Worked
+from reports.figures.emdr import TICES_BANDS, Scale, TargetLine, sud_scale, voc_scale
 
 OPEN = (Target.Status.PLANNED, Target.Status.IN_PROGRESS)
 # The log's weeks are compared half against half from this many weeks on: fewer would
 # set one week against another.
 COMPARE_FROM_WEEKS = 4
+# Weeks tied for the most entries are named up to this many, else counted.
+TIED_WEEKS_NAMED = 3
 
 
 def _day(frame: Frame, moment: datetime | date) -> str:
@@ -35,20 +43,117 @@ def _and(labels: Sequence[str]) -> str:
     return get_text_list(list(labels), _("and"))
 
 
-def _rated(
-    sessions: Sequence[Worked], start: Callable[[Worked], int | None], end: Callable
-) -> tuple[list[Worked], int | None, int | None]:
-    """The sessions with a rating, the first rating (the first session's start, else its
-    end) and the latest (the last session's end, else its start)."""
-    rated = [w for w in sessions if start(w) is not None or end(w) is not None]
-    if not rated:
-        return [], None, None
-    first, last = rated[0], rated[-1]
+@dataclass(frozen=True)
+class _Words:
+    """A chart's sentences, whole for translators but for two pieces: each rating with
+    its words ("8 at the start", from ``figures.emdr.Scale``) and which of the target's
+    sessions the sentence is read over (``counted``)."""
+
+    one: str  # "%(label)s: SUD %(ratings)s, %(counted)s."
+    fell: str  # "%(label)s: SUD fell from %(from)s to %(to)s, %(counted)s."
+    rose: str
+    same: str
+    counted: Callable[[int, int], str]  # (sessions rated, the target's sessions)
+
+
+def _sud_counted(rated: int, total: int) -> str:
+    values = {"rated": rated, "total": total}
+    if rated == total:
+        return _every_session(total)
+    if rated == 1:
+        return (
+            ngettext(
+                "in the one of its %(total)d session with a SUD",
+                "in the one of its %(total)d sessions with a SUD",
+                total,
+            )
+            % values
+        )
     return (
-        rated,
-        start(first) if start(first) is not None else end(first),
-        end(last) if end(last) is not None else start(last),
+        ngettext(
+            "over the %(rated)d of its %(total)d session with a SUD",
+            "over the %(rated)d of its %(total)d sessions with a SUD",
+            total,
+        )
+        % values
     )
+
+
+def _voc_counted(rated: int, total: int) -> str:
+    values = {"rated": rated, "total": total}
+    if rated == total:
+        return _every_session(total)
+    if rated == 1:
+        return (
+            ngettext(
+                "in the one of its %(total)d session with a VoC",
+                "in the one of its %(total)d sessions with a VoC",
+                total,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "over the %(rated)d of its %(total)d session with a VoC",
+            "over the %(rated)d of its %(total)d sessions with a VoC",
+            total,
+        )
+        % values
+    )
+
+
+def _every_session(total: int) -> str:
+    if total == 1:
+        return _("in its one session")
+    return ngettext("over its %(total)d session", "over its %(total)d sessions", total) % {
+        "total": total
+    }
+
+
+def _sud_words() -> _Words:
+    return _Words(
+        one=_("%(label)s: SUD %(ratings)s, %(counted)s."),
+        fell=_("%(label)s: SUD fell from %(from)s to %(to)s, %(counted)s."),
+        rose=_("%(label)s: SUD rose from %(from)s to %(to)s, %(counted)s."),
+        same=_("%(label)s: SUD unchanged from %(from)s to %(to)s, %(counted)s."),
+        counted=_sud_counted,
+    )
+
+
+def _voc_words() -> _Words:
+    return _Words(
+        one=_("%(label)s: VoC %(ratings)s, %(counted)s."),
+        fell=_("%(label)s: VoC fell from %(from)s to %(to)s, %(counted)s."),
+        rose=_("%(label)s: VoC rose from %(from)s to %(to)s, %(counted)s."),
+        same=_("%(label)s: VoC unchanged from %(from)s to %(to)s, %(counted)s."),
+        counted=_voc_counted,
+    )
+
+
+def _course(target: TargetLine, scale: Scale, words: _Words) -> str:
+    """Where the target's rating went, from the first taken to the latest, saying which
+    rating each was and over which of the target's sessions; "" without any rating.
+
+    The sessions counted are the target's sessions (as the list of targets counts them);
+    those with a rating on this chart are the rows of its table."""
+    rated = [w for w in target.sessions if scale.rated(w)]
+    if not rated:
+        return ""
+    values = {
+        "label": target.label,
+        "counted": words.counted(len(rated), len(target.sessions)),
+    }
+    if len(rated) == 1:
+        ratings = [text for _value, text in scale.ratings(rated[0])]
+        return words.one % {**values, "ratings": _and(ratings)}
+    first, first_words = scale.ratings(rated[0])[0]
+    latest, latest_words = scale.ratings(rated[-1])[-1]
+    values |= {"from": first_words, "to": latest_words}
+    if latest < first:
+        return words.fell % values
+    if latest > first:
+        return words.rose % values
+    return words.same % values
 
 
 def _state(target: TargetLine, frame: Frame, held: Sequence[datetime]) -> str:
@@ -70,52 +175,41 @@ def _state(target: TargetLine, frame: Frame, held: Sequence[datetime]) -> str:
     return ""
 
 
-def _sud_sentence(label: str, rated: list[Worked], first: int, latest: int) -> str:
-    values = {"label": label, "from": first, "to": latest, "count": len(rated)}
-    if len(rated) == 1:
-        only = rated[0]
-        if only.sud_start is not None and only.sud_end is not None:
-            return _(
-                "%(label)s: SUD %(from)s at the start of its one session, %(to)s at the end."
-            ) % (values)
-        return _("%(label)s: SUD %(to)s in its one session.") % values
-    if latest < first:
-        text = ngettext(
-            "%(label)s: SUD fell from %(from)s to %(to)s over %(count)d session.",
-            "%(label)s: SUD fell from %(from)s to %(to)s over %(count)d sessions.",
-            len(rated),
-        )
-    elif latest > first:
-        text = ngettext(
-            "%(label)s: SUD rose from %(from)s to %(to)s over %(count)d session.",
-            "%(label)s: SUD rose from %(from)s to %(to)s over %(count)d sessions.",
-            len(rated),
-        )
-    else:
-        text = ngettext(
-            "%(label)s: SUD %(to)s at the first session and at the latest (%(count)d session).",
-            "%(label)s: SUD %(to)s at the first session and at the latest (%(count)d sessions).",
-            len(rated),
-        )
-    return text % values
+def _checked_since(target: TargetLine, frame: Frame) -> str:
+    """A resolved target's latest reevaluation after its resolution: whether it stays
+    at 0 (or came back)."""
+    if target.resolved_at is None:
+        return ""
+    checks = [
+        w for w in target.sessions if w.reevaluation_sud is not None and w.at > target.resolved_at
+    ]
+    if not checks:
+        return ""
+    latest = checks[-1]
+    return _("Reevaluated on %(day)s: SUD %(sud)s.") % {
+        "day": _day(frame, latest.at),
+        "sud": latest.reevaluation_sud,
+    }
 
 
 def sud_reading(
     targets: Sequence[TargetLine], frame: Frame | None, held: Sequence[datetime] = ()
 ) -> str:
-    """A sentence (or two) per target with a SUD, in plan order, then the open targets
-    with none. ``held`` are the client's held sessions, to tell a target left aside."""
+    """A sentence (or a few) per target with a SUD (at the start or end of a session, or
+    at reevaluation), in plan order, then the open targets with none. ``held`` are the
+    client's held sessions, to tell a target left aside."""
+    scale, words = sud_scale(), _sud_words()
     sentences, waiting = [], []
     for target in targets:
-        rated, first, latest = _rated(target.sessions, lambda w: w.sud_start, lambda w: w.sud_end)
-        if not rated or frame is None:
+        course = _course(target, scale, words) if frame is not None else ""
+        if not course:
             if target.status in OPEN:
                 waiting.append(target.label)
             continue
-        sentences.append(_sud_sentence(target.label, rated, first, latest))
-        state = _state(target, frame, held)
-        if state:
-            sentences.append(state)
+        sentences.append(course)
+        for sentence in (_state(target, frame, held), _checked_since(target, frame)):
+            if sentence:
+                sentences.append(sentence)
     if waiting:
         sentences.append(_("No SUD recorded yet for %(labels)s.") % {"labels": _and(waiting)})
     if not sentences:
@@ -123,49 +217,14 @@ def sud_reading(
     return " ".join(sentences)
 
 
-def _voc_sentence(label: str, rated: list[Worked], first: int, latest: int) -> str:
-    values = {"label": label, "from": first, "to": latest, "count": len(rated)}
-    if len(rated) == 1:
-        only = rated[0]
-        if only.voc_setup is not None and only.voc_installed is not None:
-            return (
-                _(
-                    "%(label)s: VoC %(from)s at set-up and %(to)s after installation, in its one "
-                    "session."
-                )
-                % values
-            )
-        return _("%(label)s: VoC %(to)s in its one session.") % values
-    if latest > first:
-        text = ngettext(
-            "%(label)s: VoC rose from %(from)s to %(to)s over %(count)d session.",
-            "%(label)s: VoC rose from %(from)s to %(to)s over %(count)d sessions.",
-            len(rated),
-        )
-    elif latest < first:
-        text = ngettext(
-            "%(label)s: VoC fell from %(from)s to %(to)s over %(count)d session.",
-            "%(label)s: VoC fell from %(from)s to %(to)s over %(count)d sessions.",
-            len(rated),
-        )
-    else:
-        text = ngettext(
-            "%(label)s: VoC %(to)s at the first session and at the latest (%(count)d session).",
-            "%(label)s: VoC %(to)s at the first session and at the latest (%(count)d sessions).",
-            len(rated),
-        )
-    return text % values
-
-
 def voc_reading(targets: Sequence[TargetLine]) -> str:
     """A sentence per target with a VoC, in plan order; the worked targets with none."""
+    scale, words = voc_scale(), _voc_words()
     sentences, without = [], []
     for target in targets:
-        rated, first, latest = _rated(
-            target.sessions, lambda w: w.voc_setup, lambda w: w.voc_installed
-        )
-        if rated:
-            sentences.append(_voc_sentence(target.label, rated, first, latest))
+        course = _course(target, scale, words)
+        if course:
+            sentences.append(course)
         elif target.sessions:
             without.append(target.label)
     if without:
@@ -173,6 +232,28 @@ def voc_reading(targets: Sequence[TargetLine]) -> str:
     if not sentences:
         return _("No VoC recorded yet.")
     return " ".join(sentences)
+
+
+def _busiest(totals: dict[date, int], frame: Frame) -> str:
+    """The most entries in one week, and which weeks held as many: all of them, never
+    one picked from a tie."""
+    most = max(totals.values())
+    tied = sorted(monday for monday, total in totals.items() if total == most)
+    if len(tied) == 1:
+        return _("The most in one week: %(count)d, in the week of %(day)s.") % {
+            "count": most,
+            "day": _day(frame, tied[0]),
+        }
+    if len(tied) <= TIED_WEEKS_NAMED:
+        return _("The most in one week: %(count)d, in each of the weeks of %(days)s.") % {
+            "count": most,
+            "days": _and([_day(frame, monday) for monday in tied]),
+        }
+    return ngettext(
+        "The most in one week: %(count)d, in each of %(weeks)d week.",
+        "The most in one week: %(count)d, in each of %(weeks)d weeks.",
+        len(tied),
+    ) % {"count": most, "weeks": len(tied)}
 
 
 def tices_reading(counts: dict[date, list[int]], frame: Frame) -> str:
@@ -195,11 +276,7 @@ def tices_reading(counts: dict[date, list[int]], frame: Frame) -> str:
         % {"count": total, "span": span, "hard": hardest, "low": low, "high": high}
     ]
     if weeks > 1:
-        busiest = max(totals, key=lambda monday: (totals[monday], monday))
-        sentences.append(
-            _("The most in one week: %(count)d, in the week of %(day)s.")
-            % {"count": totals[busiest], "day": _day(frame, busiest)}
-        )
+        sentences.append(_busiest(totals, frame))
     if weeks >= COMPARE_FROM_WEEKS:
         mondays = sorted(totals)
         half = weeks // 2
