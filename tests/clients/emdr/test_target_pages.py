@@ -1,9 +1,8 @@
-"""The therapist's EMDR pages: set up a target, edit it and change its status; record
-what a held session did with a target, correct it, and follow the rule's suggestion.
-Anyone but the treating therapist gets a 404; a refusal names the field and stores nothing."""
+"""The therapist's EMDR target pages: set up a target, edit it and change its status,
+with the rule's suggestion followed; a form sent twice, a label taken in a race. Anyone but
+the treating therapist gets a 404; a refusal names the field and stores nothing."""
 
 import re
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,17 +12,12 @@ from django.utils import timezone
 
 from clients.emdr import services
 from clients.emdr.models import ProcessingRecord, Target
-from clients.models import EmotionLabel, Exercise
+from clients.models import EmotionLabel
 from clinic.models import AuditEvent
 from tests import factories
+from tests.clients.emdr.helpers import held, page, record_post, session_url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def as_therapist(client, therapist):
-    client.force_login(therapist.user)
-    return client
 
 
 @pytest.fixture
@@ -38,14 +32,6 @@ def target(client_record):
     )
 
 
-def held(client_record, days_ago=2):
-    return factories.SessionFactory(
-        client=client_record,
-        status="completed",
-        starts_at=timezone.now() - timedelta(days=days_ago),
-    )
-
-
 def new_url(client_record) -> str:
     return reverse("emdr-target-new", args=[client_record.pk])
 
@@ -54,20 +40,12 @@ def target_url(target) -> str:
     return reverse("emdr-target", args=[target.client_id, target.pk])
 
 
-def session_url(session) -> str:
-    return reverse("emdr-session", args=[session.client_id, session.pk])
-
-
 def words(clinic, n=2) -> list[str]:
     labels = EmotionLabel.objects.filter(clinic=clinic, is_active=True)
     return list(labels.values_list("code", flat=True)[:n])
 
 
-def page(response) -> str:
-    return response.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
-
-
-# A target's words as typed, and a session's processing with every field filled in.
+# A target's words as typed.
 TARGET_WORDS = {
     "label": "The car park",
     "memory": "Waiting in the car park, nobody came.",
@@ -82,28 +60,6 @@ TARGET_WORDS = {
 
 def target_post(**changes) -> dict:
     data = {**TARGET_WORDS, "shown_to_client": "on", "plan_order": "", **changes}
-    return {key: value for key, value in data.items() if value is not None}
-
-
-def record_post(target, **changes) -> dict:
-    data = {
-        "target": target.pk,
-        "phases": ["3", "4", "5", "6", "7"],
-        "reevaluation_sud": "6",
-        "sud_start": "8",
-        "sud_end": "3",
-        "voc_setup": "2",
-        "voc_installed": "5",
-        "sets_count": "24",
-        "sets_kind": "tapping",
-        "body_scan_clear": "no",
-        "closure": "contained",
-        "calming_technique": "Container",
-        "calming_exercise": "",
-        "notes": "Much anger at the father, then sadness.",
-        "plan_next": "Reevaluate; go on with the kitchen.",
-        **changes,
-    }
     return {key: value for key, value in data.items() if value is not None}
 
 
@@ -237,201 +193,6 @@ def test_therapist_edits_a_target(as_therapist, target):
     as_therapist.post(target_url(target), {**data, "plan_order": ""})
     target.refresh_from_db()
     assert target.plan_order == 4
-
-
-# --- A session's processing ------------------------------------------------------------
-
-
-def test_the_session_page_opens_on_the_first_target_in_progress(as_therapist, target):
-    session = held(target.client)
-    services.target_create(client=target.client, by=None, label="First")
-    services.target_update(target=target, by=None, plan_order=5)  # "First" comes first
-    aside = services.target_create(client=target.client, by=None, label="Set aside for now")
-    services.target_status_set(target=aside, status="set_aside", by=None)
-    services.record_save(
-        session=held(target.client, days_ago=9),
-        target=target,
-        by=None,
-        phases=[3, 4],
-        closure="incomplete",
-    )
-    response = as_therapist.get(session_url(session))
-    assert response.status_code == 200
-    form = response.context["form"]
-    assert form.initial["target"] == target.pk  # in progress beats planned, first in the plan
-    shown = page(response)
-    assert "First" in shown and "The kitchen, age 9" in shown
-    assert "Set aside for now" not in shown  # only open targets, and any recorded here
-    assert shown.count("Not recorded in this session.") == 2
-
-
-def test_therapist_records_a_session_with_every_field_then_corrects_it(as_therapist, target):
-    session = held(target.client)
-    exercise = target.client.clinic.exercises.filter(is_active=True).first()
-    response = as_therapist.post(
-        session_url(session), record_post(target, calming_exercise=str(exercise.pk))
-    )
-    assert response.status_code == 302
-    assert response["Location"] == session_url(session)
-    record = ProcessingRecord.objects.get()
-    assert (record.session, record.target, record.phases) == (session, target, [3, 4, 5, 6, 7])
-    assert (record.reevaluation_sud, record.sud_start, record.sud_end) == (6, 8, 3)
-    assert (record.voc_setup, record.voc_installed) == (2, 5)
-    assert (record.sets_count, record.sets_kind, record.body_scan_clear) == (24, "tapping", False)
-    assert (record.closure, record.calming_technique, record.calming_exercise) == (
-        "contained",
-        "Container",
-        exercise,
-    )
-    assert record.notes == "Much anger at the father, then sadness."
-    assert record.plan_next == "Reevaluate; go on with the kitchen."
-    target.refresh_from_db()
-    assert target.status == "in_progress"
-
-    shown = page(as_therapist.get(session_url(session)))
-    assert "Recorded the processing of “The kitchen, age 9”." in shown
-    assert "SUD 8 → 3 · VoC 2 → 5" in shown
-
-    # Opened again on that target, the form shows what was saved; saving corrects it.
-    again = as_therapist.get(session_url(session) + f"?target={target.pk}")
-    assert again.context["form"].initial["notes"] == record.notes
-    assert "saving again corrects it" in page(again)
-    response = as_therapist.post(
-        session_url(session),
-        record_post(target, sud_end="1", body_scan_clear="", closure="complete"),
-    )
-    assert response.status_code == 302
-    record = ProcessingRecord.objects.get()
-    assert (record.sud_end, record.body_scan_clear, record.closure) == (1, None, "complete")
-    assert record.calming_exercise is None
-    assert "Corrected the record of “The kitchen, age 9”." in page(
-        as_therapist.get(session_url(session))
-    )
-
-
-def test_correcting_a_record_keeps_its_exercise_retired_since(as_therapist, target):
-    session = held(target.client)
-    exercise = target.client.clinic.exercises.filter(is_active=True).first()
-    as_therapist.post(session_url(session), record_post(target, calming_exercise=str(exercise.pk)))
-    Exercise.objects.filter(pk=exercise.pk).update(is_active=False)
-
-    opened = as_therapist.get(session_url(session) + f"?target={target.pk}").context["form"]
-    assert opened.initial["calming_exercise"] == exercise.pk
-    offered = dict(opened.fields["calming_exercise"].choices)
-    assert offered[exercise.pk] == f"{exercise.title} (no longer in the library)"
-    response = as_therapist.post(
-        session_url(session),
-        record_post(target, sud_end="2", calming_exercise=str(exercise.pk)),
-    )
-    assert response.status_code == 302
-    record = ProcessingRecord.objects.get()
-    assert (record.sud_end, record.calming_exercise) == (2, exercise)
-
-    # Retired, it is offered for that record alone.
-    other = services.target_create(client=target.client, by=None, label="The car park")
-    fresh = as_therapist.get(session_url(session) + f"?target={other.pk}").context["form"]
-    assert exercise.pk not in dict(fresh.fields["calming_exercise"].choices)
-    refused = as_therapist.post(
-        session_url(session), record_post(other, calming_exercise=str(exercise.pk))
-    )
-    assert refused.status_code == 400
-    assert 'id="id_calming_exercise_error"' in page(refused)
-    assert ProcessingRecord.objects.count() == 1
-
-
-def test_a_resolved_target_is_offered_for_a_reevaluation_alone(as_therapist, target):
-    ends = {"sud_end": "0", "voc_installed": "7", "body_scan_clear": "yes", "closure": "complete"}
-    as_therapist.post(session_url(held(target.client, days_ago=9)), record_post(target, **ends))
-    services.target_status_set(target=target, status="resolved", by=None)
-    open_one = services.target_create(client=target.client, by=None, label="The car park")
-    session = held(target.client)
-
-    response = as_therapist.get(session_url(session))
-    form = response.context["form"]
-    assert form.fields["target"].choices == [
-        (open_one.pk, "The car park · planned"),  # the open ones first
-        (target.pk, "The kitchen, age 9 · resolved: reevaluation only"),
-    ]
-    assert form.initial["target"] == open_one.pk
-
-    # Processing it again asks for it to be reopened first; nothing is stored.
-    refused = as_therapist.post(session_url(session), record_post(target))
-    assert refused.status_code == 400
-    assert 'id="id_target_error"' in page(refused)
-    assert not session.emdr_records.exists()
-
-    reevaluation = record_post(
-        target,
-        phases=["8"],
-        reevaluation_sud="0",
-        sud_start=None,
-        sud_end=None,
-        voc_setup=None,
-        voc_installed=None,
-        sets_count=None,
-        sets_kind=None,
-        body_scan_clear="",
-        closure="complete",
-        notes="Still calm about the kitchen.",
-    )
-    response = as_therapist.post(session_url(session), reevaluation)
-    assert response.status_code == 302
-    record = session.emdr_records.get()
-    assert (record.target, record.phases, record.reevaluation_sud) == (target, [8], 0)
-    target.refresh_from_db()
-    assert target.status == "resolved"  # looked at again, not reopened
-    shown = page(as_therapist.get(session_url(session)))
-    assert "Recorded the processing of “The kitchen, age 9”." in shown
-    assert "may be resolved" not in shown
-
-
-@pytest.mark.parametrize(
-    ("change", "field", "message"),
-    [
-        ({"sud_end": "11"}, "sud_end", "SUD at the end</a>: From 0 to 10."),
-        ({"voc_installed": "0"}, "voc_installed", "VoC after installation</a>: From 1 to 7."),
-        ({"phases": ["4", "9"]}, "phases", "9 is not one of the available choices"),
-        ({"phases": None}, "phases", "Tick the phases done, from 1 to 8."),
-        ({"closure": None}, "closure", "Choose how the session closed."),
-        ({"sud_start": "many"}, "sud_start", "A whole number, from 0 to 10."),
-    ],
-)
-def test_a_refused_value_names_its_field_and_stores_nothing(
-    as_therapist, target, change, field, message
-):
-    session = held(target.client)
-    response = as_therapist.post(session_url(session), record_post(target, **change))
-    assert response.status_code == 400
-    shown = page(response)
-    assert "Nothing was stored." in shown
-    assert f'<ul class="errorlist" id="id_{field}_error"><li>' in shown
-    assert message in shown
-    assert f'aria-describedby="id_{field}_error"' in shown  # the box, or its group, tied to it
-    assert not ProcessingRecord.objects.exists()
-    target.refresh_from_db()
-    assert target.status == "planned"
-
-
-def test_a_target_of_another_client_cannot_be_chosen(as_therapist, target, therapist):
-    other = factories.TargetFactory(client=factories.ClientFactory(primary_therapist=therapist))
-    response = as_therapist.post(session_url(held(target.client)), record_post(other))
-    assert response.status_code == 400
-    assert 'id="id_target_error"' in page(response)
-    assert not ProcessingRecord.objects.exists()
-
-
-@pytest.mark.parametrize("status", ["scheduled", "cancelled", "no_show"])
-def test_a_session_not_held_offers_nothing_to_record(as_therapist, target, status):
-    session = factories.SessionFactory(client=target.client, status=status)
-    response = as_therapist.get(session_url(session))
-    assert response.status_code == 200
-    shown = page(response)
-    assert "not held: there is nothing to record." in shown
-    assert 'name="phases"' not in shown and response.context["form"] is None
-    response = as_therapist.post(session_url(session), record_post(target))
-    assert response.status_code == 400
-    assert 'name="phases"' not in page(response)
-    assert not ProcessingRecord.objects.exists()
 
 
 # --- Resolved: the product suggests, the therapist decides -----------------------------
