@@ -35,6 +35,7 @@ from clinic.models import Session
 
 from .chart_dates import Frame, hover_day, placed, week_of
 from .figures import emdr as figures
+from .figures import tices
 from .pages import Chart, framed_json
 from .readings import emdr as readings
 from .windows import ReportWindow
@@ -164,8 +165,8 @@ def _course_chart(
 
 
 def _tices_chart(entries: list[tuple[datetime, int]], frame: Frame) -> Chart:
-    counts = figures.tices_counts(entries, frame)
-    bands = figures.band_names()
+    counts = tices.tices_counts(entries, frame)
+    bands = tices.band_names()
     mondays = list(counts)
     columns = [
         [hover_day(frame, monday) for monday in mondays],
@@ -176,7 +177,7 @@ def _tices_chart(entries: list[tuple[datetime, int]], frame: Frame) -> Chart:
         "emdr-tices",
         _("The client's TICES log"),
         readings.tices_reading(counts, frame),
-        framed_json(figures.tices_figure(entries, frame)),
+        framed_json(tices.tices_figure(entries, frame)),
         [_("Week of"), *bands, _("All entries")],
         columns,
         not any(sum(each) for each in counts.values()),

@@ -7,10 +7,11 @@ Each reading says which rating it starts and ends on, and what it counts: the ta
 sessions, as the list of targets counts them, and of those the ones with a rating on the
 chart, which are its table's rows ("over the 2 of its 3 sessions with a VoC").
 
-Pure: the figures' plain data in (``reports.figures.emdr``), plain text out; the page
-escapes it. Each sentence stays whole for translators but for two pieces, each a whole
-phrase: a rating with its words ("8 at the start") and which sessions it is read over
-("over its 3 sessions"). Target labels are the therapist's words and are quoted as written.
+Pure: the figures' plain data in (``reports.figures.emdr`` and ``.tices``), plain text
+out; the page escapes it. Each sentence stays whole for translators but for two pieces,
+each a whole phrase: a rating with its words ("8 at the start") and which sessions it is
+read over ("over its 3 sessions"). Target labels are the therapist's words and are quoted
+as written.
 """
 
 from collections.abc import Callable, Sequence
@@ -23,7 +24,8 @@ from django.utils.translation import ngettext
 
 from clients.emdr.models import Target
 from reports.chart_dates import TICK_DAY, TICK_DAY_YEAR, Frame, day_words
-from reports.figures.emdr import TICES_BANDS, Scale, TargetLine, sud_scale, voc_scale
+from reports.figures.emdr import Scale, TargetLine, sud_scale, voc_scale
+from reports.figures.tices import TICES_BANDS
 
 OPEN = (Target.Status.PLANNED, Target.Status.IN_PROGRESS)
 # The log's weeks are compared half against half from this many weeks on: fewer would
