@@ -310,6 +310,8 @@ class EmdrStory:
     ) -> None:
         """One entry in the middle of each gap after a session (to the next one, the last
         to ``until``), the latest entries in the latest gaps."""
+        if not sessions:  # a short demo: no gap before the last session to log in
+            return
         ends = [s.starts_at + timedelta(minutes=s.duration_minutes) for s in sessions]
         gaps = list(zip(ends, [*(s.starts_at for s in sessions[1:]), until], strict=True))
         fits = min(len(gaps), len(entries))

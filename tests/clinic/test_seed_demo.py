@@ -327,3 +327,11 @@ def test_a_short_demo_still_resolves_the_past_memory_on_the_sessions_it_has():
     records = list(past.records.order_by("session__starts_at"))
     assert records and past.status == "resolved"
     assert (records[0].sud_start, records[-1].sud_end, records[-1].voc_installed) == (8, 0, 7)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("weeks", ["1", "2"])
+def test_a_short_demo_still_builds_its_emdr_stories(weeks):
+    _seed("--clients", "4", "--weeks", weeks)
+    assert TicesEntry.objects.exists()
+    assert Target.objects.filter(client__label__endswith="#03").exists()
