@@ -4,6 +4,11 @@ client's TICES log since the last session by the target it touches, and topics, 
 naming its rule (``clients.emdr.progress``). A candidate target carries the id of its
 trigger's latest log entry, for the new-target page to be set up from.
 
+An entry the client linked to no target touches a target by its words when entries linked
+to that target have the same words (``progress.touching``): read so here, never written.
+The log entries' query therefore also reads the entries linked to a target before the
+stretch shown, for their words.
+
 Three queries when the client has targets (targets, their records, log entries), and one
 more for the clinic's calming level when something was logged since the last session.
 The client comes scoped to the treating therapist (``client_get_for``): what the client
@@ -14,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -63,6 +69,8 @@ class DueLine:
 class LogGroup:
     target: Target | None  # None: entries touching no target
     entries: list[TicesEntry]
+    # The ids of the entries touching the target by their words only, not linked to it.
+    by_words: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -87,8 +95,14 @@ def _day(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "D j M")
 
 
+def _quoted(target: Target) -> str:
+    # Translators: a target's label quoted in a sentence, so that one with a comma or a
+    # colon reads as one label.
+    return _("“%(label)s”") % {"label": target.label}
+
+
 def _labels(targets: Sequence[Target]) -> str:
-    return ", ".join(target.label for target in targets)
+    return ", ".join(_quoted(target) for target in targets)
 
 
 def _closure_flag(closure: str | None, at: datetime, worked: list[Target]) -> str:
@@ -172,7 +186,27 @@ def _stirred_topic(stirred: progress.Stirred, target: Target, level: int) -> Top
             "Reevaluate %(label)s: the client logged disturbance %(value)d/10 touching it "
             "on %(day)s."
         )
-        % {"label": target.label, "value": stirred.disturbance, "day": _day(stirred.occurred_at)},
+        % {
+            "label": _quoted(target),
+            "value": stirred.disturbance,
+            "day": _day(stirred.occurred_at),
+        },
+    )
+
+
+def _returned_topic(returned: progress.Returned, target: Target) -> Topic:
+    return Topic(
+        _("A resolved target reevaluated above SUD %(above)d") % {"above": progress.REOPEN_ABOVE},
+        _(
+            "Reopen %(label)s? Reevaluated at SUD %(sud)d on %(day)s, after it was resolved "
+            "on %(resolved)s."
+        )
+        % {
+            "label": _quoted(target),
+            "sud": returned.sud,
+            "day": _day(returned.reevaluated_at),
+            "resolved": _day(returned.resolved_at),
+        },
     )
 
 
@@ -203,13 +237,24 @@ def _hard_moments_topic(entries: list[TicesEntry], level: int, span: str) -> Top
     )
 
 
-def _log_groups(entries: list[TicesEntry], targets: list[Target]) -> list[LogGroup]:
+def _log_groups(
+    entries: list[TicesEntry], targets: list[Target], by_words: dict[int, int]
+) -> list[LogGroup]:
     """Entries by the target they touch, in the plan's order, then those touching none;
-    each group oldest first."""
+    each group oldest first. ``by_words`` maps an entry linked to no target to the target
+    it touches by its words."""
     by_target: dict[int | None, list[TicesEntry]] = {}
     for entry in sorted(entries, key=lambda e: e.occurred_at):
-        by_target.setdefault(entry.target_id, []).append(entry)
-    groups = [LogGroup(t, by_target[t.pk]) for t in targets if t.pk in by_target]
+        by_target.setdefault(by_words.get(entry.pk, entry.target_id), []).append(entry)
+    groups = [
+        LogGroup(
+            t,
+            by_target[t.pk],
+            frozenset(e.pk for e in by_target[t.pk] if e.pk in by_words),
+        )
+        for t in targets
+        if t.pk in by_target
+    ]
     if None in by_target:
         groups.append(LogGroup(None, by_target[None]))
     return groups
@@ -227,11 +272,16 @@ def prep_emdr(*, client: Client, held: Sequence[datetime], now: datetime) -> Pre
             "id", "client_id", "label", "status", "status_changed_at"
         ).order_by("plan_order", "id")
     )
-    entries = list(
-        client.tices_entries.filter(occurred_at__gte=log_from, occurred_at__lte=now)
+    # The stretch shown, and the entries linked to a target before it: their words make
+    # an entry linked to none touch that target (progress.touching). One query either way.
+    loaded = list(
+        client.tices_entries.filter(
+            Q(occurred_at__gte=log_from) | Q(target__isnull=False), occurred_at__lte=now
+        )
         .only("id", "client_id", "occurred_at", "trigger", "disturbance", "target_id")
         .order_by("occurred_at", "id")
     )
+    entries = [e for e in loaded if e.occurred_at >= log_from]
     if not targets and not entries:
         return None
     rows = (
@@ -267,11 +317,19 @@ def prep_emdr(*, client: Client, held: Sequence[datetime], now: datetime) -> Pre
     )
     level = calming_at(client.clinic_id) if since else None
 
-    logged = [
-        progress.LogFacts(e.trigger, e.occurred_at, e.target_id, e.disturbance, e.pk)
-        for e in entries
-    ]
+    read_as = progress.touching(
+        [
+            progress.LogFacts(e.trigger, e.occurred_at, e.target_id, e.disturbance, e.pk)
+            for e in loaded
+        ]
+    )
+    logged = [entry for entry in read_as if entry.occurred_at >= log_from]
+    by_words = {entry.id: entry.target_id for entry in logged if entry.by_words}
     topics = [_closure_topic(closure, worked)]
+    topics += [
+        _returned_topic(returned, by_id[returned.target_id])
+        for returned in progress.disturbance_returned(facts, records)
+    ]
     if level is not None:
         topics += [
             _stirred_topic(stirred, by_id[stirred.target_id], level)
@@ -293,7 +351,7 @@ def prep_emdr(*, client: Client, held: Sequence[datetime], now: datetime) -> Pre
             TargetLine(t, read[t.pk]) for t in targets if t.status == Target.Status.IN_PROGRESS
         ],
         due=[_due_line(d, by_id[d.target_id], read[d.target_id]) for d in due],
-        log=_log_groups(since, targets),
+        log=_log_groups(since, targets, by_words),
         log_span=span,
         calming_at=level,
         topics=[topic for topic in topics if topic is not None],

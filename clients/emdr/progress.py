@@ -7,7 +7,7 @@ numbers it uses are the constants below.
 
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from .models import ProcessingRecord, Target
@@ -25,6 +25,8 @@ PROCESSING_PHASES = frozenset({4, 5, 6})
 CANDIDATE_AT = 3
 # ... counted since the last session, or over this many weeks when that is longer.
 CANDIDATE_WEEKS = 4
+# A resolved target reevaluated above this SUD since its resolution: disturbance came back.
+REOPEN_ABOVE = 1
 
 
 @dataclass(frozen=True)
@@ -56,13 +58,15 @@ class RecordFacts:
 @dataclass(frozen=True)
 class LogFacts:
     """A TICES log entry: the trigger as the client wrote it, when, the target it touches
-    (None for none), its disturbance (0-10) and its id (None when not stored)."""
+    (None for none), its disturbance (0-10) and its id (None when not stored). ``by_words``
+    is True when it touches ``target_id`` by its words only (see ``touching``)."""
 
     trigger: str
     occurred_at: datetime
     target_id: int | None = None
     disturbance: int = 0
     id: int | None = None
+    by_words: bool = False
 
 
 def session_closure(closures: Iterable[str]) -> str | None:
@@ -156,6 +160,32 @@ def normalised(text: str) -> str:
     return " ".join(kept.split())
 
 
+def touching(entries: Sequence[LogFacts]) -> list[LogFacts]:
+    """The entries with the target each touches as the rules read it, in the order given.
+
+    An entry linked to no target whose ``normalised`` trigger is that of an entry linked
+    to a target touches that target too, by its words (``by_words``): a trigger set up as
+    a target stays covered when the client cannot link new entries to it (its label hidden
+    from them). When entries linked to several targets have the words, the target of the
+    latest of them (when it happened, then its id) wins. Entries linked by the client or
+    the therapist keep their target; nothing is written."""
+    linked: dict[str, LogFacts] = {}
+    for entry in entries:
+        key = normalised(entry.trigger)
+        if entry.target_id is None or not key:
+            continue
+        kept = linked.get(key)
+        if kept is None or (entry.occurred_at, entry.id or 0) > (kept.occurred_at, kept.id or 0):
+            linked[key] = entry
+    found = []
+    for entry in entries:
+        match = linked.get(normalised(entry.trigger)) if entry.target_id is None else None
+        found.append(
+            entry if match is None else replace(entry, target_id=match.target_id, by_words=True)
+        )
+    return found
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A trigger logged again and again that no target covers: a candidate target."""
@@ -175,14 +205,15 @@ def candidate_targets(
     at_least: int = CANDIDATE_AT,
     weeks: int = CANDIDATE_WEEKS,
 ) -> list[Candidate]:
-    """Triggers logged ``at_least`` times, among the entries that touch no target, matched
-    by their ``normalised`` text, either since the last session or in the last ``weeks``
-    weeks (whichever stretch is longer counts; the shorter one is named when it alone
-    reaches the count). The most logged first, then the most recent. Each names the
-    latest entry of its trigger (its words and id)."""
+    """Triggers logged ``at_least`` times, among the entries that touch no target (not even
+    by their words: see ``touching``), matched by their ``normalised`` text, either since
+    the last session or in the last ``weeks`` weeks (whichever stretch is longer counts;
+    the shorter one is named when it alone reaches the count). The most logged first, then
+    the most recent. Each names the latest entry of its trigger (its words and id). A
+    trigger already set up as a target is thus never a candidate again."""
     recent_from = now - timedelta(weeks=weeks)
     groups: dict[str, list[LogFacts]] = {}
-    for entry in entries:
+    for entry in touching(list(entries)):
         key = normalised(entry.trigger)
         if entry.target_id is None and key and entry.occurred_at <= now:
             groups.setdefault(key, []).append(entry)
@@ -252,3 +283,50 @@ def resolved_stirred(
         for t in targets
         if t.id in hardest
     ]
+
+
+@dataclass(frozen=True)
+class Returned:
+    """A resolved target whose disturbance came back at a reevaluation since: to reopen?"""
+
+    target_id: int
+    sud: int  # at the latest reevaluation since the resolution
+    reevaluated_at: datetime  # the start of that session
+    resolved_at: datetime
+
+
+def disturbance_returned(
+    targets: Sequence[TargetFacts],
+    records: Sequence[RecordFacts],
+    *,
+    above: int = REOPEN_ABOVE,
+) -> list[Returned]:
+    """The resolved targets whose latest reevaluation since the resolution (a record of
+    the target in a session that started after it was resolved, with a SUD at
+    reevaluation) is above ``above`` (SUD 1): the disturbance came back, and the target
+    may be reopened. In the order the targets are given.
+
+    A reevaluation in a session that started before the resolution, the one it was
+    resolved in included, does not count: it measured the work the resolution concluded.
+    A later reevaluation at or below ``above`` settles it (the disturbance went down
+    again). A target reopened since (planned or in progress again) or set aside is not
+    raised; one resolved again counts from its new resolution."""
+    found = []
+    for target in targets:
+        if target.status != Status.RESOLVED:
+            continue
+        since = [
+            r
+            for r in records
+            if r.target_id == target.id
+            and r.reevaluation_sud is not None
+            and r.session_at > target.status_since
+        ]
+        if not since:
+            continue
+        latest = max(since, key=lambda r: r.session_at)
+        if latest.reevaluation_sud > above:
+            found.append(
+                Returned(target.id, latest.reevaluation_sud, latest.session_at, target.status_since)
+            )
+    return found

@@ -1,7 +1,7 @@
 """The session-prep report's EMDR part: an incomplete or contained last session flagged
 first, targets in progress, reevaluation due, the TICES log since the last session by the
-target it touches, and topics naming their rule (a candidate target with a link to set it
-up, a resolved target stirred again)."""
+target it touches (by its words, too), and topics naming their rule (a candidate target
+with a link to set it up, a resolved target reevaluated above SUD 1 or stirred again)."""
 
 import datetime as dt
 import html
@@ -71,13 +71,13 @@ def in_emdr(record):
 def test_an_incomplete_last_session_is_flagged_first(client, therapist, in_emdr):
     report = prep_report(client=in_emdr)
     assert report.flags[0] == (
-        "Last session (Thu 5 Nov): EMDR processing ended incomplete (The kitchen, age 9)"
+        "Last session (Thu 5 Nov): EMDR processing ended incomplete (“The kitchen, age 9”)"
     )
     assert report.emdr.closure == "incomplete"
     assert report.emdr.topics[0].rule == "The last session's processing ended incomplete"
     assert report.emdr.topics[0].text == (
         "Begin with how they have been since, and what stirred them up between sessions; "
-        "reevaluate The kitchen, age 9 before going on."
+        "reevaluate “The kitchen, age 9” before going on."
     )
 
     page = html.unescape(page_of(client, therapist.user, in_emdr))
@@ -92,7 +92,7 @@ def test_a_contained_session_is_flagged_and_a_complete_one_is_not(client, therap
     worked(calm, last, "contained")
     worked(target(record, "Done"), last, "complete")
     report = prep_report(client=record)
-    assert report.flags[0] == "Last session (Thu 5 Nov): EMDR processing was contained (Calm)"
+    assert report.flags[0] == "Last session (Thu 5 Nov): EMDR processing was contained (“Calm”)"
 
     calm.records.update(closure="complete")
     report = prep_report(client=record)
@@ -100,6 +100,19 @@ def test_a_contained_session_is_flagged_and_a_complete_one_is_not(client, therap
     assert not any("EMDR" in flag for flag in report.flags)
     page = page_of(client, therapist.user, record)
     assert "Closure of the last session (Thu 5 Nov): complete." in page
+
+
+@pytest.mark.django_db
+def test_a_list_of_labels_quotes_each_so_a_comma_in_one_reads_plainly(in_emdr):
+    in_emdr.emdr_targets.get(label="The car park").records.update(closure="incomplete")
+    emdr = prep_report(client=in_emdr).emdr
+    assert emdr.flag == (
+        "Last session (Thu 5 Nov): EMDR processing ended incomplete "
+        "(“The kitchen, age 9”, “The car park”)"
+    )
+    assert "reevaluate “The kitchen, age 9”, “The car park” before going on." in (
+        emdr.topics[0].text
+    )
 
 
 @pytest.mark.django_db
@@ -199,6 +212,89 @@ def test_a_repeated_trigger_no_target_covers_is_a_candidate_target(client, thera
 
 
 @pytest.mark.django_db
+def test_a_trigger_set_up_as_a_target_is_not_suggested_again(client, therapist, in_emdr):
+    """Set up from a candidate a month ago, its entries linked to it; its label hidden from
+    the client, who logs the same words again touching no target. They touch it by their
+    words: grouped under it, said so, and no candidate again. Nothing is written."""
+    car = target(in_emdr, "His car, outside", status="planned")
+    for days in (35, 33, 30):  # before the stretch shown (four weeks)
+        factories.TicesEntryFactory(
+            client=in_emdr, occurred_at=days_ago(days), trigger="His car outside", target=car
+        )
+    again = [
+        factories.TicesEntryFactory(client=in_emdr, occurred_at=days_ago(days), trigger=words)
+        for days, words in [
+            (5, "his car outside!"),
+            (3, "His car, outside"),
+            (1, "HIS CAR OUTSIDE"),
+        ]
+    ]
+    linked = factories.TicesEntryFactory(
+        client=in_emdr, occurred_at=days_ago(2), trigger="The car again", target=car
+    )
+    other = factories.TicesEntryFactory(
+        client=in_emdr, occurred_at=days_ago(4), trigger="Seeing his car outside"
+    )
+    emdr = prep_report(client=in_emdr).emdr
+    assert not any(t.text.startswith("Candidate") for t in emdr.topics)
+    assert [
+        (group.target and group.target.label, [e.pk for e in group.entries], group.by_words)
+        for group in emdr.log
+    ] == [
+        (
+            "His car, outside",
+            [again[0].pk, again[1].pk, linked.pk, again[2].pk],
+            frozenset(e.pk for e in again),
+        ),
+        (None, [other.pk], frozenset()),
+    ]
+    assert in_emdr.tices_entries.filter(target__isnull=True).count() == 4  # read, not written
+
+    page = html.unescape(page_of(client, therapist.user, in_emdr))
+    assert page.count("(same words as entries linked to it)") == 3
+    assert "The car again</td>" in page
+    assert "Set up as a target" not in page
+
+
+@pytest.mark.django_db
+def test_a_resolved_target_reevaluated_above_sud_1_is_to_reopen(client, therapist, in_emdr):
+    before, last = (in_emdr.sessions.get(starts_at=at) for at in (BEFORE, LAST))
+    stairs = target(
+        in_emdr,
+        "The stairs, at night",
+        status="resolved",
+        status_changed_at=BEFORE + dt.timedelta(hours=1),
+    )
+    worked(stairs, before, reevaluation_sud=4, sud_end=0, voc_installed=7)  # before: not counted
+    record = worked(stairs, last, phases=[8], reevaluation_sud=5)
+    topics = prep_report(client=in_emdr).emdr.topics
+    assert topics[1].text == (
+        "Reopen “The stairs, at night”? Reevaluated at SUD 5 on Thu 5 Nov, after it was "
+        "resolved on Thu 29 Oct."
+    )
+    assert topics[1].rule == "A resolved target reevaluated above SUD 1"
+    page = html.unescape(page_of(client, therapist.user, in_emdr))
+    assert "Rule: A resolved target reevaluated above SUD 1." in page
+
+    # Stirred again, too: right after the closure, the reopening then the stirring.
+    factories.TicesEntryFactory(
+        client=in_emdr, occurred_at=days_ago(2), target=stairs, disturbance=8
+    )
+    topics = prep_report(client=in_emdr).emdr.topics
+    assert [t.text.split(" ")[0] for t in topics[:3]] == ["Begin", "Reopen", "Reevaluate"]
+
+    # At SUD 1 it stays resolved; reopened since, it is being worked.
+    record.reevaluation_sud = 1
+    record.save(update_fields=["reevaluation_sud"])
+    assert not any(t.text.startswith("Reopen") for t in prep_report(client=in_emdr).emdr.topics)
+    record.reevaluation_sud = 5
+    record.save(update_fields=["reevaluation_sud"])
+    stairs.status, stairs.status_changed_at = "in_progress", days_ago(6)
+    stairs.save(update_fields=["status", "status_changed_at"])
+    assert not any(t.text.startswith("Reopen") for t in prep_report(client=in_emdr).emdr.topics)
+
+
+@pytest.mark.django_db
 def test_no_set_up_link_for_a_discharged_client(client, therapist, in_emdr):
     for days in (5, 3, 1):
         factories.TicesEntryFactory(client=in_emdr, occurred_at=days_ago(days), trigger="A siren")
@@ -225,7 +321,7 @@ def test_a_resolved_target_stirred_again_is_to_reevaluate(client, therapist, in_
     topics = prep_report(client=in_emdr).emdr.topics
     [stirred] = [t for t in topics if t.text.startswith("Reevaluate")]
     assert stirred.text == (
-        "Reevaluate The stairs: the client logged disturbance 9/10 touching it on Tue 10 Nov."
+        "Reevaluate “The stairs”: the client logged disturbance 9/10 touching it on Tue 10 Nov."
     )
     assert stirred.rule == (
         "A resolved target stirred again at or above the clinic's calming level (7/10)"
@@ -314,7 +410,8 @@ def _queries(client, record) -> tuple[int, int]:
 @pytest.mark.django_db
 @pytest.mark.parametrize("targets", [1, 20])
 def test_the_emdr_part_costs_four_queries_whatever_its_size(client, therapist, targets):
-    """20 targets worked in each of 40 sessions, two log entries each, cost what one does."""
+    """20 targets worked in each of 40 sessions, three log entries each (one linked long
+    ago, whose words the others share), cost what one does."""
     plain = factories.ClientFactory(primary_therapist=therapist)
     rich = factories.ClientFactory(primary_therapist=therapist)
     for person in (plain, rich):
@@ -327,6 +424,10 @@ def test_the_emdr_part_costs_four_queries_whatever_its_size(client, therapist, t
             worked(aim, session, "incomplete" if n == 0 else "complete")
         factories.TicesEntryFactory(client=rich, occurred_at=days_ago(1), target=aim)
         factories.TicesEntryFactory(client=rich, occurred_at=days_ago(2), trigger="A siren")
+        # Linked long before the stretch shown: read in the same query, for its words.
+        factories.TicesEntryFactory(
+            client=rich, occurred_at=days_ago(90), trigger="A siren!", target=aim
+        )
     client.force_login(therapist.user)
     # Without EMDR: whether there are targets or log entries. With: their records and
     # the clinic's calming level, too.

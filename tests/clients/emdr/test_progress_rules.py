@@ -1,22 +1,26 @@
 """The EMDR progress rules on hand-worked cases, no database: how a session closed, what
-is due for reevaluation, which repeated triggers are candidate targets, and which resolved
-targets the log stirred again."""
+is due for reevaluation, which target a log entry touches by its words, which repeated
+triggers are candidate targets, which resolved targets the log stirred again, and which
+were reevaluated above SUD 1 since their resolution."""
 
 import datetime as dt
 
 from clients.emdr.progress import (
     CANDIDATE_AT,
     PROCESSED,
+    REOPEN_ABOVE,
     RESOLVED,
     LogFacts,
     RecordFacts,
     TargetFacts,
     candidate_targets,
+    disturbance_returned,
     normalised,
     readings,
     reevaluation_due,
     resolved_stirred,
     session_closure,
+    touching,
 )
 
 NOW = dt.datetime(2026, 11, 12, 9, 0, tzinfo=dt.UTC)
@@ -193,6 +197,77 @@ def test_words_that_differ_beyond_case_and_punctuation_are_other_triggers():
     assert candidate_targets(entries, last_session_at=days_ago(6), now=NOW) == []
 
 
+# A target touched by the words of the entries linked to it ----------------------------
+
+
+def test_an_entry_with_the_words_of_an_entry_linked_to_a_target_touches_it():
+    """The trigger was set up as target 7 (its entries linked); the client cannot link new
+    ones to it (its label hidden from them), so they arrive touching no target."""
+    entries = [
+        LogFacts("His car, outside", days_ago(30), target_id=7, id=1),
+        LogFacts("his car outside!", days_ago(3), id=2),
+        LogFacts("Seeing his car outside", days_ago(2), id=3),  # other words
+        LogFacts("Plates crashing", days_ago(1), target_id=8, id=4),
+    ]
+    read = touching(entries)
+    assert [(e.id, e.target_id, e.by_words) for e in read] == [
+        (1, 7, False),
+        (2, 7, True),
+        (3, None, False),
+        (4, 8, False),
+    ]
+    assert read[1].trigger == "his car outside!"  # the client's words, kept as written
+
+
+def test_the_target_of_the_latest_entry_linked_with_those_words_wins():
+    entries = [
+        LogFacts("A siren", days_ago(1), id=30),
+        LogFacts("a siren", days_ago(20), target_id=7, id=10),
+        LogFacts("A siren.", days_ago(9), target_id=9, id=11),  # the latest linked: 9
+        LogFacts("A SIREN", days_ago(12), target_id=7, id=12),
+    ]
+    assert touching(entries)[0].target_id == 9
+    # Linked at the same moment: the later id wins.
+    tied = [
+        LogFacts("a siren", days_ago(9), target_id=7, id=13),
+        LogFacts("a siren", days_ago(9), target_id=5, id=12),
+        LogFacts("a siren", days_ago(1), id=30),
+    ]
+    assert touching(tied)[2].target_id == 7
+
+
+def test_an_entry_linked_by_the_client_keeps_its_target_and_blank_words_match_nothing():
+    entries = [
+        LogFacts("a siren", days_ago(9), target_id=7),
+        LogFacts("A siren", days_ago(1), target_id=8),  # linked to 8 on purpose: kept
+        LogFacts("?!", days_ago(5), target_id=7),
+        LogFacts("!!", days_ago(1)),  # nothing left once the punctuation goes
+    ]
+    assert [(e.target_id, e.by_words) for e in touching(entries)] == [
+        (7, False),
+        (8, False),
+        (7, False),
+        (None, False),
+    ]
+
+
+def test_a_trigger_set_up_as_a_target_is_no_candidate_again():
+    entries = [
+        LogFacts("His car, outside", days_ago(40), target_id=7),  # set up from it, long ago
+        LogFacts("his car outside", days_ago(5)),
+        LogFacts("His car outside!", days_ago(3)),
+        LogFacts("his car outside", days_ago(1)),
+        LogFacts("A siren", days_ago(4)),
+        LogFacts("a siren", days_ago(3)),
+        LogFacts("A siren!", days_ago(2)),
+    ]
+    [found] = candidate_targets(entries, last_session_at=days_ago(6), now=NOW)
+    assert (found.words, found.count) == ("A siren!", 3)
+    # Without the entry linked to the target, the same three are a candidate.
+    [again] = candidate_targets(entries[1:4], last_session_at=days_ago(6), now=NOW)
+    assert (again.words, again.count) == ("his car outside", 3)
+
+
 # A resolved target stirred again ------------------------------------------------------
 
 LAST_SESSION = days_ago(7)
@@ -260,3 +335,67 @@ def test_one_line_per_target_in_the_order_given_and_every_entry_without_a_sessio
         (2, 7, days_ago(8)),
         (1, 9, days_ago(10)),
     ]
+
+
+# A resolved target reevaluated above SUD 1 --------------------------------------------
+
+# Resolved at the end of the session two weeks ago (it started 45 minutes before).
+RESOLVED_END = days_ago(14) + dt.timedelta(minutes=45)
+
+
+def reevaluated(sud: int, days: float, target_id: int = 1) -> RecordFacts:
+    return RecordFacts(target_id, days_ago(days), (8,), reevaluation_sud=sud)
+
+
+def test_a_resolved_target_reevaluated_at_sud_2_is_to_reopen_at_sud_1_not():
+    resolved = TargetFacts(1, "resolved", RESOLVED_END)
+    assert REOPEN_ABOVE == 1
+    assert disturbance_returned([resolved], [reevaluated(1, 7)]) == []
+    [back] = disturbance_returned([resolved], [reevaluated(2, 7)])
+    assert (back.target_id, back.sud, back.reevaluated_at, back.resolved_at) == (
+        1,
+        2,
+        days_ago(7),
+        RESOLVED_END,
+    )
+
+
+def test_a_reevaluation_before_the_resolution_does_not_count():
+    """The session it was resolved in began with a reevaluation at SUD 5: that measured the
+    work the resolution concluded, not a return."""
+    resolved = TargetFacts(1, "resolved", RESOLVED_END)
+    records = [reevaluated(6, 21), reevaluated(5, 14)]
+    assert disturbance_returned([resolved], records) == []
+    # Resolved again since a reevaluation above 1: counted from the new resolution.
+    again = TargetFacts(1, "resolved", days_ago(3))
+    assert disturbance_returned([again], [reevaluated(4, 7)]) == []
+
+
+def test_a_target_reopened_since_or_set_aside_is_not_raised():
+    records = [reevaluated(5, 7, target_id=n) for n in (1, 2, 3)]
+    targets = [
+        TargetFacts(1, "in_progress", days_ago(6)),  # reopened after that reevaluation
+        TargetFacts(2, "planned", days_ago(6)),
+        TargetFacts(3, "set_aside", days_ago(6)),
+    ]
+    assert disturbance_returned(targets, records) == []
+
+
+def test_the_latest_reevaluation_since_the_resolution_decides():
+    resolved = TargetFacts(1, "resolved", RESOLVED_END)
+    # Back at 5, then down to 0 at the next session: it settled again.
+    assert disturbance_returned([resolved], [reevaluated(5, 7), reevaluated(0, 1)]) == []
+    # At 0, then back at 4: to reopen, naming the 4.
+    [back] = disturbance_returned([resolved], [reevaluated(4, 1), reevaluated(0, 7)])
+    assert (back.sud, back.reevaluated_at) == (4, days_ago(1))
+    # A session without a reevaluation SUD changes nothing.
+    later = RecordFacts(1, days_ago(0.5), (1,))
+    [back] = disturbance_returned([resolved], [reevaluated(4, 1), later])
+    assert back.sud == 4
+
+
+def test_one_per_target_in_the_order_given():
+    targets = [TargetFacts(2, "resolved", RESOLVED_END), TargetFacts(1, "resolved", RESOLVED_END)]
+    records = [reevaluated(3, 7, target_id=1), reevaluated(9, 7, target_id=2)]
+    found = disturbance_returned(targets, records)
+    assert [(b.target_id, b.sud) for b in found] == [(2, 9), (1, 3)]
