@@ -6,10 +6,12 @@ for an assignment's exercise. Roles decide which actions exist for whom (403).
 """
 
 import re
+from dataclasses import replace
 
 from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -60,6 +62,12 @@ TARGET_PARAMETER = OpenApiParameter(
     "target",
     {"type": "integer", "minimum": 1, "maximum": 10**CLIENT_ID_DIGITS - 1},
     description="Only this target's records.",
+)
+
+# What the answer to a log entry says about when it is read (a log entry raises no alert).
+LOG_READ = gettext_lazy(
+    "Your therapist reads your log with you at your next session; it is not watched around "
+    "the clock."
 )
 
 
@@ -377,8 +385,9 @@ class TicesViewSet(
             calming, crisis = [], None
             if entry.disturbance >= services.calming_at(client.clinic_id):
                 calming = list(selectors.calming_assignments(client))
-                # Whom to call stays in reach beside the exercises, as on the web page.
-                crisis = crisis_box_for(client=client)
+                # Whom to call stays in reach beside the exercises, as on the web page. A log
+                # entry raises no alert: say honestly when it is read, not a safety answer's.
+                crisis = replace(crisis_box_for(client=client), when_read=LOG_READ)
             context = {"request": request, "calming": calming, "crisis": crisis}
             return TicesCreatedOutput(entry, context=context).data
 

@@ -83,7 +83,7 @@ def test_a_hard_moment_without_calming_exercises_answers_with_the_crisis_box(
     assert [(line["name"], line["call_href"]) for line in crisis["lines"]] == [
         ("Samaritans", "tel:116123")
     ]
-    assert crisis["when_read"].startswith("Your therapist will read this")
+    assert crisis["when_read"].startswith("Your therapist reads your log with you")
     assert crisis["safety_plan"] == [
         {"heading": "My warning signs", "text": "Lying awake rereading old messages."}
     ]
