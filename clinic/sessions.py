@@ -125,8 +125,9 @@ def session_mark(*, session: Session, status: str) -> Session:
         raise ValidationError(
             {
                 "status": _(
-                    "EMDR processing is recorded for this session; it stays held. Correct "
-                    "the processing records if the session did not take place."
+                    "EMDR processing is recorded for this session; it stays held. Remove "
+                    "its processing records on the session's EMDR page first if it did not "
+                    "take place."
                 )
             }
         )

@@ -184,6 +184,13 @@ class NewTargetForm(TargetForm):
         label = " ".join(entry.trigger.split())[: Target._meta.get_field("label").max_length]
         return {"label": label, "from_entry": entry.pk, "sequence": Target.Sequence.PRESENT}
 
+    def label_from_log(self) -> None:
+        """The label starts as the client's words from their log, which is encrypted; the
+        label is not: say so next to it, where the words are changed."""
+        self.fields["label"].help_text = _(
+            "The label is not encrypted: make it a few words of your own."
+        )
+
     def clean_once(self) -> str:
         """The token as sent, or "" for anything that is not one (nothing to show)."""
         try:

@@ -128,9 +128,31 @@ def target_update(
     return target
 
 
+def is_processing(record: ProcessingRecord) -> bool:
+    """Whether a record processed its target: any of phases 3-6 done, or the numbers at
+    the end (SUD, VoC after installation) given. A reevaluation alone does not: it looks
+    at the target again without processing it, and leaves the rule nothing to read."""
+    return (
+        bool(PROCESSING_PHASES.intersection(record.phases or ()))
+        or record.sud_end is not None
+        or record.voc_installed is not None
+    )
+
+
+def latest_processing(newest_first: Iterable[ProcessingRecord]) -> ProcessingRecord | None:
+    """Of a target's records, newest first, the first that processed it."""
+    return next((record for record in newest_first if is_processing(record)), None)
+
+
 def last_record(target: Target) -> ProcessingRecord | None:
-    """The target's record from its latest session."""
-    return target.records.select_related("session").order_by("-session__starts_at", "-id").first()
+    """The target's latest processing record: what the resolution rule reads. A later
+    reevaluation alone is passed over (``is_processing``)."""
+    records = (
+        target.records.filter(session__status=Session.Status.COMPLETED)
+        .select_related("session")
+        .order_by("-session__starts_at", "-id")
+    )
+    return latest_processing(records)
 
 
 @transaction.atomic
@@ -226,6 +248,19 @@ def record_save(
     if target.status == Target.Status.PLANNED:
         _status_change(target, Target.Status.IN_PROGRESS, by)
     return record, created
+
+
+@transaction.atomic
+def record_remove(*, record: ProcessingRecord, by: User | None) -> None:
+    """Remove what a session recorded of a target: a session recorded by mistake, or one
+    that did not take place (it can then be marked so). ``by`` is who removes it; the
+    audit trail records the delete through its write signals, with the request's actor.
+
+    The target's status stays as it is, even when this was its only record and it is in
+    progress with no other: the status is the therapist's decision (as "resolved" is),
+    and they change it on the target's page if the target was not worked after all."""
+    _refuse_after_discharge(record.target.client)
+    record.delete()
 
 
 def calming_at(clinic_id: int) -> int:

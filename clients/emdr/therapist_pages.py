@@ -1,5 +1,5 @@
 """The therapist's EMDR pages: set up a target, edit it and change its status, and record
-what a held session did with the client's targets.
+what a held session did with the client's targets (or remove a record made by mistake).
 
 Only the treating therapist: ``client_get_for`` gives anyone else a 404, and the target or
 session is looked up within that client. Every write goes through ``services``; a refusal
@@ -13,16 +13,16 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.db.models import Max, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from clients.models import Client, EmotionLabel, Exercise
+from clients.models import Client
 from clients.selectors import client_get_for
 from clinic import audit
 from clinic.forms import add_service_errors
@@ -67,7 +67,17 @@ class Suggestion:
     needs: list[str] = field(default_factory=list)
 
 
-def suggestion(record: ProcessingRecord | None) -> Suggestion:
+def suggestion(record: ProcessingRecord | None, *, reevaluated: bool = False) -> Suggestion:
+    """The rule's reading of a target's latest processing record; ``reevaluated``: the target
+    has records, none of which processed it (a reevaluation alone)."""
+    if record is None and reevaluated:
+        return Suggestion(
+            False,
+            _(
+                "No session has processed this target yet (phases 3 to 6): a reevaluation "
+                "alone gives resolving nothing to read."
+            ),
+        )
     if record is None:
         return Suggestion(
             False, _("No session has recorded this target yet: resolving it needs its numbers.")
@@ -112,16 +122,6 @@ def _read_only(request: HttpRequest, client: Client) -> bool:
     return True
 
 
-def _labels(client: Client, target: Target | None = None) -> tuple[list[EmotionLabel], list]:
-    """The clinic's active words for feelings, with any the target already has; and the
-    codes the target has."""
-    labels = EmotionLabel.objects.filter(clinic_id=client.clinic_id)
-    if target is None:
-        return list(labels.filter(is_active=True)), []
-    had = list(target.emotions.values_list("code", flat=True))
-    return list(labels.filter(Q(is_active=True) | Q(code__in=had))), had
-
-
 def _label_taken() -> str:
     return _("This client has a target with this label already.")
 
@@ -146,9 +146,9 @@ def _set_up_by(request: HttpRequest, client: Client, once: str) -> Target | None
 @therapist_required
 def target_new(request: HttpRequest, client_id: int) -> HttpResponse:
     client = client_get_for(user=request.user, client_id=client_id)
-    labels, _chosen = _labels(client)
+    labels, _chosen = selectors.emotion_choices(client)
     status = 200
-    source = selectors.loose_entry(client, request.GET.get("from_entry"))
+    source, linked = selectors.entry_from_log(client, request.GET.get("from_entry"))
     form = NewTargetForm(labels=labels, initial=NewTargetForm.initial_from(source))
     if request.method == "POST":
         if _read_only(request, client):
@@ -169,10 +169,11 @@ def target_new(request: HttpRequest, client_id: int) -> HttpResponse:
             except IntegrityError:  # the same label, stored a moment before
                 form.add_error("label", _label_taken())
             else:
+                took = None
                 if source is not None:
-                    services.tices_link_to_target(target=target, trigger=source.trigger)
+                    took = services.tices_link_to_target(target=target, trigger=source.trigger)
                 _remember_set_up(request, once, target)
-                messages.success(request, _("Target “%(label)s” set up.") % {"label": target.label})
+                messages.success(request, _set_up_words(target, took))
                 return redirect("emdr-target", client_id=client.pk, target_id=target.pk)
             first = _set_up_by(request, client, once)
             if first is not None:  # this very form, sent again (a double click)
@@ -183,6 +184,8 @@ def target_new(request: HttpRequest, client_id: int) -> HttpResponse:
                 )
                 return redirect("emdr-target", client_id=client.pk, target_id=first.pk)
         status = 400
+    if source is not None:
+        form.label_from_log()
     audit.record_read(request, "client", [client.pk])
     return render(
         request,
@@ -192,9 +195,21 @@ def target_new(request: HttpRequest, client_id: int) -> HttpResponse:
             "form": form,
             "zone": client.clinic.time_zone,
             "same_trigger": selectors.same_trigger_count(client, source),
+            "already_linked": linked,
         },
         status=status,
     )
+
+
+def _set_up_words(target: Target, linked: int | None) -> str:
+    """That the target is set up, and how many log entries it took if set up from the log."""
+    if linked is None:
+        return _("Target “%(label)s” set up.") % {"label": target.label}
+    return ngettext(
+        "Target “%(label)s” set up; %(count)d log entry linked to it.",
+        "Target “%(label)s” set up; %(count)d log entries linked to it.",
+        linked,
+    ) % {"label": target.label, "count": linked}
 
 
 def _save_details(request, target: Target, form: TargetForm, had: list[str]) -> bool:
@@ -246,7 +261,7 @@ def target_page(request: HttpRequest, client_id: int, target_id: int) -> HttpRes
     client = client_get_for(user=request.user, client_id=client_id)
     target = get_object_or_404(client.emdr_targets, pk=target_id)
     target.client = client
-    labels, had = _labels(client, target)
+    labels, had = selectors.emotion_choices(client, target)
     details = TargetForm.for_target(target, labels=labels, chosen=had)
     status_form = StatusForm(initial={"status": target.status})
     status = 200
@@ -283,7 +298,9 @@ def target_page(request: HttpRequest, client_id: int, target_id: int) -> HttpRes
             "target": target,
             "form": details,
             "status_form": status_form,
-            "suggestion": suggestion(records[-1] if records else None),
+            "suggestion": suggestion(
+                services.latest_processing(reversed(records)), reevaluated=bool(records)
+            ),
             "records": records,
             "changes": changes,
             "last_change": changes[-1] if changes else None,
@@ -298,67 +315,23 @@ def target_page(request: HttpRequest, client_id: int, target_id: int) -> HttpRes
 # --- A session's processing -----------------------------------------------------------
 
 
-@dataclass
-class Row:
-    """A target as the session's page lists it, with this session's record if any."""
-
-    target: Target
-    record: ProcessingRecord | None
-    suggestion: Suggestion | None = None
-
-
-def _rows(client: Client, session: Session) -> list[Row]:
-    """The client's open targets, then the resolved ones (for a reevaluation) and any other
-    recorded for this session, each group in the plan's order; a record that is its target's
-    latest, and reads as resolved, carries the suggestion."""
-    recorded = {r.target_id: r for r in session.emdr_records.select_related("calming_exercise")}
-    offered = [Target.Status.PLANNED, Target.Status.IN_PROGRESS, Target.Status.RESOLVED]
-    targets = sorted(
-        client.emdr_targets.filter(Q(status__in=offered) | Q(pk__in=list(recorded))).annotate(
-            last_session_at=Max("records__session__starts_at")
-        ),
-        key=lambda target: not target.is_open,  # stable: the plan's order within each group
-    )
-    rows = []
-    for target in targets:
-        target.client = client
-        record = recorded.get(target.pk)
-        row = Row(target, record)
-        if record is not None:
-            record.session, record.target = session, target
-            latest = target.last_session_at == session.starts_at
-            if latest and target.status != Target.Status.RESOLVED:
-                found = suggestion(record)
-                row.suggestion = found if found.reads_resolved else None
-        rows.append(row)
+def _rows(client: Client, session: Session) -> list[selectors.Row]:
+    """The session's targets (``selectors.session_rows``); a record that reads as resolved,
+    of a target not yet resolved, carries the suggestion if no later session processed the
+    target (it is then what the rule reads: ``services.last_record``)."""
+    rows = selectors.session_rows(client, session)
+    found = {}
+    for row in rows:
+        if row.record is None or row.target.status == Target.Status.RESOLVED:
+            continue
+        reading = suggestion(row.record)
+        if reading.reads_resolved and services.is_processing(row.record):
+            found[row.target.pk] = (row, reading)
+    later = selectors.processed_after(session, list(found))  # a query only if any is found
+    for target_id, (row, reading) in found.items():
+        if target_id not in later:
+            row.suggestion = reading
     return rows
-
-
-def _first_choice(rows: list[Row], asked: str | None) -> Row | None:
-    """The target the form opens on: the one asked for, else the first in progress not yet
-    recorded, else the first not yet recorded, else the first."""
-    by_id = {str(row.target.pk): row for row in rows}
-    if asked in by_id:
-        return by_id[asked]
-    waiting = [row for row in rows if row.record is None]
-    in_progress = [row for row in waiting if row.target.status == Target.Status.IN_PROGRESS]
-    return next(iter(in_progress or waiting or rows), None)
-
-
-def _exercises(client: Client, rows: list[Row], target_id: str | None) -> list[Exercise]:
-    """The clinic's active library, and the exercise the target's record in this session
-    already names, even if it has left the library since: correcting the record keeps it."""
-    kept = next(
-        (
-            row.record.calming_exercise_id
-            for row in rows
-            if str(row.target.pk) == target_id and row.record is not None
-        ),
-        None,
-    )
-    return list(
-        Exercise.objects.filter(clinic_id=client.clinic_id).filter(Q(is_active=True) | Q(pk=kept))
-    )
 
 
 def _record(request, session: Session, form: ProcessingForm) -> bool:
@@ -380,6 +353,28 @@ def _record(request, session: Session, form: ProcessingForm) -> bool:
     return True
 
 
+def _remove(request, client: Client, session: Session) -> HttpResponse:
+    """Remove one record of this session (a session recorded by mistake), and say so."""
+    record = selectors.session_record(session, request.POST.get("remove"))
+    if record is None:
+        raise Http404
+    label = record.target.label
+    record.target.client = client
+    services.record_remove(record=record, by=request.user)
+    messages.success(
+        request, _("Removed the record of “%(label)s” from this session.") % {"label": label}
+    )
+    if not session.emdr_records.exists():
+        messages.info(
+            request,
+            _(
+                "No EMDR processing is recorded for this session now. If it did not take "
+                "place, mark it so on the progress report."
+            ),
+        )
+    return redirect("emdr-session", client_id=client.pk, session_id=session.pk)
+
+
 @require_http_methods(["GET", "POST"])
 @therapist_required
 def session_page(request: HttpRequest, client_id: int, session_id: int) -> HttpResponse:
@@ -389,19 +384,21 @@ def session_page(request: HttpRequest, client_id: int, session_id: int) -> HttpR
     status, form, rows, chosen = 200, None, [], None
     if request.method == "POST" and _read_only(request, client):
         return redirect("emdr-session", client_id=client.pk, session_id=session.pk)
+    if request.method == "POST" and "remove" in request.POST:
+        return _remove(request, client, session)
     if held:
         rows = _rows(client, session)
         targets = [row.target for row in rows]
         if request.method == "POST":
-            exercises = _exercises(client, rows, request.POST.get("target"))
+            exercises = selectors.library_for(client, rows, request.POST.get("target"))
             form = ProcessingForm(request.POST, targets=targets, exercises=exercises)
             if _record(request, session, form):
                 return redirect("emdr-session", client_id=client.pk, session_id=session.pk)
             status = 400
         elif client.status != Client.Status.DISCHARGED:
-            chosen = _first_choice(rows, request.GET.get("target"))
+            chosen = selectors.first_choice(rows, request.GET.get("target"))
             if chosen is not None:
-                exercises = _exercises(client, rows, str(chosen.target.pk))
+                exercises = selectors.library_for(client, rows, str(chosen.target.pk))
                 form = ProcessingForm.for_record(
                     chosen.record, chosen.target.pk, targets=targets, exercises=exercises
                 )

@@ -27,6 +27,7 @@ from ..models import (
     Target,
     TargetStatusChange,
 )
+from ..services import last_record, latest_processing
 
 MOST_EMOTIONS = 20
 REASON_MAX_CHARS = 1000
@@ -97,14 +98,14 @@ NEWEST_FIRST = ("-session__starts_at", "-id")
 
 @extend_schema_field(LastReadingOutput(allow_null=True))
 class LatestReadingField(serializers.Field):
-    """The rule's reading of a target's latest record. A plain field, not a method field,
+    """The rule's reading of a target's latest processing record. A plain field, not a method field,
     so the schema can say that clients' answers leave it out."""
 
     def to_representation(self, target):
         records = getattr(target, "records_newest_first", None)
-        if records is None:  # a single target fresh from a write
-            records = target.records.select_related("session").order_by(*NEWEST_FIRST)[:1]
-        last = next(iter(records), None)
+        # The latest record that processed the target (a reevaluation alone is passed
+        # over), as the status change itself reads it.
+        last = last_record(target) if records is None else latest_processing(records)
         if last is None:
             return None
         read = reading_of(last)

@@ -194,3 +194,33 @@ def test_a_therapists_reads_are_in_the_audit_trail_without_their_words(
         ("ticesentry", [entry.pk], client_record.pk),
     ]
     assert "Sentinel" not in str(list(reads.values()))
+
+
+# --- a reevaluation alone and the resolution rule -----------------------------------
+def _reevaluation_after_processing(staff, target):
+    done = {"sud_end": 0, "voc_installed": 7, "body_scan_clear": True, "closure": "complete"}
+    processed = record_body(held_session(target.client, days_ago=9), target, **done)
+    assert staff.post(RECORDS, processed, format="json", **new_key()).status_code == 201
+    reevaluation = {
+        "session": held_session(target.client).pk,
+        "target": target.pk,
+        "phases": [8],
+        "reevaluation_sud": 1,
+        "closure": "complete",
+    }
+    assert staff.post(RECORDS, reevaluation, format="json", **new_key()).status_code == 201
+
+
+@pytest.mark.django_db
+def test_a_status_change_reads_the_last_processing_record_not_a_later_reevaluation(staff, target):
+    _reevaluation_after_processing(staff, target)
+    resolved = staff.post(f"/api/v1/emdr/targets/{target.pk}/status/", {"status": "resolved"})
+    assert resolved.status_code == 200, resolved.json()
+    assert resolved.json()["status_changes"][-1]["grounds"] == "rule"
+
+
+@pytest.mark.django_db
+def test_the_answers_resolution_reads_the_last_processing_record(staff, target):
+    _reevaluation_after_processing(staff, target)
+    shown = staff.get(f"/api/v1/emdr/targets/{target.pk}/").json()["resolution"]
+    assert (shown["meets_rule"], shown["problems"]) == (True, {})

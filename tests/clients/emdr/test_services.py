@@ -298,3 +298,107 @@ def test_every_emdr_text_is_unreadable_in_the_database(target, model, columns):
     values = [value for row in rows for value in row if value]
     assert values and all(value.startswith("gAAAA") for value in values)
     assert not any(secret in value for value in values)
+
+
+# --- What the resolution rule reads ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "processing"),
+    [
+        ({"phases": [8], "reevaluation_sud": 0}, False),  # a reevaluation alone
+        ({"phases": [1, 2]}, False),
+        ({"phases": [7, 8], "sud_start": 3}, False),
+        ({"phases": [3]}, True),
+        ({"phases": [6, 7]}, True),
+        ({"phases": [8], "sud_end": 0}, True),
+        ({"phases": [8], "voc_installed": 7}, True),
+    ],
+)
+def test_a_record_processes_its_target_with_phases_3_to_6_or_its_end_numbers(fields, processing):
+    assert services.is_processing(ProcessingRecord(closure="complete", **fields)) is processing
+
+
+def test_a_resolved_target_reevaluated_later_still_reads_by_its_last_processing_record(target):
+    _finish(target, sud_end=0, voc_installed=7, body_scan_clear=True)
+    processed = ProcessingRecord.objects.get()
+    services.target_status_set(target=target, status="resolved", by=None)
+    services.record_save(
+        session=held_session(target.client, days_ago=1),
+        target=target,
+        by=None,
+        phases=[8],
+        reevaluation_sud=0,
+        closure="complete",
+    )
+    assert services.last_record(target) == processed  # not the later reevaluation
+    # Reopened and resolved again: the rule reads the session that processed it.
+    services.target_status_set(target=target, status="in_progress", by=None)
+    services.target_status_set(target=target, status="resolved", by=None)
+    assert target.status_changes.last().grounds == "rule"
+
+
+def test_a_target_only_reevaluated_has_nothing_for_the_rule_to_read(target):
+    services.record_save(
+        session=held_session(target.client),
+        target=target,
+        by=None,
+        phases=[8],
+        reevaluation_sud=1,
+        closure="complete",
+    )
+    assert services.last_record(target) is None
+    with pytest.raises(ValidationError) as refused:
+        services.target_status_set(target=target, status="resolved", by=None)
+    assert list(refused.value.message_dict) == ["status"]
+
+
+# --- Removing a record made by mistake ---------------------------------------------------
+
+
+def test_removing_a_record_leaves_the_targets_status_and_is_in_the_audit_trail(target):
+    from clinic.models import AuditEvent
+
+    session = held_session(target.client)
+    record, _created = services.record_save(
+        session=session, target=target, by=None, phases=[3, 4], closure="incomplete"
+    )
+    record_id = record.pk
+    services.record_remove(record=record, by=target.client.primary_therapist.user)
+    assert not ProcessingRecord.objects.exists()
+    target.refresh_from_db()
+    assert target.status == Target.Status.IN_PROGRESS  # the therapist's to change
+    deleted = AuditEvent.objects.get(action="delete", object_type="processingrecord")
+    assert (deleted.object_ids, deleted.client_id) == ([record_id], target.client_id)
+
+
+def test_removing_a_record_is_refused_after_discharge(target):
+    from django.core.exceptions import PermissionDenied
+
+    record, _created = services.record_save(
+        session=held_session(target.client), target=target, by=None, phases=[4], closure="complete"
+    )
+    client = target.client
+    client.status = "discharged"
+    client.discharged_on = client.started_on
+    client.save(update_fields=["status", "discharged_on"])
+    record.target.client = client
+    with pytest.raises(PermissionDenied):
+        services.record_remove(record=record, by=None)
+    assert ProcessingRecord.objects.filter(pk=record.pk).exists()
+
+
+def test_a_session_whose_records_are_removed_can_be_marked_not_held(target):
+    from clinic.sessions import session_mark
+
+    session = held_session(target.client)
+    record, _created = services.record_save(
+        session=session, target=target, by=None, phases=[4], closure="complete"
+    )
+    with pytest.raises(ValidationError) as refused:
+        session_mark(session=session, status="cancelled")
+    assert "session's EMDR page" in refused.value.message_dict["status"][0]
+    services.record_remove(record=record, by=None)
+    session_mark(session=session, status="cancelled")
+    session.refresh_from_db()
+    assert session.status == "cancelled"

@@ -1,6 +1,8 @@
 """The therapist's EMDR session page: record what a held session did with a target,
 correct it, reevaluate a resolved one. A refusal names the field and stores nothing."""
 
+import re
+
 import pytest
 
 from clients.emdr import services
@@ -217,3 +219,133 @@ def test_a_session_not_held_offers_nothing_to_record(as_therapist, target, statu
     assert response.status_code == 400
     assert 'name="phases"' not in page(response)
     assert not ProcessingRecord.objects.exists()
+
+
+# --- What the panel shows ----------------------------------------------------------------
+
+
+def test_the_panel_shows_the_sud_at_reevaluation(as_therapist, target):
+    session = held(target.client)
+    as_therapist.post(session_url(session), record_post(target))
+    reevaluated = services.target_create(client=target.client, by=None, label="The car park")
+    services.record_save(
+        session=session,
+        target=reevaluated,
+        by=None,
+        phases=[8],
+        reevaluation_sud=1,
+        closure="complete",
+    )
+    shown = page(as_therapist.get(session_url(session)))
+    assert "Reevaluation SUD 6 · SUD 8 → 3 · VoC 2 → 5" in shown
+    assert "Reevaluation SUD 1</span>" in shown  # a reevaluation alone: no "– → –"
+
+
+def test_a_later_reevaluation_alone_leaves_the_suggestion_with_the_session_that_processed(
+    as_therapist, target
+):
+    ends = {"sud_end": "0", "voc_installed": "7", "body_scan_clear": "yes", "closure": "complete"}
+    processed = held(target.client, days_ago=9)
+    as_therapist.post(session_url(processed), record_post(target, **ends))
+    later = held(target.client)
+    services.record_save(
+        session=later, target=target, by=None, phases=[8], reevaluation_sud=0, closure="complete"
+    )
+    assert "“The kitchen, age 9” may be resolved" in page(as_therapist.get(session_url(processed)))
+    assert "may be resolved" not in page(as_therapist.get(session_url(later)))
+
+    # A later session that processed it again takes the suggestion away from the first.
+    services.record_save(
+        session=later, target=target, by=None, phases=[4, 8], sud_end=2, closure="incomplete"
+    )
+    assert "may be resolved" not in page(as_therapist.get(session_url(processed)))
+
+
+# --- Removing a record made by mistake ---------------------------------------------------
+
+
+def _status_url(session) -> str:
+    from django.urls import reverse
+
+    return reverse("client-session-status", args=[session.client_id, session.pk])
+
+
+def test_a_record_is_removed_from_the_page_and_the_session_can_then_be_marked_not_held(
+    as_therapist, target
+):
+    from clinic.models import AuditEvent
+
+    session = held(target.client)
+    as_therapist.post(session_url(session), record_post(target))
+    record = ProcessingRecord.objects.get()
+
+    refused = page(as_therapist.post(_status_url(session), {"status": "scheduled"}, follow=True))
+    assert "Remove its processing records on the session's EMDR page first" in refused
+    session.refresh_from_db()
+    assert session.status == "completed"
+
+    shown = page(as_therapist.get(session_url(session)))
+    assert "clinic/confirm.js" in shown
+    form = re.search(r'<form method="post"[^>]*data-confirm>(.*?)</form>', shown, re.S)
+    assert form is not None
+    assert 'name="csrfmiddlewaretoken"' in form.group(1)
+    assert f'name="remove" value="{record.pk}"' in form.group(1)
+    assert ">Remove this record</button>" in form.group(1)
+    assert (
+        "data-confirm-text=\"Remove this session's record of “The kitchen, age 9”?" in form.group(1)
+    )
+
+    response = as_therapist.post(session_url(session), {"remove": str(record.pk)})
+    assert response.status_code == 302
+    assert response["Location"] == session_url(session)
+    assert not ProcessingRecord.objects.exists()
+    target.refresh_from_db()
+    assert target.status == "in_progress"  # the therapist's decision, left as it was
+    assert AuditEvent.objects.filter(
+        action="delete", object_type="processingrecord", object_ids=[record.pk]
+    ).exists()
+    shown = page(as_therapist.get(session_url(session)))
+    assert "Removed the record of “The kitchen, age 9” from this session." in shown
+    assert "No EMDR processing is recorded for this session now." in shown
+
+    response = as_therapist.post(_status_url(session), {"status": "scheduled"})
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.status == "scheduled"
+
+
+@pytest.mark.parametrize("who", ["other_therapist", "other_clinic_therapist"])
+def test_another_therapist_cannot_remove_a_record(client, target, who, request):
+    session = held(target.client)
+    record, _created = services.record_save(
+        session=session, target=target, by=None, phases=[4], closure="complete"
+    )
+    client.force_login(request.getfixturevalue(who).user)
+    assert client.post(session_url(session), {"remove": str(record.pk)}).status_code == 404
+    assert ProcessingRecord.objects.filter(pk=record.pk).exists()
+
+
+@pytest.mark.parametrize("sent", ["other_session", "nonsense", ""])
+def test_a_record_not_of_this_session_is_a_404(as_therapist, target, sent):
+    session, other = held(target.client), held(target.client, days_ago=9)
+    record, _created = services.record_save(
+        session=other, target=target, by=None, phases=[4], closure="complete"
+    )
+    value = {"other_session": str(record.pk), "nonsense": "abc", "": ""}[sent]
+    assert as_therapist.post(session_url(session), {"remove": value}).status_code == 404
+    assert ProcessingRecord.objects.filter(pk=record.pk).exists()
+
+
+def test_a_discharged_clients_record_is_not_removed(as_therapist, target):
+    session = held(target.client)
+    record, _created = services.record_save(
+        session=session, target=target, by=None, phases=[4], closure="complete"
+    )
+    client_record = target.client
+    client_record.status = "discharged"
+    client_record.discharged_on = client_record.started_on
+    client_record.save(update_fields=["status", "discharged_on"])
+    assert "Remove this record" not in page(as_therapist.get(session_url(session)))
+    response = as_therapist.post(session_url(session), {"remove": str(record.pk)}, follow=True)
+    assert "This client has been discharged" in page(response)
+    assert ProcessingRecord.objects.filter(pk=record.pk).exists()

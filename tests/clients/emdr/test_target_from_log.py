@@ -1,6 +1,9 @@
 """A trigger the client logged again and again becomes a target, from session prep."""
 
+import re
+
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,8 +40,15 @@ def test_the_form_starts_from_the_trigger_and_the_target_takes_its_entries(
     assert form_page.status_code == 200
     form = form_page.context["form"]
     assert (form.initial["label"], form.initial["sequence"]) == (TRIGGER, "present")
-    assert "2 entries with the same words will be linked" in form_page.content.decode()
+    shown = form_page.content.decode()
+    assert "2 entries with the same words will be linked" in shown
     assert TRIGGER not in form_page.request["QUERY_STRING"]  # an id in the address, never words
+    # The log is encrypted, the label is not: said next to the label, which keeps the words.
+    assert form.fields["label"].help_text == (
+        "The label is not encrypted: make it a few words of your own."
+    )
+    helptext = re.search(r'<div class="helptext" id="id_label_helptext">([^<]*)</div>', shown)
+    assert helptext is not None and "The label is not encrypted" in helptext.group(1)
 
     data = {
         "label": "His car at the gym",
@@ -50,6 +60,8 @@ def test_the_form_starts_from_the_trigger_and_the_target_takes_its_entries(
     response = as_therapist.post(reverse("emdr-target-new", args=[client_record.pk]), data)
     assert response.status_code == 302
     target = Target.objects.get(label="His car at the gym")
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    assert said == ["Target “His car at the gym” set up; 2 log entries linked to it."]
     assert {entry.target_id for entry in TicesEntry.objects.filter(trigger__isnull=False)} == {
         target.pk,
         None,
@@ -72,3 +84,35 @@ def test_an_entry_of_another_client_starts_nothing_and_links_nothing(
     as_therapist.post(reverse("emdr-target-new", args=[client_record.pk]), data)
     theirs.refresh_from_db()
     assert theirs.target_id is None
+
+
+def test_a_plain_new_target_says_nothing_of_the_log(as_therapist, client_record):
+    form_page = as_therapist.get(reverse("emdr-target-new", args=[client_record.pk]))
+    shown = form_page.content.decode()
+    assert "not encrypted" not in shown and "already linked" not in shown
+    data = {"label": "The kitchen", "sequence": "past", "plan_order": ""}
+    response = as_therapist.post(reverse("emdr-target-new", args=[client_record.pk]), data)
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    assert said == ["Target “The kitchen” set up."]
+
+
+def test_an_entry_already_linked_is_said_so_and_starts_nothing(as_therapist, client_record):
+    target = factories.TargetFactory(client=client_record, label="His car")
+    linked = log(client_record, target=target)
+    form_page = as_therapist.get(new_url(client_record, linked))
+    assert form_page.status_code == 200
+    shown = form_page.content.decode()
+    assert "That log entry is already linked to a target." in shown
+    assert form_page.context["form"].initial.get("label") is None
+    assert "not encrypted" not in shown and "will be linked" not in shown
+
+
+def test_an_entry_of_another_client_already_linked_is_never_told_apart(
+    as_therapist, client_record, therapist
+):
+    neighbour = factories.ClientFactory(primary_therapist=therapist)
+    theirs = log(neighbour, target=factories.TargetFactory(client=neighbour))
+    for entry_id in (theirs.pk, theirs.pk + 1000, "x"):
+        url = reverse("emdr-target-new", args=[client_record.pk]) + f"?from_entry={entry_id}"
+        shown = as_therapist.get(url).content.decode()
+        assert "already linked" not in shown and "not encrypted" not in shown

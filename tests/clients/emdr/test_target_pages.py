@@ -9,6 +9,7 @@ import pytest
 from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from clients.emdr import services
 from clients.emdr.models import ProcessingRecord, Target
@@ -219,6 +220,48 @@ def test_a_session_that_meets_the_rule_suggests_resolving_and_the_therapist_reso
     assert "Marked resolved on" in shown and "this reads as resolved" not in shown
     # Resolved, it is suggested no more.
     assert "may be resolved" not in page(as_therapist.get(session_url(session)))
+
+
+def test_a_later_reevaluation_alone_is_shown_and_the_rule_reads_the_processing_before_it(
+    as_therapist, target
+):
+    ends = {"sud_end": "0", "voc_installed": "7", "body_scan_clear": "yes", "closure": "complete"}
+    processed = held(target.client, days_ago=9)
+    as_therapist.post(session_url(processed), record_post(target, **ends))
+    services.target_status_set(target=target, status="resolved", by=None)
+    services.record_save(
+        session=held(target.client),
+        target=target,
+        by=None,
+        phases=[8],
+        reevaluation_sud=1,
+        closure="complete",
+    )
+    services.target_status_set(target=target, status="in_progress", by=None, reason="Stirred.")
+    shown = page(as_therapist.get(target_url(target)))
+    assert '<th scope="col">SUD at reevaluation</th>' in shown
+    cells = re.findall(r'<td class="numbers-cell">([^<]*)</td>', shown)
+    assert cells == ["6", "8 → 0", "2 → 7", "1", "– → –", "– → –"]  # oldest first
+    zone = ZoneInfo(target.client.clinic.time_zone)
+    day = date_format(timezone.localtime(processed.starts_at, zone), "D j M Y")
+    assert f"The session of {day} ended at SUD 0, VoC 7, body scan clear" in shown
+    response = as_therapist.post(target_url(target), {"part": "status", "status": "resolved"})
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.status == "resolved"
+
+
+def test_a_target_only_reevaluated_says_resolving_has_nothing_to_read(as_therapist, target):
+    services.record_save(
+        session=held(target.client),
+        target=target,
+        by=None,
+        phases=[8],
+        reevaluation_sud=2,
+        closure="complete",
+    )
+    shown = page(as_therapist.get(target_url(target)))
+    assert "No session has processed this target yet (phases 3 to 6)" in shown
 
 
 def test_voc_six_needs_a_reason_and_the_refusal_changes_nothing(as_therapist, target):
