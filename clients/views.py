@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from clinic.calendar import services as calendar_feeds
 from clinic.models import User
 
 from . import measure_pages, pages
@@ -20,7 +21,7 @@ def _own_record(user: User) -> Client | None:
         return None
     return (
         clients_for(user=user)
-        .select_related("clinic", "user", "safety_plan", "primary_therapist__user")
+        .select_related("clinic", "user__calendar_feed", "safety_plan", "primary_therapist__user")
         .first()
     )
 
@@ -41,5 +42,6 @@ def me(request: HttpRequest) -> HttpResponse:
             "completion_scales": pages.COMPLETION_SCALES,
             "helpfulness": pages.HELPFULNESS,
             "measures": measure_pages.home_card(request, client),
+            "calendar_feed": calendar_feeds.feed_active(client.user),
         },
     )

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "clients.measures",
     "clients.emdr",
     "reports",
+    "clinic.calendar",
 ]
 
 # Messages stay on the server with the session: one that says what a client answered

@@ -297,3 +297,63 @@ def test_the_emdr_free_text_reaches_no_log_no_email_no_audit_row_and_no_address(
     for url, response in seen:
         for address in _addresses(response):
             assert SENTINEL not in address, (url, address)
+
+
+# Words that would say what a session is about; a feed says "Session" and how it is held.
+HEALTH_WORDS = (
+    "therap",
+    "emdr",
+    "exercise",
+    "measure",
+    "phq",
+    "gad-7",
+    "pcl",
+    "distress",
+    "trauma",
+    "check-in",
+    "safety",
+    "alert",
+    "target",
+    "breakup",
+)
+
+
+@pytest.mark.django_db
+def test_the_sentinel_and_health_words_reach_no_calendar_feed(client, client_record):
+    from clients.emdr import services as emdr
+    from clients.safety.plans import safety_plan_save
+    from clinic.calendar import services as calendar
+
+    therapist = client_record.primary_therapist
+    now = timezone.now()
+    EmotionLabel.objects.create(clinic=client_record.clinic, code="sentinel", name=SENTINEL)
+    check_in = factories.CheckInFactory(client=client_record, note=f"note {SENTINEL}")
+    factories.CheckInEmotionFactory(
+        check_in=check_in, label=client_record.clinic.emotion_labels.get(code="sentinel")
+    )
+    factories.AssignmentFactory(client=client_record, note_to_client=f"do {SENTINEL}")
+    safety_plan_save(client=client_record, by=therapist.user, warning_signs=f"sign {SENTINEL}")
+    emdr.target_create(
+        client=client_record, by=therapist.user, label="Sentinel target", memory=SENTINEL
+    )
+    held = (-3, "in_person", "completed")
+    for days, mode, status in (held, (2, "virtual", "scheduled"), (9, "virtual", "cancelled")):
+        factories.SessionFactory(
+            client=client_record,
+            starts_at=now + timedelta(days=days),
+            mode=mode,
+            status=status,
+            video_link="https://meet.example.org/therapy-room" if mode == "virtual" else "",
+        )
+    feeds = [
+        calendar.feed_create(user=client_record.user)[1],
+        calendar.feed_create(user=therapist.user, show_labels=True)[1],
+    ]
+    for secret in feeds:
+        response = client.get(f"/calendar/{secret}.ics")
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert text.count("BEGIN:VEVENT") == 3
+        assert SENTINEL not in text
+        for word in HEALTH_WORDS:
+            assert word not in text.lower(), word

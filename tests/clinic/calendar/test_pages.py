@@ -1,0 +1,140 @@
+"""The pages where a client (a card on /me/) or a therapist makes, renews and turns off
+their calendar link: each acts on the requester's own feed, and the link is shown once."""
+
+import pytest
+from django.db import connection
+from django.test import Client as Browser
+from django.test.utils import CaptureQueriesContext
+
+from clinic.calendar.models import CalendarFeed
+from clinic.models import User
+from tests import factories
+
+from .helpers import ADDRESS, events, feed_url, new_feed, uid
+
+PAGE = "/calendar/"
+
+
+def _made(response) -> str:
+    """The secret a page shows once."""
+    assert response.status_code == 200
+    found = ADDRESS.search(response.content.decode())
+    assert found, "the new link is on the page"
+    assert found.group(1).startswith("http://testserver/calendar/")
+    return found.group(2)
+
+
+@pytest.mark.django_db
+def test_a_client_makes_renews_and_turns_off_their_link_from_their_page(client, client_record):
+    client.force_login(client_record.user)
+    me = client.get("/me/").content.decode()
+    assert "Your sessions in your calendar" in me and "Make my calendar link" in me
+    assert "Anyone who has the link sees the times of your sessions" in me
+
+    first = _made(client.post(PAGE, {"action": "create"}))
+    assert client.get(feed_url(first)).status_code == 200
+    # Shown once: neither the page nor /me/ shows it again.
+    assert first not in client.get(PAGE).content.decode()
+    me = client.get("/me/").content.decode()
+    assert first not in me and "Turn off the link" in me and "data-confirm=" in me
+
+    second = _made(client.post(PAGE, {"action": "renew"}))
+    assert second != first
+    assert client.get(feed_url(first)).status_code == 404
+    assert client.get(feed_url(second)).status_code == 200
+
+    turned_off = client.post(PAGE, {"action": "revoke"}, follow=True)
+    assert turned_off.redirect_chain == [(PAGE, 302)]
+    assert "Your calendar link is turned off" in turned_off.content.decode()
+    assert client.get(feed_url(second)).status_code == 404
+    assert "Make my calendar link" in client.get("/me/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_post_acts_on_the_requesters_feed_only(client, client_record, therapist):
+    other = factories.ClientFactory(primary_therapist=therapist)
+    theirs = new_feed(other.user)
+    colleague = new_feed(therapist.user)
+    client.force_login(client_record.user)
+    # Whatever a form claims, the feed is the signed-in person's.
+    client.post(PAGE, {"action": "create", "user": other.user.pk})
+    client.post(PAGE, {"action": "revoke", "user": other.user.pk})
+    client.post(PAGE, {"action": "renew", "user": therapist.user.pk})
+    assert client.get(feed_url(theirs)).status_code == 200
+    assert client.get(feed_url(colleague)).status_code == 200
+    assert CalendarFeed.objects.get(user=client_record.user).is_active
+
+
+@pytest.mark.django_db
+def test_a_therapist_chooses_labels_and_can_change_them_without_a_new_link(
+    client, therapist, client_record
+):
+    session = factories.SessionFactory(client=client_record)
+    client.force_login(therapist.user)
+    account = client.get("/accounts/two-factor/").content.decode()
+    assert 'href="/calendar/"' in account
+    page = client.get(PAGE).content.decode()
+    assert "label in my calendar" in page
+
+    secret = _made(client.post(PAGE, {"action": "create"}))
+    assert events(client.get(feed_url(secret)))[uid(session)]["summary"] == "Session"
+    client.post(PAGE, {"action": "labels", "show_labels": "on"})
+    labelled = events(client.get(feed_url(secret)))[uid(session)]["summary"]
+    assert labelled == f"Session: {client_record.label}"
+    # A renewed link keeps the choice the form carries.
+    renewed = _made(client.post(PAGE, {"action": "renew", "show_labels": "on"}))
+    assert CalendarFeed.objects.get(user=therapist.user).show_labels
+    client.post(PAGE, {"action": "labels"})
+    assert events(client.get(feed_url(renewed)))[uid(session)]["summary"] == "Session"
+
+
+@pytest.mark.django_db
+def test_a_client_cannot_turn_on_labels(client, client_record):
+    client.force_login(client_record.user)
+    _made(client.post(PAGE, {"action": "create", "show_labels": "on"}))
+    assert client.post(PAGE, {"action": "labels", "show_labels": "on"}).status_code == 400
+    assert CalendarFeed.objects.get(user=client_record.user).show_labels is False
+
+
+@pytest.mark.django_db
+def test_only_clients_and_therapists_have_a_calendar_link(client, clinic):
+    assert client.get(PAGE)["Location"].startswith("/accounts/login/")
+    assert client.post(PAGE, {"action": "create"})["Location"].startswith("/accounts/login/")
+    admin = factories.ClinicAdminFactory(clinic=clinic)
+    operator = User.objects.create_superuser(email="op@example.org", password="x" * 20)
+    for user in (admin, operator):
+        client.force_login(user)
+        assert client.get(PAGE).status_code == 403
+        assert client.post(PAGE, {"action": "create"}).status_code == 403
+        assert "/calendar/" not in client.get("/accounts/two-factor/").content.decode()
+    assert not CalendarFeed.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_forms_need_the_csrf_token(client_record):
+    browser = Browser(enforce_csrf_checks=True)
+    browser.force_login(client_record.user)
+    assert browser.post(PAGE, {"action": "create"}).status_code == 403
+    assert not CalendarFeed.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_unknown_action_is_refused_and_changes_nothing(client, client_record):
+    secret = new_feed(client_record.user)
+    client.force_login(client_record.user)
+    refused = client.post(PAGE, {"action": "delete-everything"})
+    assert refused.status_code == 400
+    assert "Please choose one of the buttons" in refused.content.decode()
+    assert client.get(feed_url(secret)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_me_reads_no_more_queries_with_the_card(client, client_record, django_assert_num_queries):
+    client.force_login(client_record.user)
+    client.get("/me/")  # warm: the session's first read
+    with CaptureQueriesContext(connection) as without:
+        client.get("/me/")
+    new_feed(client_record.user)
+    with django_assert_num_queries(len(without.captured_queries)):
+        response = client.get("/me/")
+    assert "Turn off the link" in response.content.decode()
