@@ -179,6 +179,23 @@ def record_read(
     record(request, action="view", object_type=object_type, object_ids=ids, client_id=client_id)
 
 
+def record_read_by(user, request: HttpRequest, object_type: str, object_ids) -> None:
+    """``record_read`` for a reader known otherwise than by the request's sign-in (a
+    calendar feed's secret): the request gives the place and the address, ``user`` the
+    actor. Clients reading their own are not recorded."""
+    if not (user.is_authenticated and user.role in STAFF_ROLES):
+        return
+    match = getattr(request, "resolver_match", None)
+    actor = Actor(
+        user_id=user.pk,
+        role=user.role,
+        clinic_id=user.clinic_id,
+        ip=client_ip(request),
+        view=(match.view_name or "")[:80] if match else "",
+    )
+    _write(actor, action="view", object_type=object_type, object_ids=list(object_ids))
+
+
 def record_admin_read(request: HttpRequest, model, object_ids) -> None:
     """A read in the admin, filed under each record's own clinic and client.
 

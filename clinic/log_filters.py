@@ -4,7 +4,7 @@ is hidden from the path too.
 A query string can carry what should not be in a log: an admin search for a client's name,
 report dates, a client id filter. The path alone says which page was asked for, except for
 a calendar feed, whose path is its key (``/calendar/<secret>.ics``): anyone who reads the
-log could subscribe to someone's sessions, so it is logged as ``/calendar/….ics``.
+log could subscribe to someone's sessions, so it is logged as ``/calendar/…``.
 """
 
 import logging
@@ -13,13 +13,15 @@ import re
 REQUEST_LINE = re.compile(r"^([A-Z]+ [^?\s]*)\?\S*( HTTP/[0-9.]+)$")
 # The feed's route (clinic.calendar.urls), and anything near it: a 404 for a wrong secret
 # is as secret as a right one may be.
-FEED_PATH = re.compile(r"/calendar/[^/?#\s\"']+\.ics")
+# Whatever follows /calendar/ (in any case, with doubled or encoded slashes, with or without
+# ".ics") is hidden: a near miss still holds a working secret.
+FEED_PATH = re.compile(r"(?i)/+calendar(?:/|%2f)+[^\s\"'?#]+")
 
 
 def _without_query(value):
     if isinstance(value, str):
         value = REQUEST_LINE.sub(r"\1?…\2", value)
-        return FEED_PATH.sub("/calendar/….ics", value)
+        return FEED_PATH.sub("/calendar/…", value)
     return value
 
 

@@ -30,12 +30,13 @@ def feed(request: HttpRequest, secret: str) -> HttpResponse:
     found = services.feed_for_secret(secret)
     if found is None:
         raise Http404
-    # The secret stands for its owner, as an API token does: the audit trail names them.
-    request.user = found.user
     events = services.feed_events(found)
     if events:
-        # A therapist's feed lists their clients' sessions: a read by staff, recorded.
-        audit.record_read(request, "session", [event.session_id for event in events])
+        # A therapist's feed lists their clients' sessions: a read by staff, recorded. The
+        # secret stands for its owner, as an API token does: the trail names them. The
+        # request's own sign-in (a browser's) is left as it is.
+        ids = [event.session_id for event in events]
+        audit.record_read_by(found.user, request, "session", ids)
     body = ics.ics_document(events, name=_("Sessions"), stamp=timezone.now())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     # Who is seen when is nobody else's business: no shared cache may keep it, and calendar

@@ -35,6 +35,25 @@ def test_no_secret_reaches_the_logs(every_log_line, client, client_record):
     logged = "\n".join(
         f"{record.getMessage()} {record.args!r}" for record in every_log_line.records
     )
-    assert "Not Found: /calendar/….ics" in logged  # the 404s were logged, without the key
+    assert "Not Found: /calendar/…" in logged  # the 404s were logged, without the key
     for secret in (working, renewed_away, revoked, unknown):
         assert secret not in logged
+
+
+@pytest.mark.django_db
+def test_a_near_miss_of_the_address_hides_its_secret_too(every_log_line, client, client_record):
+    working = new_feed(client_record.user)
+    near = [
+        f"/calendar/{working}%2Eics",
+        f"/calendar/{working}",
+        f"/calendar/{working}.ICS",
+        f"/calendar//{working}.ics",
+        f"/Calendar/{working}.ics",
+    ]
+    for path in near:
+        client.get(path)
+    logged = "\n".join(
+        f"{record.getMessage()} {record.args!r}" for record in every_log_line.records
+    )
+    assert "/calendar/…" in logged or "/Calendar/…" in logged
+    assert working not in logged

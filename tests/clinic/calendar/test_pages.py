@@ -138,3 +138,37 @@ def test_me_reads_no_more_queries_with_the_card(client, client_record, django_as
     with django_assert_num_queries(len(without.captured_queries)):
         response = client.get("/me/")
     assert "Turn off the link" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_feed_fetched_in_a_staff_browser_halfway_through_sign_in_is_served(
+    client, client_record, therapist
+):
+    """The second-factor step is for pages; a feed answers to its secret, and sending it to
+    that step would put the secret in a redirect's address."""
+    from clinic.calendar import services
+
+    factories.SessionFactory(client=client_record)
+    _feed, secret = services.feed_create(user=client_record.user)
+    clinic = therapist.clinic
+    clinic.two_factor_required = True
+    clinic.save(update_fields=["two_factor_required"])
+    client.force_login(therapist.user)  # a password given, no second factor yet
+    response = client.get(f"/calendar/{secret}.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+
+
+@pytest.mark.django_db
+def test_fetching_a_therapists_feed_leaves_the_browsers_own_session_as_it_was(
+    client, client_record, therapist
+):
+    from clinic.calendar import services
+
+    factories.SessionFactory(client=client_record)
+    _feed, secret = services.feed_create(user=therapist.user)
+    client.force_login(client_record.user)
+    before = client.session.get_expiry_age()
+    assert client.get(f"/calendar/{secret}.ics").status_code == 200
+    assert client.session.get_expiry_age() >= before - 5  # not cut to the staff idle limit
+    assert client.get("/me/").status_code == 200  # still the client, signed in
