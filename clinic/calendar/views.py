@@ -71,6 +71,14 @@ def _shown_once(request: HttpRequest, made: CalendarFeed, secret: str) -> HttpRe
     return render(request, TEMPLATE, context)
 
 
+def _stale(current: CalendarFeed | None, replaces: str) -> bool:
+    """Whether a request to make a link names a link other than the one now on: "make my
+    link" when one is on already, or "make a new link" for one replaced since."""
+    if current is None:
+        return False
+    return replaces != current.created_at.isoformat()
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def page(request: HttpRequest) -> HttpResponse:
@@ -82,6 +90,17 @@ def page(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action")
     labels = therapist and request.POST.get("show_labels") == "on"
     if action in ("create", "renew"):
+        if _stale(services.feed_active(user), request.POST.get("replaces", "")):
+            # The same form sent again (a reload of the page that showed the new link, a
+            # second tab): making yet another link would stop the one just copied.
+            messages.info(
+                request,
+                _(
+                    "Your calendar link was already made, and it is shown only once. "
+                    "If you did not copy it, make a new link."
+                ),
+            )
+            return redirect("calendar")
         made, secret = services.feed_create(user=user, show_labels=labels)
         return _shown_once(request, made, secret)
     if action == "revoke":

@@ -24,6 +24,12 @@ def _made(response) -> str:
     return found.group(2)
 
 
+def _renew(user, **extra) -> dict:
+    """What the "Make a new link" form sends: the link it replaces, as drawn on the page."""
+    current = CalendarFeed.objects.get(user=user)
+    return {"action": "renew", "replaces": current.created_at.isoformat(), **extra}
+
+
 @pytest.mark.django_db
 def test_a_client_makes_renews_and_turns_off_their_link_from_their_page(client, client_record):
     client.force_login(client_record.user)
@@ -38,7 +44,7 @@ def test_a_client_makes_renews_and_turns_off_their_link_from_their_page(client, 
     me = client.get("/me/").content.decode()
     assert first not in me and "Turn off the link" in me and "data-confirm=" in me
 
-    second = _made(client.post(PAGE, {"action": "renew"}))
+    second = _made(client.post(PAGE, _renew(client_record.user)))
     assert second != first
     assert client.get(feed_url(first)).status_code == 404
     assert client.get(feed_url(second)).status_code == 200
@@ -82,7 +88,7 @@ def test_a_therapist_chooses_labels_and_can_change_them_without_a_new_link(
     labelled = events(client.get(feed_url(secret)))[uid(session)]["summary"]
     assert labelled == f"Session: {client_record.label}"
     # A renewed link keeps the choice the form carries.
-    renewed = _made(client.post(PAGE, {"action": "renew", "show_labels": "on"}))
+    renewed = _made(client.post(PAGE, _renew(therapist.user, show_labels="on")))
     assert CalendarFeed.objects.get(user=therapist.user).show_labels
     client.post(PAGE, {"action": "labels"})
     assert events(client.get(feed_url(renewed)))[uid(session)]["summary"] == "Session"
@@ -172,3 +178,19 @@ def test_fetching_a_therapists_feed_leaves_the_browsers_own_session_as_it_was(
     assert client.get(f"/calendar/{secret}.ics").status_code == 200
     assert client.session.get_expiry_age() >= before - 5  # not cut to the staff idle limit
     assert client.get("/me/").status_code == 200  # still the client, signed in
+
+
+@pytest.mark.django_db
+def test_the_same_form_sent_again_keeps_the_link_just_made(client, client_record):
+    """A reload of the page that showed the new link sends its form again: the link already
+    copied into a calendar keeps working, and the page says why nothing new was made."""
+    client.force_login(client_record.user)
+    first = _made(client.post(PAGE, {"action": "create"}))
+    again = client.post(PAGE, {"action": "create"}, follow=True)
+    assert "Your calendar link was already made" in again.content.decode()
+    renew = _renew(client_record.user)
+    second = _made(client.post(PAGE, renew))
+    resent = client.post(PAGE, renew, follow=True)  # the renewal's page reloaded
+    assert "Your calendar link was already made" in resent.content.decode()
+    assert client.get(feed_url(first)).status_code == 404
+    assert client.get(feed_url(second)).status_code == 200
