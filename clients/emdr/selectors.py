@@ -82,13 +82,12 @@ def entry_from_log(client: Client, entry_id) -> tuple[TicesEntry | None, bool]:
     return entry, False
 
 
-def same_trigger_count(client: Client, entry: TicesEntry | None) -> int:
-    """How many of the client's entries touching no target name the entry's trigger."""
-    if entry is None:
-        return 0
-    wanted = normalised(entry.trigger)
-    loose = client.tices_entries.filter(target__isnull=True).only("id", "trigger")
-    return sum(normalised(each.trigger) == wanted for each in loose)
+def loose_entries_naming(client: Client, trigger: str) -> list[TicesEntry]:
+    """The client's log entries touching no target that name ``trigger``: the same words,
+    case and punctuation aside, as the candidate rule groups them (``progress.normalised``)."""
+    wanted = normalised(trigger)
+    loose = client.tices_entries.filter(target__isnull=True).only("id", "client_id", "trigger")
+    return [entry for entry in loose if normalised(entry.trigger) == wanted]
 
 
 # --- The therapist's pages --------------------------------------------------------------

@@ -25,7 +25,6 @@ from .models import (
     TargetStatusChange,
     TicesEntry,
 )
-from .progress import normalised
 
 TARGET_FIELDS = (
     "label",
@@ -356,15 +355,15 @@ def tices_record(*, draft: TicesDraft) -> tuple[TicesEntry, bool]:
 
 
 @transaction.atomic
-def tices_link_to_target(*, target: Target, trigger: str) -> int:
-    """Link the client's log entries that touch no target and name this trigger (in the
-    candidate rule's sense: the same words, case and punctuation aside) to ``target``, as
-    when a repeated trigger becomes a target. Returns how many were linked."""
-    wanted = normalised(trigger)
-    loose = target.client.tices_entries.filter(target__isnull=True).only("id", "trigger")
-    ids = [entry.pk for entry in loose if normalised(entry.trigger) == wanted]
+def tices_link_to_target(*, target: Target, entries: Iterable[TicesEntry]) -> int:
+    """Link log entries of the target's client to ``target``, as when a repeated trigger
+    becomes a target (``selectors.loose_entries_naming`` finds them). Returns how many."""
+    linked = 0
     # One by one, so each change leaves its audit row as any other write does.
-    for entry in TicesEntry.objects.filter(pk__in=ids):
+    for entry in entries:
+        if entry.client_id != target.client_id:
+            raise ValueError("A log entry is linked only to a target of its own client.")
         entry.target = target
         entry.save(update_fields=["target"])
-    return len(ids)
+        linked += 1
+    return linked

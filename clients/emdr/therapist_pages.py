@@ -171,7 +171,8 @@ def target_new(request: HttpRequest, client_id: int) -> HttpResponse:
             else:
                 took = None
                 if source is not None:
-                    took = services.tices_link_to_target(target=target, trigger=source.trigger)
+                    same = selectors.loose_entries_naming(client, source.trigger)
+                    took = services.tices_link_to_target(target=target, entries=same)
                 _remember_set_up(request, once, target)
                 messages.success(request, _set_up_words(target, took))
                 return redirect("emdr-target", client_id=client.pk, target_id=target.pk)
@@ -194,7 +195,9 @@ def target_new(request: HttpRequest, client_id: int) -> HttpResponse:
             "client": client,
             "form": form,
             "zone": client.clinic.time_zone,
-            "same_trigger": selectors.same_trigger_count(client, source),
+            "same_trigger": (
+                len(selectors.loose_entries_naming(client, source.trigger)) if source else 0
+            ),
             "already_linked": linked,
         },
         status=status,

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from clients.emdr import services
+from clients.emdr import selectors, services
 from clients.emdr.models import ProcessingRecord, Target, TicesEntry
 from tests import factories
 
@@ -228,7 +228,8 @@ def test_a_repeated_trigger_made_a_target_takes_its_log_entries_with_it(target):
     other = log("A song in the shop.")
     linked_before = log("His car outside the gym", target=target)
     new = services.target_create(client=target.client, by=None, label="His car")
-    assert services.tices_link_to_target(target=new, trigger="His car outside the gym") == 3
+    loose = selectors.loose_entries_naming(target.client, "His car outside the gym")
+    assert services.tices_link_to_target(target=new, entries=loose) == 3
     assert {e.target_id for e in TicesEntry.objects.filter(pk__in=[e.pk for e in same])} == {new.pk}
     other.refresh_from_db()
     linked_before.refresh_from_db()

@@ -1,10 +1,13 @@
 """The pages where a client (a card on /me/) or a therapist makes, renews and turns off
 their calendar link: each acts on the requester's own feed, and the link is shown once."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test import Client as Browser
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from clinic.calendar.models import CalendarFeed
 from clinic.models import User
@@ -194,3 +197,23 @@ def test_the_same_form_sent_again_keeps_the_link_just_made(client, client_record
     assert "Your calendar link was already made" in resent.content.decode()
     assert client.get(feed_url(first)).status_code == 404
     assert client.get(feed_url(second)).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sessions", [1, 30])
+def test_the_page_reads_the_same_queries_however_many_sessions(
+    client, therapist, client_record, sessions
+):
+    for n in range(sessions):
+        factories.SessionFactory(client=client_record, starts_at=_day_ahead(n))
+    client.force_login(therapist.user)
+    with CaptureQueriesContext(connection) as shown:
+        assert client.get(PAGE).status_code == 200
+    with CaptureQueriesContext(connection) as made:
+        _made(client.post(PAGE, {"action": "create", "show_labels": "on"}))
+    # Sessions are never read here: the same counts for 1 and for 30.
+    assert (len(shown.captured_queries), len(made.captured_queries)) == (8, 14)
+
+
+def _day_ahead(n: int):
+    return timezone.now() + timedelta(days=n + 1, hours=n)
