@@ -12,16 +12,26 @@ from clinic.models import User
 
 from . import measure_pages, pages
 from .models import Client
+from .reminders.pages import summary_of
+from .reminders.people import client_person
 from .selectors import clients_for
 
 
 def _own_record(user: User) -> Client | None:
-    """The client record of a client's login, with what the crisis box reads, in one query."""
+    """The client record of a client's login, with what the crisis box and the cards read,
+    in one query."""
     if user.role != User.Role.CLIENT:
         return None
     return (
         clients_for(user=user)
-        .select_related("clinic", "user__calendar_feed", "safety_plan", "primary_therapist__user")
+        .select_related(
+            "clinic__reminder_settings",
+            "user__calendar_feed",
+            "user__reminder_preference",
+            "reminder_plan",
+            "safety_plan",
+            "primary_therapist__user",
+        )
         .first()
     )
 
@@ -43,5 +53,8 @@ def me(request: HttpRequest) -> HttpResponse:
             "helpfulness": pages.HELPFULNESS,
             "measures": measure_pages.home_card(request, client),
             "calendar_feed": calendar_feeds.feed_active(client.user),
+            "reminders": (
+                summary_of(client_person(client)) if client.status == Client.Status.ACTIVE else None
+            ),
         },
     )

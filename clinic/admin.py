@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clients.emdr.admin import EmdrSettingsInline
 from clients.measures.admin import ClinicInstrumentInline
+from clients.reminders.admin import ClinicReminderSettingsInline
 from clients.services import clinic_library_install
 
 from . import audit, audit_words
@@ -51,7 +52,12 @@ class ClinicAdmin(ClinicScopedAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at"]
-    inlines = [CrisisLineInline, ClinicInstrumentInline, EmdrSettingsInline]
+    inlines = [
+        CrisisLineInline,
+        ClinicInstrumentInline,
+        EmdrSettingsInline,
+        ClinicReminderSettingsInline,
+    ]
     fieldsets = [
         (None, {"fields": ["name", "slug", "time_zone"]}),
         (

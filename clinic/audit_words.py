@@ -32,6 +32,12 @@ RECORDS = {
     "checkin": plural("a check-in", "%(count)d check-ins", "count"),
     "checkinemotion": plural("a labelled feeling", "%(count)d labelled feelings", "count"),
     "client": plural("a client", "%(count)d clients", "count"),
+    "clientreminderplan": plural(
+        "a client's reminder plan", "%(count)d clients' reminder plans", "count"
+    ),
+    "clinicremindersettings": plural(
+        "the clinic's reminder settings", "the reminder settings of %(count)d clinics", "count"
+    ),
     "clinicinstrument": plural(
         "the clinic's use of a questionnaire",
         "the clinic's use of %(count)d questionnaires",
@@ -47,6 +53,9 @@ RECORDS = {
     "exercise": plural("an exercise", "%(count)d exercises", "count"),
     "followup": plural("an alert follow-up", "%(count)d alert follow-ups", "count"),
     "measureresponse": plural("a questionnaire answer", "%(count)d questionnaire answers", "count"),
+    "reminderpreference": plural(
+        "a person's reminder choices", "%(count)d people's reminder choices", "count"
+    ),
     "processingrecord": plural(
         "a session's EMDR processing record", "%(count)d EMDR processing records", "count"
     ),
@@ -74,7 +83,9 @@ KINDS = {
     "checkin": gettext_lazy("check-ins"),
     "checkinemotion": gettext_lazy("labelled feelings"),
     "client": gettext_lazy("clients"),
+    "clientreminderplan": gettext_lazy("clients' reminder plans"),
     "clinic": gettext_lazy("clinic settings"),
+    "clinicremindersettings": gettext_lazy("the clinic's reminder settings"),
     "clinicinstrument": gettext_lazy("the clinic's questionnaires"),
     "completion": gettext_lazy("completed exercises"),
     "crisisline": gettext_lazy("crisis lines"),
@@ -85,6 +96,7 @@ KINDS = {
     "measureresponse": gettext_lazy("questionnaire answers"),
     "measureschedule": gettext_lazy("questionnaire schedules"),
     "processingrecord": gettext_lazy("EMDR processing records"),
+    "reminderpreference": gettext_lazy("reminder choices"),
     "safetyplan": gettext_lazy("safety plans"),
     "session": gettext_lazy("sessions"),
     "target": gettext_lazy("EMDR targets"),
@@ -141,6 +153,9 @@ PLACES = {
     "client-safety-plan": gettext_lazy("on the safety plan page"),
     "calendar": gettext_lazy("on the calendar link page"),
     "calendar-feed": gettext_lazy("through their calendar link"),
+    "reminder-preferences": gettext_lazy("on the reminders page"),
+    "reminder-unsubscribe": gettext_lazy("through a link to stop reminders"),
+    "client-reminders": gettext_lazy("on the client's reminders page"),
     "login": gettext_lazy("on the sign-in page"),
     "admin:login": gettext_lazy("on the admin's sign-in page"),
     "api-login": gettext_lazy("through the app"),

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "clients.safety",
     "clients.measures",
     "clients.emdr",
+    "clients.reminders",
     "reports",
     "clinic.calendar",
 ]
@@ -255,6 +256,8 @@ OUTBOX_SWEEP_AFTER = timedelta(seconds=env.int("OUTBOX_SWEEP_AFTER_SECONDS", def
 OUTBOX_SWEEP_EVERY = timedelta(seconds=env.int("OUTBOX_SWEEP_EVERY_SECONDS", default=60))
 OUTBOX_LATE_AFTER = timedelta(seconds=env.int("OUTBOX_LATE_AFTER_SECONDS", default=120))
 OUTBOX_KEEP = timedelta(days=env.int("OUTBOX_KEEP_DAYS", default=90))
+# How often reminders are planned: a reminder arrives at most this long after its moment.
+REMINDERS_PLAN_EVERY = timedelta(seconds=env.int("REMINDERS_PLAN_EVERY_SECONDS", default=300))
 
 # --- Celery ---------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -306,6 +309,11 @@ CELERY_BEAT_SCHEDULE = {
     "alerts-escalate": {
         "task": "clients.safety.tasks.alerts_escalate",
         "schedule": timedelta(minutes=1),
+    },
+    # Reminders (clients/reminders): what is due now in each person's own zone, once.
+    "reminders-plan": {
+        "task": "clients.reminders.tasks.reminders_plan",
+        "schedule": REMINDERS_PLAN_EVERY,
     },
     "outbox-purge": {
         "task": "clinic.outbox.tasks.outbox_purge",

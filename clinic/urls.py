@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("clients.safety.urls")),
     path("", include("clients.emdr.urls")),
     path("", include("clinic.calendar.urls")),
+    path("", include("clients.reminders.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -6,4 +6,6 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reports"
 
     def ready(self):
-        from . import emails  # noqa: F401  (registers the weekly digest with the outbox)
+        # Each registers itself: the weekly digest with the outbox, the therapist's morning
+        # count with the reminders.
+        from . import emails, reminders  # noqa: F401

@@ -6,3 +6,6 @@ class MeasuresConfig(AppConfig):
     name = "clients.measures"
     label = "measures"
     verbose_name = _("Outcome measures")
+
+    def ready(self) -> None:
+        from . import reminders  # noqa: F401  (registers the "questions waiting" reminder)

@@ -10,4 +10,5 @@ urlpatterns = [
     re_path(r"^", include("clients.api.urls")),
     re_path(r"^", include("clients.measures.api.urls")),
     re_path(r"^", include("clients.emdr.api.urls")),
+    re_path(r"^", include("clients.reminders.api.urls")),
 ]

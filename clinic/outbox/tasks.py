@@ -11,6 +11,12 @@ def outbox_send(message_id: int) -> bool:
     return delivery.send(message_id)
 
 
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def outbox_send_many(message_ids: list[int]) -> int:
+    """Send several owed e-mails (reminders planned together), each claimed on its own."""
+    return sum(delivery.send(message_id) for message_id in message_ids)
+
+
 @shared_task
 def outbox_sweep() -> int:
     """Every minute: send every owed e-mail that its own task did not send."""

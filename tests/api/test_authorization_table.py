@@ -109,6 +109,12 @@ TABLE = {
     # The TICES log: the client writes their own; their therapist reads it.
     ("GET", "emdr/tices/"): row(401, 200, 200, 200, 200, 200, 403, 200),
     ("POST", "emdr/tices/"): row(401, 400, 400, 403, 403, 403, 403, 403),
+    # Reminders: each client and therapist their own choices; the treating therapist a
+    # client's plan. An empty change changes nothing (200).
+    ("GET", "reminders/preferences/"): row(401, 200, 200, 200, 200, 200, 403, 200),
+    ("PATCH", "reminders/preferences/"): row(401, 200, 200, 200, 200, 200, 403, 200),
+    ("GET", "clients/{client}/reminders/"): row(401, 403, 403, 200, 404, 404, 403, 404),
+    ("PATCH", "clients/{client}/reminders/"): row(401, 403, 403, 200, 404, 404, 403, 404),
 }
 
 # Filters name a client too; outside the scope that client "does not exist".

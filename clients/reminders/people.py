@@ -1,0 +1,201 @@
+"""Who gets reminders, with every choice already resolved: the clinic's defaults, then the
+therapist's changes for the client, then the person's own choices.
+
+A therapist's "off" for a client is final; otherwise the person's own choice wins, and
+without one the therapist's "on", then the clinic's default and the kind's own default.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ObjectDoesNotExist
+
+from clients.models import Client
+from clinic.models import Clinic, Therapist, User
+
+from .models import ClientReminderPlan, ClinicReminderSettings, ReminderPreference
+from .timing import QuietHours
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: int
+    name: str
+    clinic_id: int
+    clinic_name: str
+    zone: ZoneInfo
+    daily_hour: int
+    quiet: QuietHours
+    grace: timedelta
+    kinds: frozenset[str]  # the kinds this person gets
+    silence_days: int  # 0: no check-in nudge
+    paused_until: datetime | None = None
+    client: Client | None = None
+    therapist: Therapist | None = None
+
+    @property
+    def daily_time(self) -> time:
+        return time(self.daily_hour)
+
+    def paused(self, now: datetime) -> bool:
+        return self.paused_until is not None and now < self.paused_until
+
+    @property
+    def longest_delay(self) -> timedelta:
+        """How far after its moment a reminder can still open: quiet hours, then grace."""
+        return timedelta(days=1) + self.grace
+
+
+def clinic_settings(clinic: Clinic) -> ClinicReminderSettings:
+    """The clinic's row, or its defaults (unsaved) when it has none."""
+    try:
+        return clinic.reminder_settings
+    except ClinicReminderSettings.DoesNotExist:
+        return ClinicReminderSettings(clinic=clinic)  # kept on the clinic for next time
+
+
+def kinds_on(
+    *,
+    audience: str,
+    settings: ClinicReminderSettings,
+    plan: ClientReminderPlan | None,
+    preference: ReminderPreference | None,
+) -> frozenset[str]:
+    from .registry import every_kind
+
+    chosen = (preference.kinds if preference else None) or {}
+    changed = (plan.kinds if plan else None) or {}
+    on = set()
+    for kind in every_kind(audience):
+        if changed.get(kind.name) is False:
+            continue
+        if kind.name in chosen:
+            wanted = bool(chosen[kind.name])
+        elif kind.name in changed:
+            wanted = bool(changed[kind.name])
+        else:
+            wanted = kind.default_on and kind.name not in (settings.kinds_off or [])
+        if wanted:
+            on.add(kind.name)
+    return frozenset(on)
+
+
+def person_of(
+    *,
+    user: User,
+    clinic: Clinic,
+    zone: str,
+    audience: str,
+    preference: ReminderPreference | None,
+    plan: ClientReminderPlan | None = None,
+    client: Client | None = None,
+    therapist: Therapist | None = None,
+) -> Person:
+    settings = clinic_settings(clinic)
+    if preference is not None and preference.quiet_from is not None:
+        quiet = QuietHours(preference.quiet_from, preference.quiet_until)
+    else:
+        quiet = QuietHours(settings.quiet_from, settings.quiet_until)
+    daily_hour = settings.daily_hour
+    if preference is not None and preference.daily_hour is not None:
+        daily_hour = preference.daily_hour
+    silence_days = settings.silence_days
+    if plan is not None and plan.silence_days is not None:
+        silence_days = plan.silence_days
+    return Person(
+        user_id=user.pk,
+        name=user.get_short_name(),
+        clinic_id=clinic.pk,
+        clinic_name=clinic.name,
+        zone=ZoneInfo(zone),
+        daily_hour=daily_hour,
+        quiet=quiet,
+        grace=timedelta(hours=settings.grace_hours),
+        kinds=kinds_on(audience=audience, settings=settings, plan=plan, preference=preference),
+        silence_days=silence_days,
+        paused_until=preference.paused_until if preference else None,
+        client=client,
+        therapist=therapist,
+    )
+
+
+def related_or_none(instance, name: str):
+    """A reverse one-to-one that may be missing, without a query when it was joined."""
+    try:
+        return getattr(instance, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def clients_reminded() -> list[Person]:
+    """Every client in active treatment who can be e-mailed. One query."""
+    clients = (
+        Client.objects.filter(status=Client.Status.ACTIVE, user__is_active=True)
+        .exclude(user__email="")
+        .select_related(
+            "user__reminder_preference",
+            "reminder_plan",
+            "clinic__reminder_settings",
+        )
+    )
+    return [client_person(client) for client in clients]
+
+
+def client_person(client: Client) -> Person:
+    from .registry import CLIENT
+
+    return person_of(
+        user=client.user,
+        clinic=client.clinic,
+        zone=client.time_zone,
+        audience=CLIENT,
+        preference=related_or_none(client.user, "reminder_preference"),
+        plan=related_or_none(client, "reminder_plan"),
+        client=client,
+    )
+
+
+def therapists_reminded() -> list[Person]:
+    """Every active therapist who can be e-mailed, in the clinic's zone. One query."""
+    therapists = (
+        Therapist.objects.filter(is_active=True, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user__reminder_preference", "clinic__reminder_settings")
+    )
+    return [therapist_person(therapist) for therapist in therapists]
+
+
+def therapist_person(therapist: Therapist) -> Person:
+    from .registry import THERAPIST
+
+    return person_of(
+        user=therapist.user,
+        clinic=therapist.clinic,
+        zone=therapist.clinic.time_zone,
+        audience=THERAPIST,
+        preference=related_or_none(therapist.user, "reminder_preference"),
+        therapist=therapist,
+    )
+
+
+def person_for(user: User) -> Person | None:
+    """The person as reminders see them now, or None when they get none at all (a client
+    not in active treatment, an inactive therapist, a staff member who is no therapist)."""
+    if user.role == User.Role.CLIENT:
+        client = (
+            Client.objects.filter(user=user, status=Client.Status.ACTIVE, user__is_active=True)
+            .select_related(
+                "user__reminder_preference", "reminder_plan", "clinic__reminder_settings"
+            )
+            .first()
+        )
+        return client_person(client) if client else None
+    if user.role == User.Role.THERAPIST:
+        therapist = (
+            Therapist.objects.filter(user=user, is_active=True, user__is_active=True)
+            .select_related("user__reminder_preference", "clinic__reminder_settings")
+            .first()
+        )
+        return therapist_person(therapist) if therapist else None
+    return None

@@ -1,0 +1,105 @@
+"""Finding the reminders that are due and owing them, on beat every few minutes.
+
+Each reminder is an outbox row keyed by (kind, recipient, slot): a planning run that
+happens twice, overlaps another or is retried after a crash finds the row there and owes
+nothing more; the outbox claims each row before sending it. A moment missed while nothing
+ran is still taken by the next run within the grace period, never in quiet hours.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.outbox.models import Heartbeat, OutboxMessage
+
+from . import people, registry
+from .emails import outbox_kind
+from .timing import Window, send_window
+
+PLAN = "reminders-plan"
+WRITE_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Planned:
+    due: registry.Due
+    opens: datetime
+    closes: datetime
+
+
+def due_in(window: Window, *, now: datetime | None = None) -> list[Planned]:
+    """Every reminder the window takes, for every person, each kind planned in a fixed
+    number of queries. Reads only."""
+    now = now or timezone.now()
+    audiences = {
+        registry.CLIENT: people.clients_reminded(),
+        registry.THERAPIST: people.therapists_reminded(),
+    }
+    planned = []
+    for kind in registry.every_kind():
+        persons = [
+            person
+            for person in audiences[kind.audience]
+            if kind.name in person.kinds and not person.paused(window.end)
+        ]
+        if not persons:
+            continue
+        for due in kind.plan(persons, window):
+            person = due.person
+            opened = send_window(
+                due.moment,
+                zone=person.zone,
+                quiet=person.quiet,
+                grace=person.grace,
+                until=due.until,
+            )
+            if opened is None or not window.takes(*opened):
+                continue
+            if person.paused(opened[0]):
+                continue
+            planned.append(Planned(due, *opened))
+    return sorted(planned, key=lambda each: (each.opens, each.due.kind, each.due.person.user_id))
+
+
+def plan(*, now: datetime | None = None) -> list[int]:
+    """Owe every reminder due now that is not owed yet; returns the new rows' ids, for the
+    caller to have sent. Safe to run twice, or in two workers at once."""
+    now = now or timezone.now()
+    planned = due_in(Window.at(now), now=now)
+    new_ids: list[int] = []
+    for start in range(0, len(planned), WRITE_CHUNK):
+        new_ids += _owe(planned[start : start + WRITE_CHUNK], now)
+    Heartbeat.objects.update_or_create(name=PLAN, defaults={"at": now})
+    return new_ids
+
+
+def _owe(planned: list[Planned], now: datetime) -> list[int]:
+    keys = [each.due.key for each in planned]
+    with transaction.atomic():
+        known = set(OutboxMessage.objects.filter(key__in=keys).values_list("key", flat=True))
+        rows = [_row(each, now) for each in planned if each.due.key not in known]
+        # Two runs at once may both miss a key: the unique key keeps one row.
+        OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    fresh = [row.key for row in rows]
+    return list(
+        OutboxMessage.objects.pending()
+        .filter(key__in=fresh, attempts=0)
+        .values_list("pk", flat=True)
+    )
+
+
+def _row(planned: Planned, now: datetime) -> OutboxMessage:
+    due = planned.due
+    return OutboxMessage(
+        kind=outbox_kind(due.kind),
+        key=due.key,
+        object_id=due.object_id,
+        recipient_id=due.person.user_id,
+        clinic_id=due.person.clinic_id,
+        priority=OutboxMessage.Priority.ROUTINE,
+        created_at=now,
+        send_after=now,
+        expires_at=planned.closes,
+    )

@@ -1,0 +1,75 @@
+"""The therapist's morning e-mail (opt-in): how many clients may need attention today, as
+counts and a link. Counted from the caseload when it is sent, so it agrees with the page
+the link opens."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from clients.reminders.daily import daily_candidates
+from clients.reminders.people import Person
+from clients.reminders.registry import THERAPIST, Due, ReminderKind, Words, day_slot, register
+from clients.reminders.timing import Window
+
+from .caseload import caseload
+
+MORNING = "morning"
+ACT_NOW, WATCH = 0, 1  # the caseload's tiers
+
+
+def _plan(persons: list[Person], window: Window) -> list[Due]:
+    return [
+        Due(MORNING, person, day_slot(day), moment)
+        for person, day, moment in daily_candidates(persons, window)
+    ]
+
+
+def _still_due(person: Person, _slot, _object_id, now: datetime) -> bool:
+    return True  # a count of none is news too: the therapist asked for it every morning
+
+
+def _words(person: Person, _slot, _object_id) -> Words:
+    tiers = [row.tier for row in caseload(therapist=person.therapist)]
+    now, watch = tiers.count(ACT_NOW), tiers.count(WATCH)
+    lines = [
+        ngettext(
+            "%(count)s client may need your attention today.",
+            "%(count)s clients may need your attention today.",
+            now + watch,
+        )
+        % {"count": now + watch}
+    ]
+    if now:
+        lines.append(
+            ngettext(
+                "%(count)s of them has something waiting for a response now.",
+                "%(count)s of them have something waiting for a response now.",
+                now,
+            )
+            % {"count": now}
+        )
+    return Words(
+        subject=_("Your caseload today"),
+        lines=lines,
+        link=settings.SITE_URL + reverse("home"),
+        link_label=_("Open your caseload"),
+    )
+
+
+register(
+    ReminderKind(
+        name=MORNING,
+        code="t",
+        label=gettext_lazy("A morning count of clients who may need attention"),
+        help=gettext_lazy("Counts and a link only, at your hour, every day."),
+        audience=THERAPIST,
+        default_on=False,
+        plan=_plan,
+        still_due=_still_due,
+        words=_words,
+        order=50,
+    )
+)
