@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from clients.reminders.daily import daily_candidates
-from clients.reminders.people import Person
-from clients.reminders.registry import THERAPIST, Due, ReminderKind, Words, day_slot, register
+from clients.reminders.emails import register
+from clients.reminders.person import Person
+from clients.reminders.registry import THERAPIST, Due, ReminderKind, Words, day_slot
 from clients.reminders.timing import Window
 
 from .caseload import caseload

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clients.reminders.daily import daily_candidates, day_of
+from clients.reminders.emails import register
 from clients.reminders.kinds import client_page
-from clients.reminders.people import Person
-from clients.reminders.registry import CLIENT, Due, ReminderKind, Words, day_slot, register
+from clients.reminders.person import Person
+from clients.reminders.registry import CLIENT, Due, ReminderKind, Words, day_slot
 from clients.reminders.timing import Window, local_moment
 
 from .selectors import due_by_client, due_for

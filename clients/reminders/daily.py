@@ -4,7 +4,7 @@ the database only for the few whose hour it is."""
 
 from datetime import date, datetime
 
-from .people import Person
+from .person import Person
 from .timing import Window, local_moment, send_window
 
 

@@ -16,6 +16,7 @@ from clinic.outbox import kinds as outbox_kinds
 from clinic.outbox.models import OutboxMessage
 
 from . import people, registry
+from .tokens import unsubscribe_token
 
 OUTBOX_PREFIX = "reminder_"
 
@@ -24,13 +25,16 @@ def outbox_kind(kind: str) -> str:
     return OUTBOX_PREFIX + kind
 
 
-def register_with_outbox(kind: registry.ReminderKind) -> None:
+def register(kind: registry.ReminderKind) -> registry.ReminderKind:
+    """Make a kind of reminder known: to the planner, and to the outbox as an e-mail."""
+    registry.add(kind)
     outbox_kinds.register(
         outbox_kind(kind.name),
         label=kind.label,
         priority=OutboxMessage.Priority.ROUTINE,
         render=render,
     )
+    return kind
 
 
 def render(message: OutboxMessage) -> EmailMultiAlternatives | None:
@@ -48,8 +52,6 @@ def render(message: OutboxMessage) -> EmailMultiAlternatives | None:
 
 
 def unsubscribe_url(user_id: int, kind: str) -> str:
-    from .tokens import unsubscribe_token
-
     path = reverse("reminder-unsubscribe", args=[unsubscribe_token(user_id, kind)])
     return settings.SITE_URL + path
 

@@ -21,8 +21,9 @@ from clients.schedule import due_next
 from clinic.models import Session
 
 from .daily import daily_candidates, day_of
-from .people import Person
-from .registry import CLIENT, Due, ReminderKind, Words, day_slot, register
+from .emails import register
+from .person import Person
+from .registry import CLIENT, Due, ReminderKind, Words, day_slot
 from .timing import Window, local_moment
 
 EXERCISES = "exercises"

@@ -24,7 +24,8 @@ from clinic.models import User
 from . import services
 from .forms import PauseForm, PreferencesForm
 from .models import ClientReminderPlan, ReminderPreference
-from .people import Person, clinic_settings, person_for
+from .people import clinic_settings, person_for
+from .person import Person
 from .registry import CLIENT, THERAPIST, every_kind
 
 TEMPLATE = "reminders/preferences.html"

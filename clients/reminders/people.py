@@ -5,8 +5,7 @@ A therapist's "off" for a client is final; otherwise the person's own choice win
 without one the therapist's "on", then the clinic's default and the kind's own default.
 """
 
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -15,36 +14,9 @@ from clients.models import Client
 from clinic.models import Clinic, Therapist, User
 
 from .models import ClientReminderPlan, ClinicReminderSettings, ReminderPreference
+from .person import Person
+from .registry import CLIENT, THERAPIST, every_kind
 from .timing import QuietHours
-
-
-@dataclass(frozen=True)
-class Person:
-    user_id: int
-    name: str
-    clinic_id: int
-    clinic_name: str
-    zone: ZoneInfo
-    daily_hour: int
-    quiet: QuietHours
-    grace: timedelta
-    kinds: frozenset[str]  # the kinds this person gets
-    silence_days: int  # 0: no check-in nudge
-    paused_until: datetime | None = None
-    client: Client | None = None
-    therapist: Therapist | None = None
-
-    @property
-    def daily_time(self) -> time:
-        return time(self.daily_hour)
-
-    def paused(self, now: datetime) -> bool:
-        return self.paused_until is not None and now < self.paused_until
-
-    @property
-    def longest_delay(self) -> timedelta:
-        """How far after its moment a reminder can still open: quiet hours, then grace."""
-        return timedelta(days=1) + self.grace
 
 
 def clinic_settings(clinic: Clinic) -> ClinicReminderSettings:
@@ -62,8 +34,6 @@ def kinds_on(
     plan: ClientReminderPlan | None,
     preference: ReminderPreference | None,
 ) -> frozenset[str]:
-    from .registry import every_kind
-
     chosen = (preference.kinds if preference else None) or {}
     changed = (plan.kinds if plan else None) or {}
     on = set()
@@ -143,8 +113,6 @@ def clients_reminded() -> list[Person]:
 
 
 def client_person(client: Client) -> Person:
-    from .registry import CLIENT
-
     return person_of(
         user=client.user,
         clinic=client.clinic,
@@ -167,8 +135,6 @@ def therapists_reminded() -> list[Person]:
 
 
 def therapist_person(therapist: Therapist) -> Person:
-    from .registry import THERAPIST
-
     return person_of(
         user=therapist.user,
         clinic=therapist.clinic,

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from django.utils.functional import Promise
 
-from .people import Person
+from .person import Person
 from .timing import Window
 
 CLIENT = "client"
@@ -62,11 +62,9 @@ class ReminderKind:
 _KINDS: dict[str, ReminderKind] = {}
 
 
-def register(kind: ReminderKind) -> ReminderKind:
-    from . import emails  # the outbox learns the kind as the registry does
-
+def add(kind: ReminderKind) -> ReminderKind:
+    """Known to the planner and the pages; ``emails.register`` also tells the outbox."""
     _KINDS[kind.name] = kind
-    emails.register_with_outbox(kind)
     return kind
 
 
