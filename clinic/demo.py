@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from clients.models import Client, Exercise
+from clients.reminders.services import preference_save
 from clients.safety.plans import safety_plan_save
 from clients.services import (
     assignment_create,
@@ -159,6 +160,13 @@ class DemoBuilder:
                         password=self.password,
                         credentials=credentials,
                     )
+                    if handle == "dana":  # shows the opt-in morning count, printed by the worker
+                        preference_save(
+                            user=therapist.user,
+                            kinds={"morning": True},
+                            daily_hour=8,
+                            fields={"kinds", "daily_hour"},
+                        )
                 therapists.append(therapist)
                 self.logins.append(Login("therapist", clinic.slug, email))
             if spec["covers_alerts"] and not any(t.covers_alerts for t in therapists):

@@ -24,7 +24,7 @@ ACT_NOW, WATCH = 0, 1  # the caseload's tiers
 def _plan(persons: list[Person], window: Window) -> list[Due]:
     return [
         Due(MORNING, person, day_slot(day), moment)
-        for person, day, moment in daily_candidates(persons, window)
+        for person, day, moment in daily_candidates(persons, window, MORNING)
     ]
 
 

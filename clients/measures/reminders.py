@@ -29,7 +29,7 @@ def _reminder_day(person: Person, since: datetime):
 
 
 def _plan(persons: list[Person], window: Window) -> list[Due]:
-    candidates = daily_candidates(persons, window)
+    candidates = daily_candidates(persons, window, MEASURES)
     if not candidates:
         return []
     clients = list({person.client.pk: person.client for person, _, _ in candidates}.values())

@@ -1,23 +1,50 @@
 """Reminders sent once a day at the person's hour: which (person, day) a planning run
-should look at. Worked out in memory for everyone before any query, so the kinds read
-the database only for the few whose hour it is."""
+should look at. Worked out in memory before any query, once for everyone who shares a
+zone, an hour, quiet hours and a grace period, so the kinds read the database only for
+those whose hour it is and whose reminder is not owed already."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from .person import Person
-from .timing import Window, local_moment, send_window
+from .registry import day_slot, key_for
+from .timing import QuietHours, Window, local_moment, send_window
 
 
-def daily_candidates(persons: list[Person], window: Window) -> list[tuple[Person, date, datetime]]:
-    """(person, local day, moment) for each daily moment the window takes."""
-    found = []
-    for person in persons:
-        for day in window.local_days(person.zone, person.longest_delay):
-            moment = local_moment(day, person.daily_time, person.zone)
-            opened = send_window(moment, zone=person.zone, quiet=person.quiet, grace=person.grace)
-            if opened is not None and window.takes(*opened):
-                found.append((person, day, moment))
-    return found
+@lru_cache(maxsize=4096)
+def _moments(
+    zone_key: str, hour: int, quiet: QuietHours, grace: timedelta, start: datetime, end: datetime
+) -> tuple[tuple[date, datetime], ...]:
+    zone = ZoneInfo(zone_key)
+    window = Window(start, end)
+    taken = []
+    for day in window.local_days(zone, timedelta(days=1) + grace):
+        moment = local_moment(day, time(hour), zone)
+        opened = send_window(moment, zone=zone, quiet=quiet, grace=grace)
+        if opened is not None and window.takes(*opened):
+            taken.append((day, moment))
+    return tuple(taken)
+
+
+def person_moments(person: Person, window: Window) -> tuple[tuple[date, datetime], ...]:
+    """(local day, moment) of each of the person's daily moments the window takes."""
+    return _moments(
+        person.zone.key, person.daily_hour, person.quiet, person.grace, window.start, window.end
+    )
+
+
+def daily_candidates(
+    persons: list[Person], window: Window, kind: str
+) -> list[tuple[Person, date, datetime]]:
+    """(person, local day, moment) for each daily moment the window takes, leaving out the
+    reminders of ``kind`` the planner found owed already."""
+    return [
+        (person, day, moment)
+        for person in persons
+        for day, moment in person_moments(person, window)
+        if key_for(kind, person.user_id, day_slot(day)) not in window.owed
+    ]
 
 
 def day_of(slot: str) -> date:

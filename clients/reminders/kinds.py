@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max
+from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from clinic.models import Session
 
 from .daily import daily_candidates, day_of
 from .emails import register
+from .people import among
 from .person import Person
 from .registry import CLIENT, Due, ReminderKind, Words, day_slot
 from .timing import Window, local_moment
@@ -71,8 +72,9 @@ def _assignments_of(client_ids: list[int], since: datetime):
     """Active assignments by client, with completions since ``since``: two queries."""
     assignments = defaultdict(list)
     rows = (
-        Assignment.objects.filter(client_id__in=client_ids, status=Assignment.Status.ACTIVE)
-        .annotate(done_ever=Count("completions"))
+        Assignment.objects.filter(among(client_ids), status=Assignment.Status.ACTIVE)
+        # Whether it was ever done (what a "once" exercise asks), without counting them all.
+        .annotate(done_ever=Exists(Completion.objects.filter(assignment=OuterRef("pk"))))
         .values(
             "id", "client_id", "schedule", "times_per_week", "starts_on", "ends_on", "done_ever"
         )
@@ -81,7 +83,7 @@ def _assignments_of(client_ids: list[int], since: datetime):
         assignments[row["client_id"]].append(row)
     completions = defaultdict(list)
     for assignment_id, moment in Completion.objects.filter(
-        assignment__client_id__in=client_ids,
+        among(client_ids, "assignment__client"),
         assignment__status=Assignment.Status.ACTIVE,
         completed_at__gte=since,
     ).values_list("assignment_id", "completed_at"):
@@ -90,7 +92,7 @@ def _assignments_of(client_ids: list[int], since: datetime):
 
 
 def _exercises_plan(persons: list[Person], window: Window) -> list[Due]:
-    candidates = daily_candidates(persons, window)
+    candidates = daily_candidates(persons, window, EXERCISES)
     if not candidates:
         return []
     ids = list({person.client.pk for person, _, _ in candidates})
@@ -129,7 +131,7 @@ def _exercises_words(person: Person, _slot, _object_id) -> Words:
 def _silent_since(clients: list[Client]) -> dict[int, datetime]:
     """Each client's last check-in, or their start when there is none: one query."""
     last = dict(
-        CheckIn.objects.filter(client_id__in=[client.pk for client in clients])
+        CheckIn.objects.filter(among([client.pk for client in clients]))
         .values("client_id")
         .annotate(last=Max("occurred_at"))
         .values_list("client_id", "last")
@@ -144,7 +146,7 @@ def _nudge_day(client: Client, last: datetime | None, silence_days: int, zone) -
 
 def _check_in_plan(persons: list[Person], window: Window) -> list[Due]:
     persons = [person for person in persons if person.silence_days > 0]
-    candidates = daily_candidates(persons, window)
+    candidates = daily_candidates(persons, window, CHECK_IN)
     if not candidates:
         return []
     last = _silent_since([person.client for person, _, _ in candidates])

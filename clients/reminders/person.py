@@ -32,8 +32,3 @@ class Person:
 
     def paused(self, now: datetime) -> bool:
         return self.paused_until is not None and now < self.paused_until
-
-    @property
-    def longest_delay(self) -> timedelta:
-        """How far after its moment a reminder can still open: quiet hours, then grace."""
-        return timedelta(days=1) + self.grace

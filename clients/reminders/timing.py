@@ -6,7 +6,7 @@ becomes 03:30); on the night they go back, a wall time that happens twice is its
 occurrence. Each local day therefore has exactly one moment for a given hour.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -79,10 +79,12 @@ def send_window(
 @dataclass(frozen=True)
 class Window:
     """Which reminders a planning run looks for. Live (``start == end``, now): those whose
-    send window holds now. A preview: those that open after ``start`` up to ``end``."""
+    send window holds now. A preview: those that open after ``start`` up to ``end``.
+    ``owed``: the keys of daily reminders already owed, which the kinds need not look at."""
 
     start: datetime
     end: datetime
+    owed: frozenset[str] = field(default=frozenset(), compare=False)
 
     @classmethod
     def at(cls, now: datetime) -> "Window":

@@ -7,7 +7,7 @@ import json
 import logging
 import re
 import uuid
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 import time_machine
@@ -331,11 +331,17 @@ def test_the_sentinel_and_health_words_reach_no_calendar_feed(client, client_rec
     factories.CheckInEmotionFactory(
         check_in=check_in, label=client_record.clinic.emotion_labels.get(code="sentinel")
     )
-    factories.AssignmentFactory(client=client_record, note_to_client=f"do {SENTINEL}")
+    exercise = client_record.clinic.exercises.first()
+    exercise.title = f"Breathing {SENTINEL}"
+    exercise.save()
+    factories.AssignmentFactory(
+        client=client_record, exercise=exercise, note_to_client=f"do {SENTINEL}"
+    )
     safety_plan_save(client=client_record, by=therapist.user, warning_signs=f"sign {SENTINEL}")
     emdr.target_create(
         client=client_record, by=therapist.user, label="Sentinel target", memory=SENTINEL
     )
+    factories.MeasureScheduleFactory(client=client_record)
     held = (-3, "in_person", "completed")
     for days, mode, status in (held, (2, "virtual", "scheduled"), (9, "virtual", "cancelled")):
         factories.SessionFactory(
@@ -345,11 +351,10 @@ def test_the_sentinel_and_health_words_reach_no_calendar_feed(client, client_rec
             status=status,
             video_link="https://meet.example.org/therapy-room" if mode == "virtual" else "",
         )
-    feeds = [
-        calendar.feed_create(user=client_record.user)[1],
-        calendar.feed_create(user=therapist.user, show_labels=True)[1],
-    ]
-    for secret in feeds:
+    # The client's feed, the therapist's with the clients' labels, then renewed without.
+    feeds = [(client_record.user, False), (therapist.user, True), (therapist.user, False)]
+    for user, show_labels in feeds:
+        secret = calendar.feed_create(user=user, show_labels=show_labels)[1]
         response = client.get(f"/calendar/{secret}.ics")
         assert response.status_code == 200
         text = response.content.decode()
@@ -357,3 +362,102 @@ def test_the_sentinel_and_health_words_reach_no_calendar_feed(client, client_rec
         assert SENTINEL not in text
         for word in HEALTH_WORDS:
             assert word not in text.lower(), word
+
+
+# Reminders may say "check in": the nudge is for one. Nothing else on the list.
+REMINDER_HEALTH_WORDS = tuple(word for word in HEALTH_WORDS if word != "check-in")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sentinel_and_health_words_reach_no_reminder_of_any_kind(every_log_line, client_record):
+    """Every kind of reminder is made due at once, for a client whose records carry the
+    sentinel everywhere, and a therapist who asked for the morning count; the planner owes
+    them and the outbox writes and sends them (to the in-memory mail backend)."""
+    from zoneinfo import ZoneInfo
+
+    from clients.emdr import services as emdr
+    from clients.measures.models import MeasureSchedule
+    from clients.reminders import planner
+    from clients.reminders.models import ClientReminderPlan, ReminderPreference
+    from clients.safety.plans import safety_plan_save
+    from clinic.outbox import delivery
+    from clinic.outbox.models import OutboxMessage
+
+    therapist = client_record.primary_therapist
+    now = timezone.now()
+    zone = ZoneInfo(client_record.time_zone)
+    clinic_zone = ZoneInfo(client_record.clinic.time_zone)
+    today = timezone.localdate(now, timezone=zone)
+    client_record.started_on = today - timedelta(days=20)
+    client_record.label = f"Label {SENTINEL}"
+    client_record.save()
+
+    exercise = client_record.clinic.exercises.first()
+    exercise.title = f"Breathing {SENTINEL}"
+    exercise.instructions = f"Breathe {SENTINEL}"
+    exercise.save()
+    factories.AssignmentFactory(
+        client=client_record,
+        exercise=exercise,
+        starts_on=today - timedelta(days=3),
+        note_to_client=f"do {SENTINEL}",
+    )
+    EmotionLabel.objects.create(clinic=client_record.clinic, code="sentinel", name=SENTINEL)
+    # The last check-in five days ago, the nudge after five: due today.
+    check_in = factories.CheckInFactory(
+        client=client_record, occurred_at=now - timedelta(days=5), note=f"note {SENTINEL}"
+    )
+    factories.CheckInEmotionFactory(
+        check_in=check_in, label=client_record.clinic.emotion_labels.get(code="sentinel")
+    )
+    ClientReminderPlan.objects.create(client=client_record, silence_days=5)
+    safety_plan_save(client=client_record, by=therapist.user, warning_signs=f"sign {SENTINEL}")
+    emdr.target_create(
+        client=client_record, by=therapist.user, label="Sentinel target", memory=SENTINEL
+    )
+    MeasureSchedule.objects.create(
+        client=client_record, instrument="phq9", cadence="once", starts_on=today
+    )
+    factories.SessionFactory(
+        client=client_record,
+        starts_at=now + timedelta(hours=24) - timedelta(minutes=5),
+        mode="virtual",
+        video_link="https://meet.example.org/therapy-room",
+    )
+    # The client's hour and the therapist's are now, each in their own zone; no quiet hours.
+    ReminderPreference.objects.create(
+        user=client_record.user,
+        daily_hour=timezone.localtime(now, zone).hour,
+        quiet_from=time(0),
+        quiet_until=time(0),
+    )
+    ReminderPreference.objects.create(
+        user=therapist.user,
+        kinds={"morning": True},
+        daily_hour=timezone.localtime(now, clinic_zone).hour,
+        quiet_from=time(0),
+        quiet_until=time(0),
+    )
+
+    for message_id in planner.plan(now=now):
+        delivery.send(message_id)
+
+    sent_kinds = set(
+        OutboxMessage.objects.filter(sent_at__isnull=False).values_list("kind", flat=True)
+    )
+    every_kind = {"exercises", "measures", "check_in", "session", "morning"}
+    assert sent_kinds == {f"reminder_{kind}" for kind in every_kind}, sent_kinds
+    assert len(mail.outbox) == len(every_kind)
+    for message in mail.outbox:
+        alternatives = getattr(message, "alternatives", [])
+        assert alternatives, "a plain and an HTML part"
+        parts = [message.subject, message.body, *(alt[0] for alt in alternatives)]
+        parts += [str(value) for value in message.extra_headers.values()]
+        text = "\n".join(parts)
+        assert SENTINEL not in text, message.subject
+        clinic_name = client_record.clinic.name.lower()
+        for word in REMINDER_HEALTH_WORDS:
+            assert word not in text.lower().replace(clinic_name, ""), (word, message.subject)
+        for label in client_record.clinic.emotion_labels.values_list("name", flat=True):
+            assert not re.search(rf"\b{re.escape(label)}\b", text, re.IGNORECASE), label
+    assert SENTINEL not in logged_text(every_log_line)

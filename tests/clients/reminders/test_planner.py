@@ -262,3 +262,39 @@ def test_a_full_day_of_planning_runs_writes_each_reminder_once(daily_client, cho
         "reminder_exercises",
         "reminder_session",
     ]
+
+
+def test_planning_reads_as_many_times_for_twelve_clients_as_for_three(therapist, choose):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from clients.reminders.timing import Window
+
+    day = date(2026, 12, 2)
+
+    def add_clients(count):
+        for _ in range(count):
+            client = factories.ClientFactory(primary_therapist=therapist)
+            choose(client.user, daily_hour=9, **NO_QUIET)
+            factories.AssignmentFactory(client=client, starts_on=date(2026, 11, 1))
+            factories.CheckInFactory(client=client, occurred_at=berlin(day, 9) - timedelta(days=4))
+            factories.MeasureScheduleFactory(client=client, cadence="weekly", starts_on=day)
+            factories.SessionFactory(client=client, starts_at=berlin(day, 9) + timedelta(hours=24))
+
+    def reads(day_):
+        with CaptureQueriesContext(connection) as queries:
+            planned = planner.due_in(Window.at(berlin(day_, 9)))
+        return len(queries), len(planned)
+
+    add_clients(3)
+    few = reads(day)
+    add_clients(9)
+    many = reads(day)
+    assert few[1] == 3 * 4 and many[1] == 12 * 4
+    assert few[0] == many[0]
+    # A run minutes after the first finds every daily reminder owed and reads no further.
+    planner.plan(now=berlin(day, 9))
+    with CaptureQueriesContext(connection) as queries:
+        again = planner.due_in(Window.at(berlin(day, 9, 5)))
+    assert [each.due.kind for each in again] == ["session"] * 12  # skipped at the write
+    assert len(queries) < many[0]

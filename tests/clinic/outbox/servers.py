@@ -2,6 +2,7 @@
 takes the connection and never answers, a Redis of the test's own, and the product's
 web, worker and beat processes."""
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -14,7 +15,8 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from email import message_from_bytes
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
@@ -30,27 +32,81 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Arrival:
+    """One message as the mail server received it for one recipient, whole: its headers
+    and every part (parsed with the standard library's modern e-mail policy)."""
+
+    at: float  # seconds since the mail server started
+    recipient: str
+    message: EmailMessage
+
+    def header(self, name: str) -> str | None:
+        """A header's value, unfolded (a long one arrives folded over two lines)."""
+        value = self.message[name]
+        return None if value is None else str(value).strip()
+
+    def _part(self, subtype: str) -> str | None:
+        part = self.message.get_body(preferencelist=(subtype,))
+        if part is None or part.get_content_subtype() != subtype:
+            return None
+        return part.get_content()
+
+    @property
+    def text(self) -> str | None:
+        """The plain-text part (or the whole body of a plain message), decoded."""
+        return self._part("plain")
+
+    @property
+    def html(self) -> str | None:
+        return self._part("html")
+
+
+def _readable(message) -> str:
+    """Every text part of a message, decoded and joined: what ``mentioning`` looks through."""
+    if not message.is_multipart():
+        return message.get_payload(decode=True).decode()
+    parts = []
+    for part in message.walk():
+        if part.get_content_maintype() == "text":
+            payload = part.get_payload(decode=True) or b""
+            parts.append(payload.decode(part.get_content_charset() or "utf-8"))
+    return "\n".join(parts)
+
+
 @dataclass
 class Mailbox:
-    """Every message the mail server accepted: (seconds since start, recipient, body)."""
+    """Every message the mail server accepted: (seconds since start, recipient, body) in
+    ``received``, with the text of every part of a multipart message as its body; and
+    the whole message in ``messages``. With ``delay``, each message is answered that many
+    seconds after it arrived (recorded first, as a server that took it would deliver it)."""
 
     started: float = field(default_factory=time.monotonic)
     received: list[tuple[float, str, str]] = field(default_factory=list)
+    messages: list[Arrival] = field(default_factory=list)
+    delay: float = 0.0
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd's handler hook
-        message = message_from_bytes(envelope.content)
-        body = message.get_payload(decode=True).decode()
+        whole = message_from_bytes(envelope.content, policy=policy.default)
+        body = _readable(message_from_bytes(envelope.content))
         for recipient in envelope.rcpt_tos:
-            self.received.append((time.monotonic() - self.started, recipient, body))
+            at = time.monotonic() - self.started
+            self.received.append((at, recipient, body))
+            self.messages.append(Arrival(at, recipient, whole))
+        if self.delay:
+            await asyncio.sleep(self.delay)
         return "250 OK"
 
     def mentioning(self, text: str) -> list[tuple[float, str, str]]:
         return [item for item in self.received if text in item[2]]
 
+    def to(self, recipient: str) -> list[Arrival]:
+        return [item for item in self.messages if item.recipient == recipient]
+
 
 @contextlib.contextmanager
-def mail_server():
-    mailbox = Mailbox()
+def mail_server(delay: float = 0.0):
+    mailbox = Mailbox(delay=delay)
     controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
@@ -161,6 +217,16 @@ def stop(process: subprocess.Popen, sig=signal.SIGTERM) -> None:
         process.wait(timeout=10)
 
 
+def stop_all(running: list[subprocess.Popen]) -> None:
+    """Stop several processes at once: each is asked to stop before any is waited for."""
+    for process in running:
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+    for process in running:
+        stop(process)
+
+
 def call(method: str, url: str, body: dict | None = None, headers: dict | None = None):
     """(status, parsed JSON body or None). A refused connection is status 0."""
     data = json.dumps(body).encode() if body is not None else None
@@ -179,6 +245,23 @@ def call(method: str, url: str, body: dict | None = None, headers: dict | None =
             return error.code, None
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return 0, None
+
+
+def fetch(
+    method: str, url: str, data: bytes | None = None, headers: dict | None = None
+) -> tuple[int, str]:
+    """(status, body as text) of any page, as a browser or a mail program asks for it:
+    no cookies, nothing added but ``headers``. A refused connection is status 0."""
+    request = urllib.request.Request(url, data=data, method=method)  # noqa: S310  (http to the test's own server)
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(errors="replace")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0, ""
 
 
 def shell(env: dict, code: str):
