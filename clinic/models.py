@@ -255,6 +255,9 @@ class Session(models.Model):
     )
     mode = models.CharField(max_length=12, choices=Mode.choices, default=Mode.IN_PERSON)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    # When it was booked or last moved: a reminder "24 hours before" for a session booked
+    # later than that comes when it is booked (clients/reminders).
+    booked_at = models.DateTimeField(_("booked or moved at"), default=timezone.now, editable=False)
     video_link = models.URLField(
         _("video link"),
         max_length=500,
@@ -283,6 +286,21 @@ class Session(models.Model):
     def __str__(self) -> str:
         # In the zone of the page that shows it (the clinic's, in its admin).
         return f"Session {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        loaded = getattr(self, "_starts_at_loaded", None)
+        if loaded is not None and self.starts_at != loaded:
+            self.booked_at = timezone.now()  # moved: booked anew at its new time
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "booked_at"}
+        super().save(*args, **kwargs)
+        self._starts_at_loaded = self.starts_at
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        session = super().from_db(db, field_names, values)
+        session._starts_at_loaded = getattr(session, "starts_at", None)
+        return session
 
     @property
     def ends_at(self):

@@ -15,10 +15,10 @@ from clients.reminders.person import Person
 from clients.reminders.registry import THERAPIST, Due, ReminderKind, Words, day_slot
 from clients.reminders.timing import Window
 
-from .caseload import caseload
+from .caseload import NOTHING, OPEN_SAFETY, TIERS, caseload
 
 MORNING = "morning"
-ACT_NOW, WATCH = 0, 1  # the caseload's tiers
+ACT_NOW, NOTHING_TO_FLAG = TIERS[OPEN_SAFETY], TIERS[NOTHING]
 
 
 def _plan(persons: list[Person], window: Window) -> list[Due]:
@@ -33,15 +33,17 @@ def _still_due(person: Person, _slot, _object_id, now: datetime) -> bool:
 
 
 def _words(person: Person, _slot, _object_id) -> Words:
+    # Every client the caseload gives a reason, as the page the link opens lists them.
     tiers = [row.tier for row in caseload(therapist=person.therapist)]
-    now, watch = tiers.count(ACT_NOW), tiers.count(WATCH)
+    now = tiers.count(ACT_NOW)
+    flagged = sum(tier < NOTHING_TO_FLAG for tier in tiers)
     lines = [
         ngettext(
             "%(count)s client may need your attention today.",
             "%(count)s clients may need your attention today.",
-            now + watch,
+            flagged,
         )
-        % {"count": now + watch}
+        % {"count": flagged}
     ]
     if now:
         lines.append(

@@ -1,31 +1,27 @@
-"""The reminder that questionnaires are waiting: once for each one that falls due, at the
-client's hour on the day it does (or the next day, when it falls due after that hour).
-It never names the questionnaire."""
+"""The reminder that questionnaires are waiting: once each time one falls due, at the
+first of the client's hours after it does. It never names the questionnaire."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clients.reminders.daily import daily_candidates, day_of
+from clients.reminders.daily import daily_candidates
 from clients.reminders.emails import register
 from clients.reminders.kinds import client_page
 from clients.reminders.person import Person
-from clients.reminders.registry import CLIENT, Due, ReminderKind, Words, day_slot
-from clients.reminders.timing import Window, local_moment
+from clients.reminders.registry import CLIENT, Due, ReminderKind, Words
+from clients.reminders.timing import Window
 
-from .selectors import due_by_client, due_for
+from .selectors import DueMeasure, due_by_client, due_for
 
 MEASURES = "measures"
 
 
-def _reminder_day(person: Person, since: datetime):
-    """The day of the first of the person's daily moments at or after ``since``."""
-    day = timezone.localdate(since, timezone=person.zone)
-    if local_moment(day, person.daily_time, person.zone) < since:
-        day += timedelta(days=1)
-    return day
+def occurrence(waiting: list[DueMeasure]) -> str:
+    """The slot: when the newest of the waiting questionnaires fell due. Something newly
+    asked makes a new slot; the same ones still waiting keep theirs."""
+    return max(each.since for each in waiting).astimezone(UTC).strftime("%Y%m%dT%H%MZ")
 
 
 def _plan(persons: list[Person], window: Window) -> list[Due]:
@@ -34,18 +30,17 @@ def _plan(persons: list[Person], window: Window) -> list[Due]:
         return []
     clients = list({person.client.pk: person.client for person, _, _ in candidates}.values())
     due = due_by_client(clients, window.end)
-    found = []
-    for person, day, moment in candidates:
-        waiting = due[person.client.pk]
-        # The newest to fall due decides: one reminder each time something new is asked.
-        if waiting and _reminder_day(person, max(m.since for m in waiting)) == day:
-            found.append(Due(MEASURES, person, day_slot(day), moment))
-    return found
+    return [
+        Due(MEASURES, person, occurrence(due[person.client.pk]), moment)
+        for person, _day, moment in candidates
+        # Fallen due by the person's hour: one that falls due later waits for the next.
+        if due[person.client.pk] and max(m.since for m in due[person.client.pk]) <= moment
+    ]
 
 
 def _still_due(person: Person, slot: str, _object_id, now: datetime) -> bool:
     waiting = due_for(person.client, now)
-    return bool(waiting) and _reminder_day(person, max(m.since for m in waiting)) == day_of(slot)
+    return bool(waiting) and occurrence(waiting) == slot
 
 
 def _words(person: Person, _slot, _object_id) -> Words:
@@ -65,7 +60,7 @@ register(
         name=MEASURES,
         code="m",
         label=gettext_lazy("Questions waiting for you"),
-        help=gettext_lazy("At your hour, on the day new questions are waiting."),
+        help=gettext_lazy("At your hour, once when new questions are waiting."),
         audience=CLIENT,
         default_on=True,
         plan=_plan,

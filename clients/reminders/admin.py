@@ -10,12 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from clients.emdr.admin import EmdrSettingsFormSet
 from clinic.admin_scope import ClinicScopedInline
 
+from .forms import hour_in_quiet_error, inside_quiet
 from .models import ClinicReminderSettings
 from .registry import CLIENT, every_kind
 
 
 def _kind_choices() -> list[tuple[str, str]]:
-    """Every registered kind, read when the form is drawn (kinds register at start-up)."""
+    """Every registered kind that is on by default, read when the form is drawn (kinds
+    register at start-up): one off by default anyway is off whether ticked or not."""
     return [
         (
             kind.name,
@@ -23,6 +25,7 @@ def _kind_choices() -> list[tuple[str, str]]:
             % {"label": kind.label},
         )
         for kind in every_kind()
+        if kind.default_on
     ]
 
 
@@ -48,6 +51,13 @@ class ClinicReminderSettingsForm(forms.ModelForm):
             "silence_days",
             "grace_hours",
         ]
+
+    def clean(self):
+        data = super().clean()
+        hour, start, end = (data.get(name) for name in ("daily_hour", "quiet_from", "quiet_until"))
+        if None not in (hour, start, end) and inside_quiet(hour, start, end):
+            self.add_error("daily_hour", hour_in_quiet_error(hour, start, end, clinic=True))
+        return data
 
 
 class ReminderSettingsFormSet(EmdrSettingsFormSet):

@@ -23,7 +23,9 @@ def _moments(
         moment = local_moment(day, time(hour), zone)
         opened = send_window(moment, zone=zone, quiet=quiet, grace=grace)
         if opened is not None and window.takes(*opened):
-            taken.append((day, moment))
+            # An hour inside quiet hours waits for their end, which can be the next morning:
+            # the reminder is that morning's, about that day, as the e-mail says "today".
+            taken.append((opened[0].astimezone(zone).date(), opened[0]))
     return tuple(taken)
 
 

@@ -33,6 +33,7 @@ def register(kind: registry.ReminderKind) -> registry.ReminderKind:
         label=kind.label,
         priority=OutboxMessage.Priority.ROUTINE,
         render=render,
+        resend_in_doubt=False,  # never twice: one lost in a crash is the lesser harm
     )
     return kind
 

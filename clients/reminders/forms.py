@@ -32,7 +32,38 @@ def hour_words(hour: int) -> str:
 
 
 def quiet_words(start: time, end: time) -> str:
+    """Quiet hours in words; the same time for both ends means none at all."""
+    if start == end:
+        return _("None")
     return f"{start.strftime('%H:%M')}–{end.strftime('%H:%M')}"
+
+
+def inside_quiet(hour: int, start: time, end: time) -> bool:
+    """Whether a reminder due at ``hour`` falls in quiet hours from ``start`` to ``end``
+    (across midnight when start > end; none when they are equal), as ``QuietHours.holds``
+    reads a moment: the start is inside, the end is not."""
+    if start == end or not 0 <= hour <= 23:  # no quiet hours; no hour (refused elsewhere)
+        return False
+    at = time(hour)
+    if start < end:
+        return start <= at < end
+    return at >= start or at < end
+
+
+def hour_in_quiet_error(hour: int, start: time, end: time, *, clinic: bool = False) -> str:
+    facts = {"hours": quiet_words(start, end)}
+    if clinic:
+        return (
+            _(
+                "This hour is inside the clinic's quiet hours (%(hours)s): a reminder would "
+                "wait until they end."
+            )
+            % facts
+        )
+    return (
+        _("This hour is inside your quiet hours (%(hours)s): a reminder would wait until they end.")
+        % facts
+    )
 
 
 def kind_field(kind: ReminderKind) -> str:
@@ -91,6 +122,8 @@ class PreferencesForm(forms.Form):
         self.kinds = kinds
         self.locked = locked
         self.on = on
+        self.settings = settings
+        self.preference = preference
         for kind in kinds:
             name = kind_field(kind)
             self.fields[name] = forms.BooleanField(
@@ -114,17 +147,55 @@ class PreferencesForm(forms.Form):
         """Each kind's checkbox with whether the therapist turned it off."""
         return [(self[kind_field(kind)], kind.name in self.locked) for kind in self.kinds]
 
+    def quiet_now(self) -> str:
+        """The quiet hours as saved (not as typed on this form), in words."""
+        preference, settings = self.preference, self.settings
+        own = preference.quiet_from is not None
+        start, end = (
+            (preference.quiet_from, preference.quiet_until)
+            if own
+            else (settings.quiet_from, settings.quiet_until)
+        )
+        if start == end:
+            return _("None")
+        words = {"hours": quiet_words(start, end)}
+        return (_("%(hours)s (your own)") if own else _("%(hours)s (the clinic's)")) % words
+
     def clean(self):
         data = super().clean()
+        if data.get("quiet") != OWN:
+            # The clinic's quiet hours (or no valid choice): whatever times were typed for
+            # one's own are ignored, even a time that is not one.
+            for name in ("quiet_from", "quiet_until"):
+                self.errors.pop(name, None)
+                data[name] = None
+            self._check_hour(data, self.settings.quiet_from, self.settings.quiet_until)
+            return data
         start, end = data.get("quiet_from"), data.get("quiet_until")
         if self.errors.keys() & {"quiet_from", "quiet_until"}:
             return data
         missing = _("Give both times, or choose the clinic's quiet hours.")
-        if start is not None and end is None:
-            self.add_error("quiet_until", missing)
-        elif start is None and (end is not None or data.get("quiet") == OWN):
+        if start is None:
             self.add_error("quiet_from", missing)
+        elif end is None:
+            self.add_error("quiet_until", missing)
+        else:
+            self._check_hour(data, start, end, own=True)
         return data
+
+    def _check_hour(self, data: dict, start: time, end: time, *, own: bool = False) -> None:
+        """A daily hour inside the quiet hours would only ever wait for them to end. The
+        clinic's hour in the clinic's quiet hours is the clinic's to mend (its form refuses
+        it), so that alone does not stop a person saving."""
+        if "daily_hour" in self.errors or "quiet" in self.errors:
+            return
+        hour = data.get("daily_hour")
+        if hour is None and not own:
+            return
+        if hour is None:
+            hour = self.settings.daily_hour
+        if inside_quiet(hour, start, end):
+            self.add_error("daily_hour", hour_in_quiet_error(hour, start, end))
 
     def kinds_changed(self) -> dict[str, bool]:
         """The kinds whose box now differs from what the person got: only those become
@@ -166,6 +237,8 @@ class PlanForm(forms.Form):
     silence = forms.ChoiceField(
         label=gettext_lazy("Nudge after days without a check-in"), widget=forms.RadioSelect
     )
+    # Read only when "after N days" is chosen (see clean()): a number left in the box is
+    # ignored with the clinic's default or no nudge.
     silence_days = forms.IntegerField(
         label=gettext_lazy("Number of days"),
         min_value=1,
@@ -181,6 +254,7 @@ class PlanForm(forms.Form):
         settings: ClinicReminderSettings,
         plan: ClientReminderPlan | None,
         read_only: bool = False,
+        helps: dict[str, str] | None = None,
         **kwargs,
     ):
         chosen = (plan.kinds if plan else None) or {}
@@ -196,7 +270,7 @@ class PlanForm(forms.Form):
             default = _("Clinic default (on)") if clinic_on else _("Clinic default (off)")
             self.fields[kind_field(kind)] = forms.ChoiceField(
                 label=kind.label,
-                help_text=kind.help,
+                help_text=kind.help if helps is None else helps.get(kind.name, kind.label),
                 choices=[(DEFAULT, default), (ON, _("On")), (OFF, _("Off"))],
                 widget=forms.RadioSelect,
             )
@@ -221,8 +295,12 @@ class PlanForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        chosen = data.get("silence") == DAYS and data.get("silence_days") is None
-        if chosen and "silence_days" not in self.errors:
+        if data.get("silence") != DAYS:
+            # The clinic's default or no nudge: the days box is not read, whatever is in it.
+            self.errors.pop("silence_days", None)
+            data["silence_days"] = None
+            return data
+        if data.get("silence_days") is None and "silence_days" not in self.errors:
             self.add_error("silence_days", _("Give a number of days from 1 to 60."))
         return data
 

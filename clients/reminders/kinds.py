@@ -139,30 +139,34 @@ def _silent_since(clients: list[Client]) -> dict[int, datetime]:
     return {client.pk: last.get(client.pk) for client in clients}
 
 
-def _nudge_day(client: Client, last: datetime | None, silence_days: int, zone) -> date:
-    quiet_from = timezone.localdate(last, timezone=zone) if last else client.started_on
-    return quiet_from + timedelta(days=silence_days)
+def _silence_start(client: Client, last: datetime | None, zone) -> date:
+    """The local day the silence began: the last check-in's, or the start of treatment."""
+    return timezone.localdate(last, timezone=zone) if last else client.started_on
 
 
 def _check_in_plan(persons: list[Person], window: Window) -> list[Due]:
     persons = [person for person in persons if person.silence_days > 0]
+    # Keyed by the day the silence began, so one silence has one nudge, whatever the days
+    # are changed to meanwhile; sent at the first of the person's hours once it is long enough.
     candidates = daily_candidates(persons, window, CHECK_IN)
     if not candidates:
         return []
     last = _silent_since([person.client for person, _, _ in candidates])
-    return [
-        Due(CHECK_IN, person, day_slot(day), moment)
-        for person, day, moment in candidates
-        if day
-        == _nudge_day(person.client, last[person.client.pk], person.silence_days, person.zone)
-    ]
+    found = []
+    for person, day, moment in candidates:
+        began = _silence_start(person.client, last[person.client.pk], person.zone)
+        if day >= began + timedelta(days=person.silence_days):
+            found.append(Due(CHECK_IN, person, day_slot(began), moment))
+    return found
 
 
 def _check_in_still_due(person: Person, slot: str, _object_id, now: datetime) -> bool:
     if person.silence_days <= 0:
         return False
     last = _silent_since([person.client])[person.client.pk]
-    return day_of(slot) == _nudge_day(person.client, last, person.silence_days, person.zone)
+    began = _silence_start(person.client, last, person.zone)
+    today = timezone.localdate(now, timezone=person.zone)
+    return day_of(slot) == began and today >= began + timedelta(days=person.silence_days)
 
 
 def _check_in_words(person: Person, _slot, _object_id) -> Words:
@@ -194,17 +198,18 @@ def _session_plan(persons: list[Person], window: Window) -> list[Due]:
         status=Session.Status.SCHEDULED,
         starts_at__gt=window.start,
         starts_at__lte=window.end + BEFORE_SESSION,
-    ).values_list("pk", "client_id", "starts_at")
+    ).values_list("pk", "client_id", "starts_at", "booked_at")
     return [
         Due(
             SESSION,
             by_client[client_id],
             session_slot(pk, starts_at),
-            starts_at - BEFORE_SESSION,
+            # 24 hours before; for a session booked or moved later than that, at once.
+            max(starts_at - BEFORE_SESSION, booked_at),
             object_id=pk,
             until=starts_at,
         )
-        for pk, client_id, starts_at in sessions
+        for pk, client_id, starts_at, booked_at in sessions
         if client_id in by_client
     ]
 
@@ -227,7 +232,7 @@ def _session_words(person: Person, _slot, session_id) -> Words:
     local = timezone.localtime(session.starts_at, person.zone)
     facts = {
         "day": formats.date_format(local, "l j F"),
-        "time": formats.time_format(local, "TIME_FORMAT"),
+        "time": formats.time_format(local, "H:i"),  # the 24-hour clock, as every page shows
         "zone": person.zone.key,
     }
     where = (

@@ -49,7 +49,11 @@ class ClinicReminderSettings(models.Model):
         help_text=_("In each person's own time zone (0-23)."),
     )
     quiet_from = models.TimeField(_("quiet hours from"), default=QUIET_FROM_DEFAULT)
-    quiet_until = models.TimeField(_("quiet hours until"), default=QUIET_UNTIL_DEFAULT)
+    quiet_until = models.TimeField(
+        _("quiet hours until"),
+        default=QUIET_UNTIL_DEFAULT,
+        help_text=_("The same time as 'from' means no quiet hours at all."),
+    )
     silence_days = models.PositiveSmallIntegerField(
         _("check-in nudge after days without a check-in"),
         default=SILENCE_DAYS_DEFAULT,
@@ -81,7 +85,7 @@ class ClinicReminderSettings(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Reminder settings of clinic {self.clinic_id}"
+        return str(_("Reminder settings"))
 
 
 class ClientReminderPlan(models.Model):

@@ -23,6 +23,7 @@ from clinic.models import User
 
 from . import services
 from .forms import PauseForm, PreferencesForm
+from .kinds import SESSION
 from .models import ClientReminderPlan, ReminderPreference
 from .people import clinic_settings, person_for
 from .person import Person
@@ -34,11 +35,12 @@ ROLES = {User.Role.CLIENT: CLIENT, User.Role.THERAPIST: THERAPIST}
 
 @dataclass(frozen=True)
 class Summary:
-    """What the card says: paused until when (in the person's zone), else on at which
-    hour, or off altogether."""
+    """What the card says: paused until when (in the person's zone), else daily reminders
+    on at which hour, else only the one before each appointment, or off altogether."""
 
     daily_hour: int
     any_on: bool
+    daily_on: bool  # a kind sent at the person's hour: every kind but the appointment's
     paused_until: datetime | None  # local, only while the pause lasts
     zone: ZoneInfo
 
@@ -49,6 +51,7 @@ def summary_of(person: Person, now: datetime | None = None) -> Summary:
     return Summary(
         daily_hour=person.daily_hour,
         any_on=bool(person.kinds),
+        daily_on=bool(person.kinds - {SESSION}),
         paused_until=until.astimezone(person.zone) if until else None,
         zone=person.zone,
     )
@@ -145,9 +148,13 @@ def preferences(request: HttpRequest) -> HttpResponse:
             return redirect("reminder-preferences")
         return _page(request, person, audience, pause_form=pause_form, status=400)
     if action == "resume":
-        if person.paused_until is not None:
+        # Said only when a pause was ended: a second click, or a pause that had run out
+        # meanwhile, ends nothing.
+        if person.paused(timezone.now()):
             services.preference_save(user=user, paused_until=None, fields={"paused_until"})
-        messages.success(request, _("Reminders are on again."))
+            messages.success(request, _("Reminders are on again."))
+        else:
+            messages.info(request, _("Reminders were not paused."))
         return redirect("reminder-preferences")
     messages.error(request, _("That did not work. Please use one of the buttons."))
     return _page(request, person, audience, status=400)

@@ -76,7 +76,7 @@ def person_of(
         silence_days = plan.silence_days
     return Person(
         user_id=user.pk,
-        name=user.get_short_name(),
+        name=user.display_name,  # never the address: "Hello," alone without a name
         clinic_id=clinic.pk,
         clinic_name=clinic.name,
         zone=ZoneInfo(zone),

@@ -6,8 +6,9 @@ nothing more; the outbox claims each row before sending it. A moment missed whil
 ran is still taken by the next run within the grace period, never in quiet hours.
 """
 
+import logging
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,13 +16,14 @@ from django.utils import timezone
 from clinic.outbox.models import Heartbeat, OutboxMessage
 
 from . import people, registry
-from .daily import person_moments
 from .emails import outbox_kind
 from .timing import Window, send_window
 
+logger = logging.getLogger(__name__)
+
 PLAN = "reminders-plan"
 WRITE_CHUNK = 2000
-READ_CHUNK = 2000  # keys in one IN list: well under every backend's limit
+OWED_LOOKBACK = timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,7 @@ def due_in(window: Window, *, now: datetime | None = None) -> list[Planned]:
         registry.CLIENT: people.clients_reminded(),
         registry.THERAPIST: people.therapists_reminded(),
     }
-    if window.live:
-        window = replace(window, owed=_owed_already(audiences, window))
+    window = replace(window, owed=_owed_already(window))
     planned = []
     for kind in registry.every_kind():
         persons = [
@@ -50,38 +51,49 @@ def due_in(window: Window, *, now: datetime | None = None) -> list[Planned]:
         ]
         if not persons:
             continue
-        for due in kind.plan(persons, window):
-            person = due.person
-            opened = send_window(
-                due.moment,
-                zone=person.zone,
-                quiet=person.quiet,
-                grace=person.grace,
-                until=due.until,
+        try:
+            dues = kind.plan(persons, window)
+        except Exception as error:  # one kind's fault must not hold back the others
+            logger.exception(
+                "Reminders of kind %s not planned (%s)", kind.name, type(error).__name__
             )
-            if opened is None or not window.takes(*opened):
-                continue
-            if person.paused(opened[0]):
-                continue
-            planned.append(Planned(due, *opened))
+            continue
+        for due in dues:
+            if due.key in window.owed:
+                continue  # owed already, perhaps sent: a preview must not list it again
+            opened = _opened(due)
+            if opened is not None and window.takes(*opened):
+                planned.append(Planned(due, *opened))
     return sorted(planned, key=lambda each: (each.opens, each.due.kind, each.due.person.user_id))
 
 
-def _owed_already(audiences: dict[str, list[people.Person]], window: Window) -> frozenset[str]:
-    """The daily reminders this window would take that are owed already: a run minutes
-    after another (every run within the grace period) then reads nothing more for them."""
-    keys = [
-        registry.key_for(kind, person.user_id, registry.day_slot(day))
-        for persons in audiences.values()
-        for person in persons
-        for day, _moment in person_moments(person, window)
-        for kind in person.kinds
-    ]
-    owed = set()
-    for start in range(0, len(keys), READ_CHUNK):
-        chunk = keys[start : start + READ_CHUNK]
-        owed.update(OutboxMessage.objects.filter(key__in=chunk).values_list("key", flat=True))
-    return frozenset(owed)
+def _opened(due: registry.Due) -> tuple[datetime, datetime] | None:
+    """When the reminder may go out: its send window, starting when a pause ends if it
+    ends inside it (what is left of the window is still the reminder's)."""
+    person = due.person
+    opened = send_window(
+        due.moment, zone=person.zone, quiet=person.quiet, grace=person.grace, until=due.until
+    )
+    if opened is None or person.paused_until is None:
+        return opened
+    opens, closes = max(opened[0], person.paused_until), opened[1]
+    if opens >= closes or person.quiet.holds(opens, person.zone):
+        return None
+    return opens, closes
+
+
+def _owed_already(window: Window) -> frozenset[str]:
+    """The reminders owed in the last days: a run minutes after another (every run within
+    the grace period) then reads nothing more for the daily ones. One query: a daily
+    reminder's row is written after its moment, and its moment is at most a day and the
+    grace period (12 hours at most) before the window."""
+    since = window.start - OWED_LOOKBACK
+    kinds = [outbox_kind(kind.name) for kind in registry.every_kind()]
+    return frozenset(
+        OutboxMessage.objects.filter(kind__in=kinds, created_at__gte=since).values_list(
+            "key", flat=True
+        )
+    )
 
 
 def plan(*, now: datetime | None = None) -> list[int]:

@@ -64,6 +64,10 @@ _KINDS: dict[str, ReminderKind] = {}
 
 def add(kind: ReminderKind) -> ReminderKind:
     """Known to the planner and the pages; ``emails.register`` also tells the outbox."""
+    taken = kind_coded(kind.code)
+    if taken is not None and taken.name != kind.name:
+        # The code is what an unsubscribe link names: shared, one link would stop both.
+        raise ValueError(f"Reminder kinds {taken.name} and {kind.name} share the code {kind.code}")
     _KINDS[kind.name] = kind
     return kind
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from clients.models import Client
@@ -28,6 +29,21 @@ from .registry import CLIENT, every_kind
 
 TEMPLATE = "reminders/plan.html"
 
+# Each kind's help as the therapist reads it (the kinds' own help speaks to the client); a
+# kind not named here shows its label.
+THERAPIST_HELP = {
+    "exercises": gettext_lazy(
+        "At the client's hour, on days something is planned for them and not yet done."
+    ),
+    "measures": gettext_lazy("At the client's hour, once when new questions are waiting."),
+    "check_in": gettext_lazy(
+        "Once, at the client's hour, after the number of days without a check-in below."
+    ),
+    "session": gettext_lazy(
+        "24 hours before each appointment, with the time in the client's time zone."
+    ),
+}
+
 
 def _plan(client: Client) -> ClientReminderPlan | None:
     return ClientReminderPlan.objects.filter(client=client).select_related("updated_by").first()
@@ -42,7 +58,9 @@ def client_plan(request: HttpRequest, client_id: int) -> HttpResponse:
     plan = _plan(client)
     kinds = every_kind(CLIENT)
     status = 200
-    form = PlanForm(kinds=kinds, settings=settings, plan=plan, read_only=read_only)
+    form = PlanForm(
+        kinds=kinds, settings=settings, plan=plan, read_only=read_only, helps=THERAPIST_HELP
+    )
     if request.method == "POST":
         if read_only:
             messages.error(
@@ -50,7 +68,9 @@ def client_plan(request: HttpRequest, client_id: int) -> HttpResponse:
                 _("This client has been discharged; reactivate them to change their reminders."),
             )
             return redirect("client-reminders", client_id=client.pk)
-        form = PlanForm(request.POST, kinds=kinds, settings=settings, plan=plan)
+        form = PlanForm(
+            request.POST, kinds=kinds, settings=settings, plan=plan, helps=THERAPIST_HELP
+        )
         if form.is_valid():
             try:
                 services.plan_save(

@@ -15,6 +15,10 @@ DROP_REASONS = {
     "expired": _("too old to be of use"),
     "recipient_inactive": _("the recipient's account is switched off"),
     "no_address": _("the recipient has no e-mail address"),
+    "in_doubt": _(
+        "perhaps sent: the worker stopped while the mail server had it, and a reminder is "
+        "not sent twice"
+    ),
 }
 
 

@@ -66,6 +66,8 @@ def send(message_id: int, *, now: datetime | None = None, due_by: datetime | Non
     reason = _no_longer_owed(message, now)
     try:
         kind = kinds.kind_of(message.kind)
+        if not reason and message.handed_at is not None and not kind.resend_in_doubt:
+            reason = "in_doubt"  # the worker before died with the mail server holding it
         email = None if reason else kind.render(message)
     except ObjectDoesNotExist:  # what it was about has been erased since
         email, reason = None, "gone"
@@ -77,6 +79,7 @@ def send(message_id: int, *, now: datetime | None = None, due_by: datetime | Non
         return False
     email.to = [message.recipient.email]
     email.extra_headers["Message-ID"] = _message_id(message)
+    OutboxMessage.objects.filter(pk=message.pk, lease_token=token).update(handed_at=now)
     try:
         if not email.send():
             raise ConnectionError("the mail backend accepted no message")
@@ -134,8 +137,12 @@ def _drop(message: OutboxMessage, token: uuid.UUID, reason: str, now: datetime) 
 def _try_later(message: OutboxMessage, token: uuid.UUID, error: Exception, now: datetime) -> None:
     doublings = min(max(message.attempts - 1, 0), 10)  # 2**10 x 30 s is beyond every cap
     wait = min(BACKOFF_MOST[message.priority], BACKOFF_FIRST * 2**doublings)
+    # The mail server answered with an error (or never took it): not in doubt.
     OutboxMessage.objects.filter(pk=message.pk, lease_token=token).update(
-        lease_until=None, send_after=now + wait, last_error=type(error).__name__[:80]
+        lease_until=None,
+        send_after=now + wait,
+        last_error=type(error).__name__[:80],
+        handed_at=None,
     )
     logger.warning(
         "E-mail %s (%s) not sent on attempt %s (%s); next try in %s s",

@@ -22,15 +22,32 @@ class Kind:
     priority: int
     render: Render
     delivered: Delivered | None = None
+    # A worker that died while the mail server had the e-mail leaves it in doubt: sent or
+    # not, nobody knows. Safety and account e-mails are sent again (twice rather than
+    # never, with the same Message-ID); a reminder is not (once rather than twice).
+    resend_in_doubt: bool = True
 
 
 _KINDS: dict[str, Kind] = {}
 
 
 def register(
-    name: str, *, label: str, priority: int, render: Render, delivered: Delivered | None = None
+    name: str,
+    *,
+    label: str,
+    priority: int,
+    render: Render,
+    delivered: Delivered | None = None,
+    resend_in_doubt: bool = True,
 ) -> Kind:
-    kind = Kind(name=name, label=label, priority=priority, render=render, delivered=delivered)
+    kind = Kind(
+        name=name,
+        label=label,
+        priority=priority,
+        render=render,
+        delivered=delivered,
+        resend_in_doubt=resend_in_doubt,
+    )
     _KINDS[name] = kind
     return kind
 

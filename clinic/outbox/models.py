@@ -66,6 +66,9 @@ class OutboxMessage(models.Model):
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     # The class of the last error only: an exception's text can carry an address.
     last_error = models.CharField(_("last error"), max_length=80, blank=True)
+    # Set just before the mail server is given the e-mail: found set on a claim taken over
+    # from a worker that died, it says the e-mail may have gone out (see kinds.Kind).
+    handed_at = models.DateTimeField(_("handed to the mail server at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     dropped_at = models.DateTimeField(_("not needed since"), null=True, blank=True)
     drop_reason = models.CharField(_("why not sent"), max_length=40, blank=True)
@@ -83,6 +86,8 @@ class OutboxMessage(models.Model):
                 name="outbox_pending",
             ),
             models.Index(fields=["recipient", "created_at"], name="outbox_recipient"),
+            # The reminder planner's look at what it owed in the last days (clients/reminders).
+            models.Index(fields=["kind", "created_at"], name="outbox_kind_created"),
         ]
         constraints = [
             models.CheckConstraint(

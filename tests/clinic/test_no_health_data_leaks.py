@@ -421,6 +421,7 @@ def test_the_sentinel_and_health_words_reach_no_reminder_of_any_kind(every_log_l
     factories.SessionFactory(
         client=client_record,
         starts_at=now + timedelta(hours=24) - timedelta(minutes=5),
+        booked_at=now - timedelta(days=7),
         mode="virtual",
         video_link="https://meet.example.org/therapy-room",
     )

@@ -64,13 +64,15 @@ def _post(browser, clinic, **fields):
     return browser.post(_clinic_page(clinic), _clinic_post(clinic, **fields))
 
 
-def test_the_section_lists_every_registered_kind_as_a_box(admin_browser, clinic):
+def test_the_section_lists_every_kind_on_by_default_as_a_box(admin_browser, clinic):
     page = admin_browser.get(_clinic_page(clinic)).content.decode()
     assert "Reminders off by default" in page
-    for name in ("exercises", "measures", "check_in", "session", "morning"):
+    for name in ("exercises", "measures", "check_in", "session"):
         assert f'name="{PREFIX}-0-kinds_off" value="{name}"' in page
     assert "Clients: Something planned for today" in page
-    assert "Therapists: A morning count of clients who may need attention" in page
+    # The therapists' morning count is off by default anyway: a box for it would do nothing.
+    assert 'value="morning"' not in page
+    assert "A morning count of clients who may need attention" not in page
 
 
 def test_the_clinic_admin_sets_the_defaults_and_people_follow_them(
@@ -108,6 +110,14 @@ def test_the_clinic_admin_sets_the_defaults_and_people_follow_them(
         ({"silence_days": 61}, "less than or equal to 60"),
         ({"grace_hours": 0}, "greater than or equal to 1"),
         ({"kinds_off": ["nonsense"]}, "Select a valid choice"),
+        ({"kinds_off": ["morning"]}, "Select a valid choice"),
+        # The clinic's hour inside the clinic's quiet hours, across midnight or not.
+        ({"daily_hour": 7}, "inside the clinic&#x27;s quiet hours (21:00–08:00)"),
+        ({"daily_hour": 21}, "a reminder would wait until they end"),
+        (
+            {"daily_hour": 13, "quiet_from": "12:30", "quiet_until": "14:00"},
+            "inside the clinic&#x27;s quiet hours (12:30–14:00)",
+        ),
     ],
 )
 def test_a_value_out_of_range_is_refused_and_nothing_is_stored(
@@ -117,6 +127,18 @@ def test_a_value_out_of_range_is_refused_and_nothing_is_stored(
     assert response.status_code == 200  # the page again, with the error
     assert words in response.content.decode()
     assert not ClinicReminderSettings.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("hour", "start", "end"),
+    [(8, "21:00", "08:00"), (20, "21:00", "08:00"), (7, "00:00", "00:00"), (12, "06:00", "12:00")],
+)
+def test_an_hour_outside_the_quiet_hours_is_kept(admin_browser, clinic, hour, start, end):
+    # The quiet hours end at "until": a reminder at that very hour goes out; equal times
+    # mean no quiet hours at all.
+    response = _post(admin_browser, clinic, daily_hour=hour, quiet_from=start, quiet_until=end)
+    assert response.status_code == 302
+    assert ClinicReminderSettings.objects.get(clinic=clinic).daily_hour == hour
 
 
 def test_a_page_left_as_shown_or_without_the_section_stores_nothing(admin_browser, clinic):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.reminders import services
+from clients.reminders.forms import inside_quiet
 from clients.reminders.models import ClientReminderPlan, ClinicReminderSettings, ReminderPreference
 from clients.reminders.people import person_for
 from clinic.models import AuditEvent
@@ -89,7 +90,7 @@ def test_a_client_saves_their_choices_and_only_what_they_changed_becomes_theirs(
     response = me.post(
         PAGE,
         _save(
-            kind_check_in=None, daily_hour="7", quiet="own", quiet_from="22:00", quiet_until="07:30"
+            kind_check_in=None, daily_hour="8", quiet="own", quiet_from="22:00", quiet_until="07:30"
         ),
         follow=True,
     )
@@ -98,14 +99,15 @@ def test_a_client_saves_their_choices_and_only_what_they_changed_becomes_theirs(
     assert "Saved. Your reminders follow these choices now." in page
     preference = ReminderPreference.objects.get(user=client_record.user)
     assert preference.kinds == {"check_in": False}  # the rest keep following the clinic
-    assert preference.daily_hour == 7
+    assert preference.daily_hour == 8
     assert (preference.quiet_from, preference.quiet_until) == (time(22), time(7, 30))
     person = person_for(client_record.user)
     assert person.kinds == {"exercises", "measures", "session"}
-    assert person.daily_hour == 7
+    assert person.daily_hour == 8
     # Shown as saved: the box unticked, the hour and the own quiet hours chosen.
     assert 'id="id_kind_check_in" aria' in page
-    assert '<option value="7" selected>07:00</option>' in page
+    assert '<option value="8" selected>08:00</option>' in page
+    assert "Your quiet hours now: 22:00–07:30 (your own)" in page
     assert 'id="id_quiet_1" required checked' in page
     assert 'value="22:00"' in page and 'value="07:30"' in page
 
@@ -196,7 +198,6 @@ def test_every_kind_off_says_so_on_the_card(me, client_record):
     [
         ({"daily_hour": "24"}, "daily_hour", "Select a valid choice."),
         ({"quiet": "own", "quiet_from": "22:00"}, "quiet_until", "Give both times"),
-        ({"quiet": "clinic", "quiet_until": "06:00"}, "quiet_from", "Give both times"),
         ({"quiet": "own"}, "quiet_from", "Give both times"),
         ({"quiet": "own", "quiet_from": "25:00", "quiet_until": "06:00"}, "quiet_from", "valid"),
         ({"quiet": "later"}, "quiet", "Select a valid choice."),
@@ -210,6 +211,151 @@ def test_invalid_choices_are_answered_on_the_form_and_nothing_is_saved(
     assert words in " ".join(response.context["form"].errors[field])
     assert words.replace("'", "&#x27;") in response.content.decode()
     assert not ReminderPreference.objects.exists()
+
+
+def test_with_the_clinics_quiet_hours_typed_own_times_are_ignored(me, client_record):
+    for typed in ({"quiet_from": "22:00"}, {"quiet_until": "06:00"}, {"quiet_from": "25:00"}):
+        response = me.post(PAGE, _save(daily_hour="10", quiet="clinic", **typed))
+        assert response.status_code == 302, response.context["form"].errors
+    preference = ReminderPreference.objects.get(user=client_record.user)
+    assert preference.quiet_from is None and preference.quiet_until is None
+    assert preference.daily_hour == 10
+
+
+def test_the_same_time_twice_means_no_quiet_hours_and_is_shown_as_none(me, client_record):
+    page = me.get(PAGE).content.decode()
+    assert "Your quiet hours now: 21:00–08:00 (the clinic&#x27;s)" in page
+    assert "The same time for “from” and “until” means no quiet hours at all." in page
+    assert 'aria-describedby="quiet-same"' in page  # the times are described by it
+
+    # No quiet hours: any hour will do, even one inside the clinic's.
+    response = me.post(
+        PAGE, _save(daily_hour="23", quiet="own", quiet_from="00:00", quiet_until="00:00")
+    )
+    assert response.status_code == 302
+    page = me.get(PAGE).content.decode()
+    assert "Your quiet hours now: None" in page
+    assert "00:00 / 00:00" not in page and "00:00–00:00" not in page
+
+
+def test_the_clinics_quiet_hours_of_none_are_named_so(me, client_record):
+    ClinicReminderSettings.objects.create(
+        clinic=client_record.clinic, quiet_from=time(0), quiet_until=time(0)
+    )
+    page = me.get(PAGE).content.decode()
+    assert "The clinic&#x27;s: None" in page
+    assert "Your quiet hours now: None" in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "hours"),
+    [
+        ({"daily_hour": "7", "quiet": "clinic"}, "21:00–08:00"),  # the clinic's, past midnight
+        ({"daily_hour": "21", "quiet": "clinic"}, "21:00–08:00"),  # the first quiet hour
+        (
+            {"daily_hour": "23", "quiet": "own", "quiet_from": "22:00", "quiet_until": "06:30"},
+            "22:00–06:30",
+        ),
+        (
+            {"daily_hour": "13", "quiet": "own", "quiet_from": "12:00", "quiet_until": "14:00"},
+            "12:00–14:00",
+        ),
+        # The clinic's hour (09:00) inside quiet hours of one's own.
+        (
+            {"daily_hour": "", "quiet": "own", "quiet_from": "22:00", "quiet_until": "10:00"},
+            "22:00–10:00",
+        ),
+    ],
+)
+def test_a_daily_hour_inside_the_quiet_hours_is_refused(me, fields, hours):
+    response = me.post(PAGE, _save(**fields))
+    assert response.status_code == 400
+    words = f"This hour is inside your quiet hours ({hours}): a reminder would wait until they end."
+    assert response.context["form"].errors["daily_hour"] == [words]
+    assert words in response.content.decode()
+    assert 'aria-describedby="hour-help hour-errors" aria-invalid="true"' in (
+        response.content.decode()
+    )
+    assert not ReminderPreference.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields"),
+    [
+        {"daily_hour": "8", "quiet": "clinic"},  # quiet hours end at 08:00
+        {"daily_hour": "20", "quiet": "clinic"},
+        {"daily_hour": "7", "quiet": "own", "quiet_from": "22:00", "quiet_until": "07:00"},
+        {"daily_hour": "", "quiet": "own", "quiet_from": "22:00", "quiet_until": "06:00"},
+    ],
+)
+def test_a_daily_hour_outside_the_quiet_hours_is_kept(me, fields):
+    assert me.post(PAGE, _save(**fields)).status_code == 302
+
+
+def test_the_clinics_own_hour_in_its_quiet_hours_does_not_stop_a_person_saving(me, client_record):
+    # Mended on the clinic's page, not the person's: they can still turn a kind off.
+    ClinicReminderSettings.objects.create(clinic=client_record.clinic, daily_hour=22)
+    assert me.post(PAGE, _save(kind_check_in=None)).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("hour", "start", "end", "inside"),
+    [
+        (21, time(21), time(8), True),
+        (0, time(21), time(8), True),
+        (7, time(21), time(8), True),
+        (8, time(21), time(8), False),
+        (20, time(21), time(8), False),
+        (12, time(12), time(14), True),
+        (14, time(12), time(14), False),
+        (11, time(12), time(14), False),
+        (8, time(7, 30), time(8, 30), True),
+        (7, time(7, 30), time(8, 30), False),
+        (5, time(0), time(0), False),
+        (0, time(0), time(0), False),
+    ],
+)
+def test_inside_quiet(hour, start, end, inside):
+    assert inside_quiet(hour, start, end) is inside
+
+
+def test_resume_without_a_pause_does_not_say_reminders_are_on_again(me, client_record):
+    response = me.post(PAGE, {"action": "resume"}, follow=True)
+    page = response.content.decode()
+    assert "Reminders are on again." not in page
+    assert "Reminders were not paused." in page
+    assert not ReminderPreference.objects.exists()
+
+    # A pause that has run out is not ended by Resume either.
+    services.preference_save(
+        user=client_record.user,
+        paused_until=timezone.now() - timedelta(minutes=1),
+        fields={"paused_until"},
+    )
+    page = me.post(PAGE, {"action": "resume"}, follow=True).content.decode()
+    assert "Reminders are on again." not in page
+    assert "Reminders were not paused." in page
+
+    # Resuming twice: said once.
+    me.post(PAGE, {"action": "pause", "pause": "1"})
+    assert (
+        "Reminders are on again."
+        in me.post(PAGE, {"action": "resume"}, follow=True).content.decode()
+    )
+    again = me.post(PAGE, {"action": "resume"}, follow=True).content.decode()
+    assert "Reminders are on again." not in again and "Reminders were not paused." in again
+
+
+def test_the_card_says_which_reminders_are_on(me, client_record):
+    me.post(PAGE, _save(kind_exercises=None, kind_measures=None, kind_check_in=None))
+    card = me.get("/me/").content.decode()
+    assert "On: a reminder before each appointment." in card
+    assert "daily reminders" not in card
+
+    me.post(PAGE, _save(kind_exercises=None, kind_measures=None, kind_session=None))
+    card = me.get("/me/").content.decode()
+    assert "On: daily reminders at 09:00, your time." in card
+    assert "before each appointment" not in card
 
 
 def test_an_unknown_pause_or_action_changes_nothing(me):
@@ -256,7 +402,7 @@ def test_the_pages_read_a_fixed_number_of_queries(
     # in savepoints), the update, the audit row (which looks the user up again: the
     # service does not keep it on the row), the session.
     with django_assert_max_num_queries(21):
-        assert me.post(PAGE, _save(daily_hour="6")).status_code == 302
+        assert me.post(PAGE, _save(daily_hour="10")).status_code == 302
 
 
 def test_the_me_page_card_costs_one_query(me):
@@ -313,6 +459,34 @@ def test_the_therapist_sets_a_clients_plan(as_therapist, client_record, therapis
     as_therapist.post(_plan_url(client_record), _plan_post())
     plan.refresh_from_db()
     assert plan.kinds == {} and plan.silence_days is None
+
+
+def test_the_plan_explains_each_kind_to_the_therapist(as_therapist, client_record):
+    page = as_therapist.get(_plan_url(client_record)).content.decode()
+    assert "At the client&#x27;s hour, on days something is planned for them" in page
+    assert "in the client&#x27;s time zone" in page
+    assert "At your hour" not in page and "your time zone" not in page
+
+
+def test_the_plan_help_falls_back_to_the_label():
+    from clients.reminders.forms import PlanForm, kind_field
+    from clients.reminders.registry import CLIENT, every_kind
+
+    kinds = every_kind(CLIENT)
+    form = PlanForm(kinds=kinds, settings=ClinicReminderSettings(), plan=None, helps={})
+    assert [form[kind_field(kind)].help_text for kind in kinds] == [k.label for k in kinds]
+
+
+@pytest.mark.parametrize("silence", ["off", "default"])
+@pytest.mark.parametrize("days", ["0", "61", "ten", ""])
+def test_the_days_are_read_only_when_n_days_is_chosen(as_therapist, client_record, silence, days):
+    response = as_therapist.post(
+        _plan_url(client_record),
+        _plan_post(kind_exercises="off", silence=silence, silence_days=days),
+    )
+    assert response.status_code == 302
+    plan = ClientReminderPlan.objects.get(client=client_record)
+    assert plan.silence_days == (0 if silence == "off" else None)
 
 
 def test_the_clinics_defaults_are_named_on_the_plan(as_therapist, client_record):

@@ -191,7 +191,19 @@ def test_a_check_in_nudge_comes_once_after_the_chosen_days_of_silence(client_rec
         assert planner.plan(now=berlin(day + timedelta(days=offset), 9)) == []
     assert len(planner.plan(now=berlin(day + timedelta(days=3), 9))) == 1
     assert planner.plan(now=berlin(day + timedelta(days=4), 9)) == []  # once per silence
-    assert [row.key.rsplit(":", 1)[1] for row in rows("check_in")] == ["2026-12-05"]
+    # Keyed by the day the silence began: fewer days chosen meanwhile send nothing more.
+    ClientReminderPlan.objects.filter(client=client_record).update(silence_days=2)
+    assert planner.plan(now=berlin(day + timedelta(days=5), 9)) == []
+    assert [row.key.rsplit(":", 1)[1] for row in rows("check_in")] == ["2026-12-02"]
+
+
+def test_a_nudge_whose_day_was_missed_comes_at_the_next_hour(client_record, choose):
+    choose(client_record.user, daily_hour=9, kinds={"exercises": False}, **NO_QUIET)
+    ClientReminderPlan.objects.create(client=client_record, silence_days=3)
+    day = date(2026, 12, 2)
+    factories.CheckInFactory(client=client_record, occurred_at=berlin(day, 18))
+    # Nothing ran on the 5th (or the client was paused): the 6th's hour takes it.
+    assert len(planner.plan(now=berlin(day + timedelta(days=4), 9))) == 1
 
 
 def test_a_therapist_can_turn_the_nudge_off_for_one_client(client_record, choose):
@@ -214,7 +226,7 @@ def test_an_appointment_is_reminded_24_hours_before_in_the_clients_zone(client_r
     assert row.object_id == session.pk and row.expires_at <= starts_at
     [email] = mail.outbox
     body = email.body
-    assert "Thursday 3 December at 3 p.m. (Europe/Berlin time)" in body
+    assert "Thursday 3 December at 15:00 (Europe/Berlin time)" in body
     assert "online" in body
 
 
@@ -292,9 +304,84 @@ def test_planning_reads_as_many_times_for_twelve_clients_as_for_three(therapist,
     many = reads(day)
     assert few[1] == 3 * 4 and many[1] == 12 * 4
     assert few[0] == many[0]
-    # A run minutes after the first finds every daily reminder owed and reads no further.
+    # A run minutes after the first finds them owed; the exercises are not even read again.
     planner.plan(now=berlin(day, 9))
     with CaptureQueriesContext(connection) as queries:
         again = planner.due_in(Window.at(berlin(day, 9, 5)))
-    assert [each.due.kind for each in again] == ["session"] * 12  # skipped at the write
+    assert again == []
     assert len(queries) < many[0]
+
+
+def test_an_hour_inside_quiet_hours_is_the_next_mornings_reminder_about_that_day(
+    daily_client, choose
+):
+    choose(daily_client.user, daily_hour=22, quiet_from=time(21), quiet_until=time(8))
+    day = date(2026, 12, 2)
+    for now in runs(berlin(day, 12), berlin(day + timedelta(days=2), 12), every=timedelta(hours=1)):
+        planner.plan(now=now)
+    sent = [(row.key.rsplit(":", 1)[1], row.created_at) for row in rows("exercises")]
+    assert sent == [
+        ("2026-12-03", berlin(day + timedelta(days=1), 8)),
+        ("2026-12-04", berlin(day + timedelta(days=2), 8)),
+    ]
+
+
+def test_a_session_booked_less_than_a_day_ahead_is_reminded_when_booked(client_record, choose):
+    choose(client_record.user, **NO_QUIET)
+    day = date(2026, 12, 2)
+    with time_machine.travel(berlin(day, 17), tick=False):
+        factories.SessionFactory(client=client_record, starts_at=berlin(day + timedelta(days=1), 9))
+    assert len(planner.plan(now=berlin(day, 17, 5))) == 1
+
+
+def test_a_session_moved_earlier_is_reminded_of_its_new_time(client_record, choose):
+    choose(client_record.user, **NO_QUIET)
+    day = date(2026, 12, 2)
+    session = factories.SessionFactory(
+        client=client_record, starts_at=berlin(day, 15) + timedelta(days=1)
+    )
+    with time_machine.travel(berlin(day, 14), tick=False):
+        session.starts_at = berlin(day + timedelta(days=1), 9)
+        session.save()
+    assert len(planner.plan(now=berlin(day, 14, 5))) == 1
+    [row] = rows("session")
+    assert row.key.endswith("-20261203T0800Z")
+
+
+def test_a_pause_ending_inside_a_window_leaves_the_rest_of_it(client_record, choose):
+    day = date(2026, 12, 2)
+    choose(client_record.user, paused_until=berlin(day, 10), **NO_QUIET)
+    factories.SessionFactory(client=client_record, starts_at=berlin(day + timedelta(days=1), 9, 30))
+    assert planner.plan(now=berlin(day, 9, 45)) == []
+    assert len(planner.plan(now=berlin(day, 10, 5))) == 1
+
+
+def test_a_questionnaire_set_up_after_the_hour_is_reminded_at_the_next(client_record, choose):
+    choose(client_record.user, daily_hour=9, kinds={"exercises": False}, **NO_QUIET)
+    day = date(2026, 12, 2)
+    with time_machine.travel(berlin(day, 14), tick=False):
+        factories.MeasureScheduleFactory(client=client_record, cadence="once", starts_on=day)
+    assert planner.plan(now=berlin(day, 14, 5)) == []
+    assert len(planner.plan(now=berlin(day + timedelta(days=1), 9))) == 1
+    assert planner.plan(now=berlin(day + timedelta(days=2), 9)) == []  # once while waiting
+
+
+def test_a_reminder_the_mail_server_may_have_had_when_its_worker_died_is_not_sent_again(
+    daily_client, choose
+):
+    """The other side of "never twice": a safety e-mail in the same doubt is sent again
+    (tests/clinic/outbox), a reminder is dropped as perhaps sent."""
+    from clinic.outbox import delivery
+
+    choose(daily_client.user, daily_hour=9, **NO_QUIET)
+    nine = berlin(date(2026, 12, 2), 9)
+    [message_id] = planner.plan(now=nine)
+    # A worker claimed it, handed it to the mail server and was killed before the answer.
+    OutboxMessage.objects.filter(pk=message_id).update(
+        attempts=1, handed_at=nine, lease_until=nine + timedelta(minutes=2)
+    )
+    with time_machine.travel(nine + timedelta(minutes=3), tick=False):
+        assert delivery.send(message_id) is False
+    message = OutboxMessage.objects.get(pk=message_id)
+    assert (message.sent_at, message.drop_reason) == (None, "in_doubt")
+    assert mail.outbox == []

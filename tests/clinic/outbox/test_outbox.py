@@ -117,6 +117,23 @@ def test_a_claim_of_a_worker_that_died_runs_out_and_is_taken_again(
 
 
 @pytest.mark.django_db
+def test_a_safety_e_mail_perhaps_sent_by_a_worker_that_died_is_sent_again(
+    client_record, time_machine, settings
+):
+    """Twice rather than never: the mail server may have had it when the worker died."""
+    owed = owed_alert_email(client_record)
+    OutboxMessage.objects.filter(pk=owed.pk).update(
+        lease_until=timezone.now() + settings.OUTBOX_LEASE,
+        lease_token=uuid.uuid4(),
+        attempts=1,
+        handed_at=timezone.now(),
+    )
+    time_machine.shift(settings.OUTBOX_LEASE + dt.timedelta(seconds=1))
+    assert delivery.sweep() == 1
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
 def test_a_sent_e_mail_is_not_sent_again(client_record):
     owed = owed_alert_email(client_record)
     assert delivery.send(owed.pk) is True
