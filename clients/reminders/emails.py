@@ -6,6 +6,8 @@ Each e-mail has a plain and an HTML part, a link to stop this kind without signi
 the List-Unsubscribe headers mail programs show as a button (RFC 8058).
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -19,6 +21,8 @@ from . import people, registry
 from .tokens import unsubscribe_token
 
 OUTBOX_PREFIX = "reminder_"
+# Thousands planned for one hour go out one by one: late only if still owed after this.
+LATE_AFTER = timedelta(minutes=30)
 
 
 def outbox_kind(kind: str) -> str:
@@ -34,6 +38,7 @@ def register(kind: registry.ReminderKind) -> registry.ReminderKind:
         priority=OutboxMessage.Priority.ROUTINE,
         render=render,
         resend_in_doubt=False,  # never twice: one lost in a crash is the lesser harm
+        late_after=LATE_AFTER,
     )
     return kind
 

@@ -3,7 +3,7 @@ once it has gone. Each app registers its own kinds when it is ready (``emails.py
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.mail import EmailMessage
 
@@ -26,6 +26,9 @@ class Kind:
     # not, nobody knows. Safety and account e-mails are sent again (twice rather than
     # never, with the same Message-ID); a reminder is not (once rather than twice).
     resend_in_doubt: bool = True
+    # How long it may wait before it counts as late (/healthz, the admin, the caseload);
+    # None: OUTBOX_LATE_AFTER.
+    late_after: timedelta | None = None
 
 
 _KINDS: dict[str, Kind] = {}
@@ -39,6 +42,7 @@ def register(
     render: Render,
     delivered: Delivered | None = None,
     resend_in_doubt: bool = True,
+    late_after: timedelta | None = None,
 ) -> Kind:
     kind = Kind(
         name=name,
@@ -47,6 +51,7 @@ def register(
         render=render,
         delivered=delivered,
         resend_in_doubt=resend_in_doubt,
+        late_after=late_after,
     )
     _KINDS[name] = kind
     return kind

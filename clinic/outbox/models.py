@@ -30,7 +30,15 @@ class OutboxQuerySet(models.QuerySet):
         return self.filter(sent_at__isnull=True, dropped_at__isnull=True)
 
     def late(self, now: datetime | None = None):
-        return self.pending().filter(created_at__lte=late_cutoff(now))
+        from . import kinds  # the kinds are registered by the apps, after the models
+
+        now = now or timezone.now()
+        # A kind may be given longer (reminders: a morning's batch takes a while to go out).
+        relaxed = {kind.name: kind.late_after for kind in kinds.every_kind() if kind.late_after}
+        late = Q(created_at__lte=late_cutoff(now)) & ~Q(kind__in=list(relaxed))
+        for name, after in relaxed.items():
+            late |= Q(kind=name, created_at__lte=now - after)
+        return self.pending().filter(late)
 
 
 class OutboxMessage(models.Model):
@@ -100,8 +108,15 @@ class OutboxMessage(models.Model):
         return f"{self.kind} #{self.pk}"
 
     def is_late(self, now: datetime | None = None) -> bool:
+        from . import kinds
+
         pending = self.sent_at is None and self.dropped_at is None
-        return pending and self.created_at <= late_cutoff(now)
+        try:
+            after = kinds.kind_of(self.kind).late_after
+        except LookupError:
+            after = None
+        cutoff = (now or timezone.now()) - after if after else late_cutoff(now)
+        return pending and self.created_at <= cutoff
 
 
 class Heartbeat(models.Model):

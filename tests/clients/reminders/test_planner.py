@@ -385,3 +385,14 @@ def test_a_reminder_the_mail_server_may_have_had_when_its_worker_died_is_not_sen
     message = OutboxMessage.objects.get(pk=message_id)
     assert (message.sent_at, message.drop_reason) == (None, "in_doubt")
     assert mail.outbox == []
+
+
+def test_a_reminder_waiting_in_a_mornings_batch_is_not_late_for_half_an_hour(daily_client, choose):
+    choose(daily_client.user, daily_hour=9, **NO_QUIET)
+    nine = berlin(date(2026, 12, 2), 9)
+    [message_id] = planner.plan(now=nine)
+    message = OutboxMessage.objects.get(pk=message_id)
+    assert not OutboxMessage.objects.late(now=nine + timedelta(minutes=29)).exists()
+    assert not message.is_late(now=nine + timedelta(minutes=29))
+    assert OutboxMessage.objects.late(now=nine + timedelta(minutes=31)).get() == message
+    assert message.is_late(now=nine + timedelta(minutes=31))
