@@ -129,9 +129,10 @@ class PreferencesInput(StrictSerializer):
     """My own choices. Send only what changes."""
 
     kinds = KindChoicesField(
-        child=StrictBooleanField(),
+        child=StrictBooleanField(allow_null=True),
         required=False,
-        help_text='{"kind name": true or false}; names from GET. Kinds not named stay as they are.',
+        help_text='{"kind name": true, false or null}; names from GET; null returns a kind to '
+        "its default. Kinds not named stay as they are.",
     )
     daily_hour = StrictIntegerField(
         min_value=0,

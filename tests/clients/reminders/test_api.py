@@ -198,7 +198,6 @@ def test_a_kind_the_therapist_turned_off_cannot_be_turned_on(as_user, client_rec
     [
         ({"kinds": {"no_such_kind": True}}, "kinds.no_such_kind"),
         ({"kinds": {"x" * 500: True}}, "kinds"),
-        ({"kinds": {"check_in": None}}, "kinds.check_in"),
         ({"kinds": {"check_in": "yes"}}, "kinds.check_in"),
         ({"kinds": ["check_in"]}, "kinds"),
         ({"daily_hour": 24}, "daily_hour"),
@@ -405,3 +404,12 @@ def test_a_therapists_read_of_the_plan_is_audited(as_user, therapist, client_rec
     assert AuditEvent.objects.filter(
         object_type="clientreminderplan", client_id=client_record.pk, action="view"
     ).exists()
+
+
+@pytest.mark.django_db
+def test_null_returns_a_kind_to_its_default(as_user, client_record):
+    api = as_user(client_record.user)
+    api.patch(PREFERENCES, {"kinds": {"check_in": False}}, format="json")
+    body = api.patch(PREFERENCES, {"kinds": {"check_in": None}}, format="json").json()
+    assert kinds_of(body)["check_in"]["on"] is True
+    assert ReminderPreference.objects.get(user=client_record.user).kinds == {}
