@@ -255,7 +255,11 @@ def seed(total: int, moment: datetime, rng: random.Random) -> dict:
             soon = moment + timedelta(hours=24) - timedelta(minutes=rng.choice((0, 30, 60, 120)))
         else:  # later: some of them in the preview
             soon = moment + timedelta(minutes=15 * rng.randint(4 * 25, 4 * 24 * 7))
-        sessions.append(Session(client=client, therapist=therapist, starts_at=soon))
+        # Booked weeks ago: its reminder is the one 24 hours before.
+        booked = moment - timedelta(days=rng.randint(7, 30))
+        sessions.append(
+            Session(client=client, therapist=therapist, starts_at=soon, booked_at=booked)
+        )
         # Questionnaires: weekly PHQ-9 for 40%, GAD-7 every two weeks for 15%, a PCL-5 once
         # from today for 5%, each with answers some days ago.
         for instrument, cadence, share, gap in (
@@ -422,7 +426,7 @@ def measure(args) -> dict:
         from django.test.utils import CaptureQueriesContext
 
         from clients.models import Client
-        from clients.reminders import planner
+        from clients.reminders import planner, registry
         from clients.reminders.timing import Window
 
         call_command("migrate", verbosity=0)
@@ -451,6 +455,9 @@ def measure(args) -> dict:
                 ahead = planner.due_in(preview, now=moment)
             if again or reminder_rows() != rows or sum(rows.values()) != len(written):
                 raise SystemExit(f"size {size}: the second run wrote, or rows != new ids")
+            missing = {f"reminder_{kind.name}" for kind in registry.every_kind()} - set(rows)
+            if missing:
+                raise SystemExit(f"size {size}: no reminder of {sorted(missing)} was planned")
             checks[size] = {
                 "queries": [len(first), len(second), len(looked)],
                 "written": dict(sorted(rows.items())),
