@@ -258,8 +258,9 @@ def test_erasure_work_does_not_grow_with_the_record(
     client_id = client_record.pk
     # The same with 2 check-ins or with 40, each with an alert and a follow-up, and a safety plan
     # (measure schedules and responses, even none, add their look-ups and link clearing;
-    # EMDR targets, records and log entries add theirs: 70; the login's calendar feed, 71)
-    with django_assert_max_num_queries(71):
+    # EMDR targets, records and log entries add theirs: 70; the login's calendar feed, 71;
+    # the reminder choices of the login and the therapist's plan for the client, 74)
+    with django_assert_max_num_queries(74):
         records.client_erase(client=client_record, request=request)
     deletes = AuditEvent.objects.filter(action="delete", client_id=client_id)
     by_kind = {event.object_type: len(event.object_ids) for event in deletes}

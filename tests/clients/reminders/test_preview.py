@@ -42,5 +42,9 @@ def test_the_preview_for_one_person(client_record, choose):
     out = StringIO()
     call_command("reminders_preview", "--user", "nobody@example.org", stdout=out)
     assert out.getvalue().startswith("0 reminders in the next 24 hours")
+    out = StringIO()
+    email = client_record.user.email
+    call_command("reminders_preview", "--user", email, "--hours", "1", stdout=out)
+    assert out.getvalue().splitlines()[-1].endswith(" in the next hour; nothing was sent.")
     with pytest.raises(CommandError):
         call_command("reminders_preview", "--hours", "0")

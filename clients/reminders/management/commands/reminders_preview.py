@@ -44,8 +44,8 @@ class Command(BaseCommand):
             )
         counts = Counter(each.due.kind for each in planned)
         summary = ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items()))
+        reminders = "1 reminder" if len(planned) == 1 else f"{len(planned)} reminders"
+        ahead = "the next hour" if hours == 1 else f"the next {hours} hours"
         self.stdout.write(
-            f"{len(planned)} reminders in the next {hours} hours"
-            + (f" ({summary})" if summary else "")
-            + "; nothing was sent."
+            f"{reminders} in {ahead}" + (f" ({summary})" if summary else "") + "; nothing was sent."
         )
