@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.core.mail import EmailMessage
 
-from .models import OutboxMessage
+from .models import LATE_AFTER, OutboxMessage
 
 # Returns the e-mail to send (without its recipient: the outbox adds it), or None when
 # it is no longer needed (the alert was dealt with, the invitation was used).
@@ -27,7 +27,7 @@ class Kind:
     # never, with the same Message-ID); a reminder is not (once rather than twice).
     resend_in_doubt: bool = True
     # How long it may wait before it counts as late (/healthz, the admin, the caseload);
-    # None: OUTBOX_LATE_AFTER.
+    # None: OUTBOX_LATE_AFTER. Kept in models.LATE_AFTER, where the queries read it.
     late_after: timedelta | None = None
 
 
@@ -54,6 +54,8 @@ def register(
         late_after=late_after,
     )
     _KINDS[name] = kind
+    if late_after is not None:
+        LATE_AFTER[name] = late_after
     return kind
 
 

@@ -7,7 +7,7 @@ and is taken again by the next sweep. The row holds ids, never the text: the e-m
 written at the moment it is sent, from what the database says then.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Clinic, User
+
+# Kinds given longer than OUTBOX_LATE_AFTER before they count as late, filled as kinds
+# register (kinds.py): reminders, whose morning batch takes a while to go out.
+LATE_AFTER: dict[str, timedelta] = {}
 
 
 def late_cutoff(now: datetime | None = None) -> datetime:
@@ -30,13 +34,9 @@ class OutboxQuerySet(models.QuerySet):
         return self.filter(sent_at__isnull=True, dropped_at__isnull=True)
 
     def late(self, now: datetime | None = None):
-        from . import kinds  # the kinds are registered by the apps, after the models
-
         now = now or timezone.now()
-        # A kind may be given longer (reminders: a morning's batch takes a while to go out).
-        relaxed = {kind.name: kind.late_after for kind in kinds.every_kind() if kind.late_after}
-        late = Q(created_at__lte=late_cutoff(now)) & ~Q(kind__in=list(relaxed))
-        for name, after in relaxed.items():
+        late = Q(created_at__lte=late_cutoff(now)) & ~Q(kind__in=list(LATE_AFTER))
+        for name, after in LATE_AFTER.items():
             late |= Q(kind=name, created_at__lte=now - after)
         return self.pending().filter(late)
 
@@ -108,13 +108,8 @@ class OutboxMessage(models.Model):
         return f"{self.kind} #{self.pk}"
 
     def is_late(self, now: datetime | None = None) -> bool:
-        from . import kinds
-
         pending = self.sent_at is None and self.dropped_at is None
-        try:
-            after = kinds.kind_of(self.kind).late_after
-        except LookupError:
-            after = None
+        after = LATE_AFTER.get(self.kind)
         cutoff = (now or timezone.now()) - after if after else late_cutoff(now)
         return pending and self.created_at <= cutoff
 
