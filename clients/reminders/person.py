@@ -1,7 +1,7 @@
 """A person as reminders see them: every choice already resolved (see people.py)."""
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from clients.models import Client
@@ -25,10 +25,6 @@ class Person:
     paused_until: datetime | None = None
     client: Client | None = None
     therapist: Therapist | None = None
-
-    @property
-    def daily_time(self) -> time:
-        return time(self.daily_hour)
 
     def paused(self, now: datetime) -> bool:
         return self.paused_until is not None and now < self.paused_until

@@ -2,7 +2,7 @@
 again when sent, and worded; a new kind plugs in without touching the planner."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils.functional import Promise
@@ -56,7 +56,6 @@ class ReminderKind:
     still_due: Callable[[Person, str, int | None, datetime], bool]
     words: Callable[[Person, str, int | None], Words]
     order: int = 50
-    extra: dict = field(default_factory=dict)
 
 
 _KINDS: dict[str, ReminderKind] = {}

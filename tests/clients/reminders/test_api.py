@@ -413,3 +413,20 @@ def test_null_returns_a_kind_to_its_default(as_user, client_record):
     body = api.patch(PREFERENCES, {"kinds": {"check_in": None}}, format="json").json()
     assert kinds_of(body)["check_in"]["on"] is True
     assert ReminderPreference.objects.get(user=client_record.user).kinds == {}
+
+
+@pytest.mark.django_db
+def test_the_reminder_routes_read_a_fixed_number_of_queries(
+    as_user, client_record, django_assert_max_num_queries
+):
+    # Token and throttle look-ups included; a write adds the audit row and the model's checks.
+    client_api = as_user(client_record.user)
+    therapist_api = as_user(client_record.primary_therapist.user)
+    with django_assert_max_num_queries(8):
+        assert client_api.get(PREFERENCES).status_code == 200
+    with django_assert_max_num_queries(25):
+        client_api.patch(PREFERENCES, {"daily_hour": 10}, format="json")
+    with django_assert_max_num_queries(5):
+        assert therapist_api.get(plan_url(client_record)).status_code == 200
+    with django_assert_max_num_queries(20):
+        therapist_api.patch(plan_url(client_record), {"silence_days": 5}, format="json")
